@@ -1,0 +1,146 @@
+/// One file's bytes and its line table. Positions stay byte offsets until a finding is
+/// reported; `position(of:)` turns an offset into a 1-based line and column only then.
+public struct SourceFile: Sendable {
+    /// Path relative to the scan root, with `/` separators (what every reporter prints).
+    public let path: String
+    /// The raw bytes, exactly as read (BOM and CRLF included).
+    public let bytes: [UInt8]
+    /// Byte offset of the first byte of every line. `lineStarts[0] == 0`.
+    public let lineStarts: [Int]
+
+    public init(path: String, bytes: [UInt8]) {
+        self.path = path
+        self.bytes = bytes
+        var starts = [0]
+        starts.reserveCapacity(bytes.count / 32 + 1)
+        bytes.withUnsafeBufferPointer { buf in
+            var i = 0
+            let n = buf.count
+            while i < n {
+                let b = buf[i]
+                if b == 0x0A {
+                    starts.append(i + 1)
+                } else if b == 0x0D {
+                    // A lone CR ends a line too; CRLF counts once.
+                    if i + 1 < n && buf[i + 1] == 0x0A { i += 1 }
+                    starts.append(i + 1)
+                }
+                i += 1
+            }
+        }
+        self.lineStarts = starts
+    }
+
+    public var lineCount: Int { lineStarts.count }
+
+    /// 0-based line index holding `offset`.
+    public func lineIndex(of offset: Int) -> Int {
+        var lo = 0, hi = lineStarts.count - 1
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            if lineStarts[mid] <= offset { lo = mid } else { hi = mid - 1 }
+        }
+        return lo
+    }
+
+    /// 1-based line and 1-based column counted in Unicode code points (SARIF `unicodeCodePoints`).
+    /// A UTF-8 BOM at the start of the file is not counted as a column.
+    public func position(of offset: Int) -> (line: Int, column: Int) {
+        let clamped = max(0, min(offset, bytes.count))
+        let li = lineIndex(of: clamped)
+        var start = lineStarts[li]
+        if li == 0 && bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF {
+            start = min(3, clamped)
+        }
+        var col = 1
+        var i = start
+        while i < clamped {
+            // Count lead bytes only: continuation bytes (10xxxxxx) belong to the code point before.
+            if bytes[i] & 0xC0 != 0x80 { col += 1 }
+            i += 1
+        }
+        return (li + 1, col)
+    }
+
+    /// Offset just past the last byte of the line holding `offset`, line terminator excluded.
+    public func lineEnd(of offset: Int) -> Int {
+        let li = lineIndex(of: offset)
+        var end = li + 1 < lineStarts.count ? lineStarts[li + 1] : bytes.count
+        while end > lineStarts[li] && (bytes[end - 1] == 0x0A || bytes[end - 1] == 0x0D) { end -= 1 }
+        return end
+    }
+
+    /// The text of a byte range, decoded leniently (invalid UTF-8 becomes U+FFFD).
+    public func text(_ range: Range<Int>) -> String {
+        let lo = max(0, min(range.lowerBound, bytes.count))
+        let hi = max(lo, min(range.upperBound, bytes.count))
+        return String(decoding: bytes[lo..<hi], as: UTF8.self)
+    }
+
+    /// The text of the whole line holding `offset`, without its terminator.
+    public func lineText(of offset: Int) -> String {
+        let li = lineIndex(of: offset)
+        return text(lineStarts[li]..<lineEnd(of: offset))
+    }
+}
+
+/// A byte range in one file. The path string is shared, not copied, across facts.
+public struct SourceRef: Sendable, Hashable, Comparable, Codable {
+    public var path: String
+    public var start: Int
+    public var end: Int
+
+    public init(path: String, start: Int, end: Int) {
+        self.path = path
+        self.start = start
+        self.end = max(start, end)
+    }
+
+    public static func < (a: SourceRef, b: SourceRef) -> Bool {
+        if a.path != b.path { return a.path < b.path }
+        if a.start != b.start { return a.start < b.start }
+        return a.end < b.end
+    }
+}
+
+/// Quick content checks shared by every front end.
+public enum ByteSniff {
+    /// True when the bytes look like a binary file (a NUL byte in the first 8 KiB).
+    public static func looksBinary(_ bytes: [UInt8]) -> Bool {
+        let n = min(bytes.count, 8192)
+        var i = 0
+        while i < n {
+            if bytes[i] == 0 { return true }
+            i += 1
+        }
+        return false
+    }
+
+    /// Offset of the first invalid UTF-8 sequence, or nil when the bytes are valid UTF-8.
+    public static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            let b = bytes[i]
+            if b < 0x80 { i += 1; continue }
+            var need = 0
+            var minCP: UInt32 = 0
+            var cp: UInt32 = 0
+            if b & 0xE0 == 0xC0 { need = 1; cp = UInt32(b & 0x1F); minCP = 0x80 }
+            else if b & 0xF0 == 0xE0 { need = 2; cp = UInt32(b & 0x0F); minCP = 0x800 }
+            else if b & 0xF8 == 0xF0 { need = 3; cp = UInt32(b & 0x07); minCP = 0x10000 }
+            else { return i }
+            if i + need >= n { return i }
+            var k = 1
+            while k <= need {
+                let c = bytes[i + k]
+                if c & 0xC0 != 0x80 { return i }
+                cp = (cp << 6) | UInt32(c & 0x3F)
+                k += 1
+            }
+            if cp < minCP || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) { return i }
+            i += need + 1
+        }
+        return nil
+    }
+}

@@ -1,0 +1,115 @@
+/// Parses `leaklint:ignore RULE[,RULE…] -- reason` out of a comment's text. Every front end
+/// hands its comments here, so the directive means the same thing in all four languages.
+public enum SuppressionDirective {
+    static let marker = Array("leaklint:ignore".utf8)
+
+    /// Fast pre-check on raw comment bytes.
+    public static func mentions(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+        let m = marker
+        guard range.count >= m.count else { return false }
+        var i = range.lowerBound
+        let last = range.upperBound - m.count
+        while i <= last {
+            if bytes[i] == m[0] {
+                var k = 1
+                while k < m.count && bytes[i + k] == m[k] { k += 1 }
+                if k == m.count { return true }
+            }
+            i += 1
+        }
+        return false
+    }
+
+    /// Returns the rule ids and the reason (nil when none was written), or nil when the text
+    /// holds no directive.
+    public static func parse(_ comment: String) -> (rules: [String], reason: String?)? {
+        let b = Array(comment.utf8)
+        guard let at = find(marker, in: b, from: 0) else { return nil }
+        var restEnd = b.count
+        if let close = find(Array("*/".utf8), in: b, from: at) { restEnd = close }
+        let restStart = at + marker.count
+        var reason: String? = nil
+        var rulesEnd = restEnd
+        if let dash = find(Array("--".utf8), in: Array(b[0..<restEnd]), from: restStart) {
+            let why = String(decoding: b[(dash + 2)..<restEnd], as: UTF8.self)[...].trimmingSpaces()
+            reason = why.isEmpty ? nil : why
+            rulesEnd = dash
+        }
+        var rules: [String] = []
+        var current: [UInt8] = []
+        for c in b[restStart..<rulesEnd] {
+            if c == UInt8(ascii: ",") || c == 0x20 || c == 0x09 || c == 0x0D || c == 0x0A {
+                if !current.isEmpty { rules.append(String(decoding: current, as: UTF8.self)); current = [] }
+            } else {
+                current.append(c)
+            }
+        }
+        if !current.isEmpty { rules.append(String(decoding: current, as: UTF8.self)) }
+        return (rules, reason)
+    }
+
+    static func find(_ needle: [UInt8], in hay: [UInt8], from: Int) -> Int? {
+        guard needle.count <= hay.count else { return nil }
+        var i = from
+        while i + needle.count <= hay.count {
+            if hay[i] == needle[0] {
+                var k = 1
+                while k < needle.count && hay[i + k] == needle[k] { k += 1 }
+                if k == needle.count { return i }
+            }
+            i += 1
+        }
+        return nil
+    }
+}
+
+extension Substring {
+    func trimmingSpaces() -> String {
+        var s = self[...]
+        while let f = s.first, f == " " || f == "\t" || f == "\r" || f == "\n" { s = s.dropFirst() }
+        while let l = s.last, l == " " || l == "\t" || l == "\r" || l == "\n" { s = s.dropLast() }
+        return String(s)
+    }
+}
+
+/// Byte-level text helpers shared by the hand-written front ends.
+public enum ByteText {
+    /// The bytes of `range` as a String with every run of whitespace folded to one space and
+    /// the ends trimmed, cut to `limit` bytes.
+    public static func folded(_ buf: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, limit: Int = 240) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(min(range.count, limit))
+        var pendingSpace = false
+        var i = range.lowerBound
+        while i < range.upperBound && out.count < limit {
+            let b = buf[i]
+            if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D {
+                pendingSpace = !out.isEmpty
+            } else {
+                if pendingSpace { out.append(0x20); pendingSpace = false }
+                out.append(b)
+            }
+            i += 1
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Whether `s` (ASCII) matches the glob `pattern` with `*` (any run) and `?` (one byte).
+    public static func glob(_ pattern: String, _ s: String) -> Bool {
+        let p = Array(pattern.utf8), t = Array(s.utf8)
+        var pi = 0, ti = 0, star = -1, mark = 0
+        while ti < t.count {
+            if pi < p.count && (p[pi] == UInt8(ascii: "?") || p[pi] == t[ti]) {
+                pi += 1; ti += 1
+            } else if pi < p.count && p[pi] == UInt8(ascii: "*") {
+                star = pi; mark = ti; pi += 1
+            } else if star >= 0 {
+                pi = star + 1; mark += 1; ti = mark
+            } else {
+                return false
+            }
+        }
+        while pi < p.count && p[pi] == UInt8(ascii: "*") { pi += 1 }
+        return pi == p.count
+    }
+}
