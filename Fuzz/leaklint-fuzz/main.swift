@@ -1,0 +1,2 @@
+// Placeholder: the libFuzzer entry point lands with the Go tokenizer.
+print("leaklint-fuzz")
