@@ -175,14 +175,19 @@ public struct ContainerOp: Sendable, Codable {
     public var role: FunctionRole
     /// Inside `if x == nil {` / `if x.isEmpty` / `if (x == null)`: lazy initialisation, not a reset.
     public var guardedByEmptyCheck: Bool
+    /// For `fieldOfUnknownOwner`: the non-local base name the field was reached through
+    /// (`cache` in `cache.m[k] = v`), so the engine can resolve it through an `InstanceFact`.
+    public var via: String?
+    /// True when the op sits inside a loop of its function (run-once code that loops still grows).
+    public var inLoop: Bool
 
     public init(target: SymbolRef, resolution: TargetResolution, op: String, keyText: String? = nil,
                 keyType: String? = nil, valueText: String? = nil, at: SourceRef, function: String,
-                role: FunctionRole, guardedByEmptyCheck: Bool = false) {
+                role: FunctionRole, guardedByEmptyCheck: Bool = false, via: String? = nil, inLoop: Bool = false) {
         self.target = target; self.resolution = resolution; self.op = op
         self.keyText = keyText; self.keyType = keyType; self.valueText = valueText
         self.at = at; self.function = function; self.role = role
-        self.guardedByEmptyCheck = guardedByEmptyCheck
+        self.guardedByEmptyCheck = guardedByEmptyCheck; self.via = via; self.inLoop = inLoop
     }
 }
 
@@ -300,11 +305,13 @@ public struct SpawnFact: Sendable, Codable {
     /// What became of the handle (Task, Thread, future). Go statements have none: `.discarded`.
     public var handle: ResultUse
     public var args: [String]
+    /// True when the spawn sits inside a loop of its function (one task per iteration).
+    public var inLoop: Bool
 
     public init(kind: String, at: SourceRef, function: String, role: FunctionRole, callee: SymbolRef? = nil,
-                body: BodyFact? = nil, handle: ResultUse = .discarded, args: [String] = []) {
+                body: BodyFact? = nil, handle: ResultUse = .discarded, args: [String] = [], inLoop: Bool = false) {
         self.kind = kind; self.at = at; self.function = function; self.role = role
-        self.callee = callee; self.body = body; self.handle = handle; self.args = args
+        self.callee = callee; self.body = body; self.handle = handle; self.args = args; self.inLoop = inLoop
     }
 }
 
@@ -387,7 +394,13 @@ public struct FileFacts: Sendable, Codable {
 /// Names the analyses want recorded as `CallFact`s; a front end may record more, never fewer.
 public struct CallInterest: Sendable {
     public var methods: Set<String>
+    /// Method-name prefixes of interest (`new` for `Executors.new*`).
+    public var prefixes: [String]
     /// Full callees of interest (`signal.Notify`, `time.NewTicker`) are matched by method name too.
-    public init(methods: Set<String>) { self.methods = methods }
-    public func wants(_ method: String) -> Bool { methods.contains(method) }
+    public init(methods: Set<String>, prefixes: [String] = []) { self.methods = methods; self.prefixes = prefixes }
+    public func wants(_ method: String) -> Bool {
+        if methods.contains(method) { return true }
+        for p in prefixes where method.hasPrefix(p) { return true }
+        return false
+    }
 }

@@ -55,6 +55,10 @@ public struct RuleFix: Sendable, Codable, Hashable {
     public var description: String
     /// Code template over the captures.
     public var template: String
+
+    public init(applicability: FixApplicability, description: String, template: String) {
+        self.applicability = applicability; self.description = description; self.template = template
+    }
 }
 
 // MARK: - Config
@@ -102,7 +106,11 @@ public struct Config: Sendable, Equatable {
         for (key, words) in vocabulary {
             r.vocabulary[key, default: []].append(contentsOf: words)
         }
-        if let s = severityOverride(rule.id) { r.severity = s }
+        if let s = severityOverride(rule.id) {
+            r.severity = s
+            // Analyses raise or lower a default severity; a configured one is final.
+            r.options["severity-overridden"] = "true"
+        }
         return r
     }
 }

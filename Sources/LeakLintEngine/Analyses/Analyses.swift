@@ -9,15 +9,21 @@ public enum Analyses {
         return m
     }()
 
-    static let list: [any Analysis] = []
+    static let list: [any Analysis] = [
+        ContainerGrowthAnalysis(), SpawnLoopAnalysis(), PairedCallsAnalysis(), HandoffBlockedAnalysis(),
+    ]
 
     /// Runs every rule of `rules` that applies to the scope's language. Findings come back
     /// unsorted and unsuppressed; the scanner sorts and applies suppressions.
     public static func run(scope: Scope, rules: [Rule]) -> [Finding] {
         var out: [Finding] = []
         for rule in rules where rule.languages.contains(scope.language) {
-            guard let a = all[rule.analysis] else { continue }
-            out.append(contentsOf: a.run(scope: scope, rule: rule))
+            // `analysis:` may name several analyses, comma-separated, sharing the rule's vocabulary.
+            for name in rule.analysis.split(separator: ",") {
+                let n = String(name).trimmingCharacters(in: " ")
+                guard let a = all[n] else { continue }
+                out.append(contentsOf: a.run(scope: scope, rule: rule))
+            }
         }
         return out
     }
@@ -25,17 +31,26 @@ public enum Analyses {
     /// The calls front ends must record for these rules.
     public static func callInterest(for rules: [Rule]) -> CallInterest {
         var names: Set<String> = []
+        var prefixes: Set<String> = []
         for r in rules {
-            for (key, words) in r.vocabulary where key.hasSuffix("-calls") {
+            for (key, words) in r.vocabulary where key.hasSuffix("-calls") || key == "pairs" {
                 for w in words {
-                    // `signal.Notify` → Notify; `call:Store` → Store
-                    var name = Substring(w)
-                    if name.hasPrefix("call:") { name = name.dropFirst(5) }
-                    if let dot = name.lastIndex(of: ".") { name = name[name.index(after: dot)...] }
-                    names.insert(String(name))
+                    // `signal.Notify@first-arg` → Notify; `call:Store` → Store; `a=b` → a, b
+                    for part in w.split(separator: "=") {
+                        var name = Substring(part)
+                        if let at = name.firstIndex(of: "@") { name = name[..<at] }
+                        if name.hasPrefix("call:") { name = name.dropFirst(5) }
+                        if let dot = name.lastIndex(of: ".") { name = name[name.index(after: dot)...] }
+                        if name.hasSuffix("*") {
+                            let pre = name.dropLast()
+                            if !pre.isEmpty && !pre.contains("*") { prefixes.insert(String(pre)) }
+                        } else if !name.contains("*") && !name.isEmpty {
+                            names.insert(String(name))
+                        }
+                    }
                 }
             }
         }
-        return CallInterest(methods: names)
+        return CallInterest(methods: names, prefixes: prefixes.sorted())
     }
 }

@@ -1,0 +1,113 @@
+import LeakLintCore
+
+/// `spawn-loop`: a goroutine / Task / Thread whose body loops forever with no way to stop it.
+///
+/// Vocabulary: `spawn-kinds` (SpawnFact kinds), `cancel-signals` (globs over `LoopFact.signals`:
+/// observing one of these counts as a way to stop), `endless-ranges` (globs over
+/// `LoopFact.rangeOver` for ranges that never end, such as `*.C` of a ticker),
+/// `run-once-functions` (spawns from these functions live for the process by design).
+/// Options: `handle-cancel-calls` — comma-separated methods that stop a kept handle (`cancel`):
+/// when set, a spawn whose handle is stored and stopped somewhere is silent even if it loops.
+struct SpawnLoopAnalysis: Analysis {
+    var name: String { "spawn-loop" }
+
+    func run(scope: Scope, rule: Rule) -> [Finding] {
+        let ix = ScopeIndex(scope)
+        guard !ix.spawns.isEmpty else { return [] }
+        let kinds = WordList(rule.words("spawn-kinds"))
+        let signals = WordList(rule.words("cancel-signals"))
+        let endlessRanges = WordList(rule.words("endless-ranges"))
+        let runOnce = WordList(rule.words("run-once-functions"))
+        let handleStops = Set((rule.options["handle-cancel-calls"] ?? "").split(separator: ",").map { String($0).trimmingCharacters(in: " ") })
+        let factory = FindingFactory(scope: scope, rule: rule, analysis: name)
+        var out: [Finding] = []
+
+        for spawn in ix.spawns where kinds.matches(spawn.kind) {
+            // A process-lifetime worker started once is by design.
+            if (spawn.role.runsOnce || runOnce.matches(spawn.function.lastComponent)) && !spawn.inLoop { continue }
+            // Resolve the body: a literal, or the named function of the scope.
+            var body: BodyFact? = spawn.body
+            var calleeFn: FunctionFact? = nil
+            if body == nil, let callee = spawn.callee, !(callee.owner?.hasPrefix("pkg:") ?? false) {
+                let candidates = ix.functions(named: callee.name, owner: callee.owner)
+                if candidates.count == 1 { calleeFn = candidates[0]; body = candidates[0].body }
+            }
+            guard let b = body else { continue }
+            guard let loop = b.loops.first(where: { l in
+                let endless = l.endless || (l.rangeOver.map(endlessRanges.matches) ?? false)
+                return endless && !l.exits && !l.signals.contains(where: signals.matches)
+            }) else { continue }
+            // A kept handle that is cancelled somewhere stops the task from outside.
+            if !handleStops.isEmpty, handleIsStopped(spawn.handle, ix, handleStops) { continue }
+
+            let what = calleeFn.map { $0.qualifiedName } ?? "a function literal"
+            var captures: [String: String] = [:]
+            captures["kind"] = spawn.kind
+            captures["callee"] = what
+            captures["function"] = spawn.function
+            captures["Callee"] = calleeFn?.name ?? "worker"
+            captures["owner"] = calleeFn?.owner ?? ""
+            captures["range"] = loop.rangeOver ?? ""
+            captures["loop"] = loop.rangeOver.map { "for range \($0)" } ?? "for"
+            captures["receiver"] = calleeFn?.owner.map { String($0.prefix(1)).lowercased() } ?? "x"
+            captures["args"] = spawn.args.joined(separator: ", ")
+            captures["perIteration"] = spawn.inLoop ? " (one per loop iteration)" : ""
+            var rel: [(SourceRef, String)] = [(loop.at, "this loop never ends: no return, break or cancellation case")]
+            if let fn = calleeFn { rel.append((fn.at, "\(fn.qualifiedName) is started here as a \(spawn.kind)")) }
+            let symbol = calleeFn.map { "\(spawn.function)→\($0.qualifiedName)" } ?? "\(spawn.function)→literal"
+            out.append(factory.finding(at: spawn.at, symbol: symbol, captures: captures,
+                                       severity: factory.severity(raise: spawn.inLoop),
+                                       related: factory.related(rel)))
+        }
+        return out
+    }
+
+    func handleIsStopped(_ handle: ResultUse, _ ix: ScopeIndex, _ stops: Set<String>) -> Bool {
+        switch handle {
+        case .escapes: return true
+        case .discarded: return false
+        case .bound(let names):
+            return ix.calls.contains { c in stops.contains(c.method) && names.contains(where: { c.receiver?.lastComponent == $0 }) }
+        case .stored(let sym):
+            return ix.calls.contains { c in stops.contains(c.method) && (c.receiverSymbol?.name == sym.name || c.receiver?.lastComponent == sym.name) }
+        }
+    }
+}
+
+/// `handoff-blocked` (Go): a goroutine blocks forever on an unbuffered channel because the other
+/// side can leave first (a `select` with a timeout / `ctx.Done()`, or an early `return`).
+struct HandoffBlockedAnalysis: Analysis {
+    var name: String { "handoff-blocked" }
+
+    func run(scope: Scope, rule: Rule) -> [Finding] {
+        let ix = ScopeIndex(scope)
+        let factory = FindingFactory(scope: scope, rule: rule, analysis: name)
+        var out: [Finding] = []
+        for h in ix.handoffs where h.capacity == nil && !h.spawnSideGuarded && !h.abandonReasons.isEmpty {
+            var captures: [String: String] = [:]
+            captures["channel"] = h.channel
+            captures["op"] = h.direction == "send" ? "send on" : "receive from"
+            captures["counterpart"] = h.direction == "send" ? "receive" : "send"
+            captures["reason"] = h.abandonReasons[0]
+            captures["function"] = h.function
+            var rel: [(SourceRef, String)] = [(h.declaredAt, "`\(h.channel)` is unbuffered"),
+                                              (h.spawnAt, "goroutine started here")]
+            for (k, r) in h.abandonAt.enumerated() {
+                rel.append((r, "the parent can leave here (\(h.abandonReasons[min(k, h.abandonReasons.count - 1)])) and the goroutine blocks forever"))
+            }
+            // The complete fix: give the channel a buffer of one so the goroutine's single send never blocks.
+            var edits: [TextEdit] = []
+            if h.direction == "send", let file = scope.sources[h.declaredAt.path] {
+                let bytes = file.bytes
+                var close = h.declaredAt.end - 1
+                while close > h.declaredAt.start && bytes[close] != UInt8(ascii: ")") { close -= 1 }
+                if bytes[close] == UInt8(ascii: ")") {
+                    edits.append(TextEdit(path: h.declaredAt.path, start: close, end: close, replacement: ", 1"))
+                }
+            }
+            out.append(factory.finding(at: h.blockingAt, symbol: "\(h.function)→\(h.channel)", captures: captures,
+                                       severity: factory.severity(), related: factory.related(rel), edits: edits))
+        }
+        return out
+    }
+}

@@ -1,0 +1,188 @@
+import LeakLintCore
+
+// MARK: - Shared pieces of the analyses
+
+/// `{name}` placeholders filled from captures; unknown placeholders stay as written.
+public enum Template {
+    public static func render(_ template: String, _ captures: [String: String]) -> String {
+        var out = ""
+        out.reserveCapacity(template.utf8.count + 32)
+        var i = template.startIndex
+        while i < template.endIndex {
+            let c = template[i]
+            if c == "{", let close = template[i...].firstIndex(of: "}") {
+                let key = String(template[template.index(after: i)..<close])
+                if let v = captures[key], !key.isEmpty, !key.contains(" ") {
+                    out += v
+                    i = template.index(after: close)
+                    continue
+                }
+            }
+            out.append(c)
+            i = template.index(after: i)
+        }
+        return out
+    }
+}
+
+/// Vocabulary matching: words are globs (`*lru.Cache*`, `Register*`).
+struct WordList {
+    let words: [String]
+    init(_ words: [String]) { self.words = words }
+    func matches(_ s: String) -> Bool { words.contains { ByteText.glob($0, s) } }
+    var isEmpty: Bool { words.isEmpty }
+}
+
+/// Facts of a whole scope, indexed once per rule run.
+struct ScopeIndex {
+    var containers: [ContainerDecl] = []
+    var ops: [ContainerOp] = []
+    var calls: [CallFact] = []
+    var functions: [FunctionFact] = []
+    var spawns: [SpawnFact] = []
+    var handoffs: [HandoffFact] = []
+    var types: [String: TypeFact] = [:]
+    var instances: [InstanceFact] = []
+    /// variable name → type name, for globals holding instances.
+    var instanceOf: [String: String] = [:]
+    /// type name → method names declared in the scope.
+    var methods: [String: Set<String>] = [:]
+
+    init(_ scope: Scope) {
+        for f in scope.files {
+            containers.append(contentsOf: f.containers)
+            ops.append(contentsOf: f.ops)
+            calls.append(contentsOf: f.calls)
+            functions.append(contentsOf: f.functions)
+            spawns.append(contentsOf: f.spawns)
+            handoffs.append(contentsOf: f.handoffs)
+            instances.append(contentsOf: f.instances)
+            for t in f.types {
+                if var existing = types[t.name] {
+                    existing.traits = Array(Set(existing.traits + t.traits)).sorted()
+                    existing.methods += t.methods
+                    existing.superTypes += t.superTypes
+                    types[t.name] = existing
+                } else {
+                    types[t.name] = t
+                }
+                for m in t.methods { methods[t.name, default: []].insert(m) }
+            }
+        }
+        for fn in functions { if let o = fn.owner { methods[o, default: []].insert(fn.name) } }
+        for i in instances { instanceOf[i.variable] = i.typeName }
+    }
+
+    /// Functions named `name` (any owner when `owner` is `*`).
+    func functions(named name: String, owner: String?) -> [FunctionFact] {
+        functions.filter { fn in
+            guard fn.name == name else { return false }
+            if owner == "*" { return true }
+            return fn.owner == owner
+        }
+    }
+}
+
+extension FunctionRole {
+    /// Code that runs once per process.
+    var runsOnce: Bool { self == .initializer || self == .main || self == .once }
+}
+
+/// Shared finding construction.
+struct FindingFactory {
+    let scope: Scope
+    let rule: Rule
+    /// The analysis building findings: `options["message.<analysis>"]`,
+    /// `options["fix-template.<analysis>"]` and `options["fix-description.<analysis>"]` override the
+    /// rule's message and fix for that analysis (a rule may run several analyses).
+    var analysis: String = ""
+
+    var messageTemplate: String { rule.options["message.\(analysis)"] ?? rule.message }
+
+    func location(_ ref: SourceRef) -> Location { scope.location(ref) }
+
+    func related(_ refs: [(SourceRef, String)], cap: Int = 20) -> [RelatedLocation] {
+        var seen: Set<SourceRef> = []
+        var out: [RelatedLocation] = []
+        for (r, m) in refs.sorted(by: { $0.0 < $1.0 }) where !seen.contains(r) {
+            seen.insert(r)
+            out.append(RelatedLocation(location: location(r), message: m))
+            if out.count == cap { break }
+        }
+        return out
+    }
+
+    /// The rule's severity, raised one level when `raise` and the user has not set it.
+    func severity(raise: Bool = false, lower: Bool = false) -> Severity {
+        let overridden = rule.options["severity-overridden"] == "true"
+        if overridden { return rule.severity }
+        if lower { return .note }
+        if raise && rule.severity == .warning { return .error }
+        return rule.severity
+    }
+
+    func fix(_ captures: [String: String], edits: [TextEdit] = []) -> Fix? {
+        guard var f = rule.fix else { return nil }
+        if let t = rule.options["fix-template.\(analysis)"] { f.template = t }
+        if let d = rule.options["fix-description.\(analysis)"] { f.description = d }
+        var e = edits
+        for k in e.indices {
+            if let file = scope.sources[e[k].path] {
+                let s = file.position(of: e[k].start), t = file.position(of: e[k].end)
+                e[k].region = Region(startLine: s.line, startColumn: s.column, endLine: t.line, endColumn: t.column,
+                                     byteOffset: e[k].start, byteLength: e[k].end - e[k].start)
+            }
+        }
+        return Fix(description: Template.render(f.description, captures), applicability: f.applicability,
+                   snippet: Template.render(f.template, captures).trimmingTrailingNewlines(), edits: e)
+    }
+
+    func finding(at ref: SourceRef, symbol: String, captures: [String: String], severity: Severity,
+                 related: [RelatedLocation], edits: [TextEdit] = []) -> Finding {
+        Finding(ruleID: rule.id, family: rule.family, severity: severity,
+                message: Template.render(messageTemplate, captures), location: location(ref),
+                related: related, symbol: symbol, fix: fix(captures, edits: edits))
+    }
+
+    /// The indentation (spaces/tabs) of the line holding `offset`.
+    func indentation(at offset: Int, in path: String) -> String {
+        guard let f = scope.sources[path] else { return "" }
+        let li = f.lineIndex(of: offset)
+        var i = f.lineStarts[li]
+        var out: [UInt8] = []
+        while i < f.bytes.count, f.bytes[i] == 0x20 || f.bytes[i] == 0x09 { out.append(f.bytes[i]); i += 1 }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The offset just past the end of the line holding `offset` (before its terminator).
+    func lineEnd(at offset: Int, in path: String) -> Int? {
+        scope.sources[path]?.lineEnd(of: offset)
+    }
+
+    /// The line ending the file uses (CRLF files stay CRLF).
+    func newline(in path: String) -> String {
+        guard let f = scope.sources[path], f.lineStarts.count > 1 else { return "\n" }
+        let i = f.lineStarts[1] - 2
+        return i >= 0 && f.bytes[i] == 0x0D ? "\r\n" : "\n"
+    }
+}
+
+extension String {
+    func trimmingTrailingNewlines() -> String {
+        var s = Substring(self)
+        while let l = s.last, l == "\n" || l == "\r" || l == " " { s = s.dropLast() }
+        return String(s)
+    }
+
+    /// `sessions` → `Sessions`.
+    var capitalizedFirst: String {
+        guard let f = first else { return self }
+        return f.uppercased() + dropFirst()
+    }
+
+    /// The last `.`-separated component: `s.ticker` → `ticker`.
+    var lastComponent: String {
+        guard let d = lastIndex(of: ".") else { return self }
+        return String(self[index(after: d)...])
+    }
+}

@@ -1,0 +1,907 @@
+import LeakLintCore
+
+// MARK: - Function bodies
+//
+// Walks one function body token by token with an explicit frame stack. Statement starts are
+// classified (assignments → container ops and result bindings); keywords open frames (loops,
+// selects, switches, ifs, function literals); `return`/`break`/`goto`/exit calls mark the loops
+// they leave; `go` statements become spawns; channel operations on local unbuffered channels
+// become hand-off facts.
+
+struct BodyWalker {
+    let p: GoParser
+    let functionName: String
+    let owner: String?
+    let receiver: String?
+    let role: FunctionRole
+    var localTypes: [String: String]
+    var locals: Set<String> = []
+    var params: [Param]
+
+    var ops: [ContainerOp] = []
+    var calls: [CallFact] = []
+    var spawns: [SpawnFact] = []
+    var handoffs: [HandoffFact] = []
+
+    enum FrameKind { case block, loop, select, switchStmt, funcLit, ifBlock }
+
+    struct Frame {
+        var kind: FrameKind
+        var end: Int
+        var loop: Int = -1          // index into ctx.loops
+        var label: String? = nil
+        var ifCond: String? = nil
+        var clauses: Int = 0         // select/switch: number of case/default clauses
+        var clauseHeads: [(Int, Int)] = []
+    }
+
+    /// One function context: the named function or a function literal.
+    struct Ctx {
+        var loops: [LoopFact] = []
+        var frameBase: Int           // index in `frames` of this ctx's root frame
+        var role: FunctionRole
+        var spawnTok: Int? = nil     // the `go` token when this literal is spawned
+        var spawnArgsStart: Int? = nil
+        var spawnInLoop = false
+        var chans: [String: (decl: SourceRef, cap: String?)] = [:]
+        var chanOps: [ChanOp] = []
+        var returns: [(tok: Int, end: Int)] = []
+        var deferred = false         // a `defer func() {…}()` literal
+    }
+
+    struct ChanOp {
+        var name: String
+        var tok: Int
+        var send: Bool
+        var spawnTok: Int?           // set when performed inside a spawned literal
+        var guarded: Bool            // in a select case header with alternatives
+        var altText: String?
+        var altTok: Int?
+    }
+
+    struct PendingFrame {
+        var kind: FrameKind
+        var label: String?
+        var ifCond: String?
+        var endless = false
+        var rangeOver: String? = nil
+        var loopAt: Int = 0
+        var isFuncLit = false
+        var spawnTok: Int? = nil
+        var roleOverride: FunctionRole? = nil
+        var deferred = false
+    }
+
+    var frames: [Frame] = []
+    var ctxs: [Ctx] = []
+    var pending: [Int: PendingFrame] = [:]
+    var resultUse: [Int: ResultUse] = [:]
+    var caseColons: Set<Int> = []
+    var deferUntil = -1
+    var pendingLabel: String? = nil
+
+    init(parser: GoParser, functionName: String, owner: String?, receiver: String?, role: FunctionRole,
+         params: [Param], localTypes: [String: String]) {
+        self.p = parser
+        self.functionName = functionName
+        self.owner = owner
+        self.receiver = receiver
+        self.role = role
+        self.params = params
+        self.localTypes = localTypes
+        for prm in params where !prm.name.isEmpty { locals.insert(prm.name) }
+        if let r = receiver { locals.insert(r) }
+    }
+
+    // MARK: Walk
+
+    /// Walks the body whose `{` is at `open`; returns the summary of the function's own loops.
+    mutating func walk(open: Int) -> BodyFact {
+        let end = Int(p.match[open])
+        frames.append(Frame(kind: .funcLit, end: end))
+        ctxs.append(Ctx(frameBase: 0, role: role))
+        var i = open + 1
+        var atStmt = true
+        while i < end {
+            while frames.count > 1, let top = frames.last, i >= top.end { popFrame() }
+            let t = p.toks[i]
+            if t.kind == .punct && t.code == 0x7B {  // {
+                openFrame(at: i)
+                atStmt = true
+                i += 1
+                continue
+            }
+            if t.kind == .punct && t.code == 0x7D {  // } of a frame already popped, or stray
+                atStmt = true
+                i += 1
+                continue
+            }
+            if t.kind == .semicolon { atStmt = true; i += 1; continue }
+            if caseColons.contains(i) { atStmt = true; i += 1; continue }
+            if atStmt {
+                atStmt = false
+                statementStart(i)
+            }
+            scanToken(i)
+            i += 1
+        }
+        while frames.count > 1 { popFrame() }
+        let root = ctxs.removeLast()
+        finishHandoffs(root)
+        return BodyFact(loops: root.loops)
+    }
+
+    var ctxRole: FunctionRole { ctxs.last?.role ?? role }
+
+    var inLoop: Bool {
+        guard let base = ctxs.last?.frameBase else { return false }
+        var k = frames.count - 1
+        while k > base { if frames[k].kind == .loop { return true }; k -= 1 }
+        return false
+    }
+
+    mutating func openFrame(at i: Int) {
+        let end = Int(p.match[i])
+        guard let pf = pending.removeValue(forKey: i) else {
+            frames.append(Frame(kind: .block, end: end))
+            return
+        }
+        var f = Frame(kind: pf.kind, end: end, label: pf.label, ifCond: pf.ifCond)
+        switch pf.kind {
+        case .loop:
+            ctxs[ctxs.count - 1].loops.append(LoopFact(at: p.ref(pf.loopAt), endless: pf.endless, exits: false,
+                                                      signals: [], rangeOver: pf.rangeOver))
+            f.loop = ctxs[ctxs.count - 1].loops.count - 1
+        case .select, .switchStmt:
+            // Count clauses at this frame's depth and remember their headers.
+            var j = i + 1
+            while j < end {
+                if p.isK(j, .case) || p.isK(j, .default) {
+                    var k = j + 1
+                    while k < end && !p.isP(k, 0x3A) { k = p.skip(k) }
+                    f.clauses += 1
+                    f.clauseHeads.append((j, k))
+                    caseColons.insert(k)
+                    j = k + 1
+                    continue
+                }
+                j = p.skip(j)
+            }
+        case .funcLit:
+            let parentRole = ctxRole
+            var role: FunctionRole = .normal
+            if let r = pf.roleOverride { role = r }
+            else if parentRole == .initializer && !inLoop && pf.spawnTok == nil { role = .normal }
+            var c = Ctx(frameBase: frames.count, role: role)
+            c.spawnTok = pf.spawnTok
+            c.spawnInLoop = inLoop
+            c.deferred = pf.deferred
+            if pf.spawnTok != nil { c.role = parentRole }
+            frames.append(f)
+            ctxs.append(c)
+            return
+        default: break
+        }
+        frames.append(f)
+    }
+
+    mutating func popFrame() {
+        let f = frames.removeLast()
+        if f.kind == .funcLit, let c = ctxs.last, c.frameBase == frames.count, ctxs.count > 1 {
+            let done = ctxs.removeLast()
+            finishHandoffs(done)
+            if let g = done.spawnTok {
+                // go func(…) { … }(args)
+                var args: [String] = []
+                let after = f.end + 1
+                if p.isP(after, 0x28) { args = splitArgs(after) }
+                spawns.append(SpawnFact(kind: "go", at: p.ref(g, g + 2), function: functionName, role: ctxRole,
+                                        callee: nil, body: BodyFact(loops: done.loops), handle: .discarded,
+                                        args: args, inLoop: done.spawnInLoop))
+            }
+        }
+    }
+
+    // MARK: Per-token scanning
+
+    mutating func scanToken(_ i: Int) {
+        let t = p.toks[i]
+        switch t.kind {
+        case .keyword:
+            switch GoKeyword(rawValue: t.code) {
+            case .for: registerFor(i)
+            case .if: registerIf(i)
+            case .switch: registerBlock(i, kind: .switchStmt)
+            case .select: registerBlock(i, kind: .select)
+            case .func: registerFuncLit(i, spawnTok: nil)
+            case .return: markReturn(i)
+            case .break: markBreak(i)
+            case .goto: markAllOpenLoopsExit()
+            case .case: caseSignals(i)
+            default: break
+            }
+        case .ident:
+            if p.isP(i + 1, 0x28) { call(i) }
+        case .punct:
+            if t.code == punct("<-") { chanArrow(i) }
+        default: break
+        }
+    }
+
+    /// The `{` that opens the block of a statement header starting at `from`.
+    func headerBrace(_ from: Int) -> Int? {
+        var j = from
+        let limit = frames.last?.end ?? p.toks.count
+        while j < limit {
+            if p.isSemi(j) && p.toks[j].automatic { return nil }
+            if p.isP(j, 0x7B) {
+                if isCompositeLiteralBrace(j) { j = p.skip(j); continue }
+                return j
+            }
+            if p.isK(j, .func) {
+                // A func literal in a header: skip its signature and body.
+                var k = p.skip(j + 1)
+                while k < limit && !p.isP(k, 0x7B) && !p.isSemi(k) { k = p.skip(k) }
+                j = p.isP(k, 0x7B) ? p.skip(k) : k
+                continue
+            }
+            j = p.skip(j)
+        }
+        return nil
+    }
+
+    /// `[]int{`, `map[K]V{`, `struct{…}{`, `pkg.T{` after a `[…]` type: a composite literal.
+    func isCompositeLiteralBrace(_ j: Int) -> Bool {
+        var k = j - 1
+        while k >= 0 {
+            if p.isIdent(k) || p.isP(k, 0x2E) || p.isP(k, 0x2A) { k -= 1; continue }
+            if p.isP(k, 0x5D) { return true }                  // ]T{
+            if p.isP(k, 0x7D) {                                // struct{…}{
+                let o = Int(p.match[k])
+                return o > 0 && (p.isK(o - 1, .struct) || p.isK(o - 1, .interface))
+            }
+            if p.isK(k, .map) || p.isK(k, .struct) { return true }
+            return false
+        }
+        return false
+    }
+
+    mutating func registerFor(_ i: Int) {
+        guard let brace = headerBrace(i + 1) else { return }
+        var endless = false
+        var rangeOver: String? = nil
+        var semis: [Int] = []
+        var rangeTok: Int? = nil
+        var j = i + 1
+        while j < brace {
+            if p.isSemi(j) { semis.append(j) }
+            if p.isK(j, .range) && rangeTok == nil { rangeTok = j }
+            j = p.skip(j)
+        }
+        if brace == i + 1 {
+            endless = true
+        } else if let r = rangeTok {
+            rangeOver = p.text(r + 1, brace)
+            // Locals introduced by the range clause.
+            var k = i + 1
+            while k < r { if p.isIdent(k) { locals.insert(p.text(k)) }; k += 1 }
+        } else if semis.count >= 2 {
+            let cond = p.text(semis[0] + 1, semis[1])
+            endless = cond.isEmpty || cond == "true"
+            // Init clause locals.
+            var k = i + 1
+            while k < semis[0] { if p.isIdent(k) && p.isP(k + 1, punct(":=")) || (p.isIdent(k) && p.isP(k + 1, 0x2C)) { locals.insert(p.text(k)) }; k += 1 }
+        } else {
+            endless = p.text(i + 1, brace) == "true"
+        }
+        pending[brace] = PendingFrame(kind: .loop, label: takeLabel(), ifCond: nil, endless: endless,
+                                      rangeOver: rangeOver, loopAt: i)
+    }
+
+    mutating func registerIf(_ i: Int) {
+        guard let brace = headerBrace(i + 1) else { return }
+        // An init statement: `if v, ok := m[k]; !ok {` — classify it like a statement.
+        var j = i + 1
+        var semi: Int? = nil
+        while j < brace { if p.isSemi(j) { semi = j; break }; j = p.skip(j) }
+        if let s = semi { classify(i + 1, s) }
+        pending[brace] = PendingFrame(kind: .ifBlock, label: nil, ifCond: p.text((semi ?? i) + 1, brace))
+    }
+
+    mutating func registerBlock(_ i: Int, kind: FrameKind) {
+        guard let brace = headerBrace(i + 1) else { return }
+        if kind == .switchStmt {
+            var j = i + 1
+            var semi: Int? = nil
+            while j < brace { if p.isSemi(j) { semi = j; break }; j = p.skip(j) }
+            if let s = semi { classify(i + 1, s) }
+            // `switch x := y.(type)` introduces x.
+            var k = i + 1
+            while k < brace { if p.isIdent(k) && p.isP(k + 1, punct(":=")) { locals.insert(p.text(k)) }; k += 1 }
+        }
+        pending[brace] = PendingFrame(kind: kind, label: takeLabel(), ifCond: nil)
+    }
+
+    mutating func takeLabel() -> String? {
+        let l = pendingLabel
+        pendingLabel = nil
+        return l
+    }
+
+    /// `func(params) results {` inside a body.
+    mutating func registerFuncLit(_ i: Int, spawnTok: Int?) {
+        guard p.isP(i + 1, 0x28) else { return }
+        var ps: [Param] = []
+        var lt: [String: String] = [:]
+        p.parseParams(open: i + 1, into: &ps, types: &lt)
+        var k = p.skip(i + 1)
+        let limit = frames.last?.end ?? p.toks.count
+        while k < limit && !p.isP(k, 0x7B) && !p.isSemi(k) && !p.isP(k, 0x2C) && !p.isClose(k) && !p.isP(k, 0x3D) {
+            k = p.skip(k)
+        }
+        guard p.isP(k, 0x7B) else { return }
+        for prm in ps where !prm.name.isEmpty { locals.insert(prm.name) }
+        for (n, t) in lt { localTypes[n] = t }
+        if pending[k] != nil { return }  // already registered (go func …)
+        var pf = PendingFrame(kind: .funcLit, label: nil, ifCond: nil)
+        pf.isFuncLit = true
+        pf.spawnTok = spawnTok
+        pf.deferred = deferUntil > i
+        // once.Do(func() { … }) / sync.OnceFunc(func() { … }): runs once.
+        if i >= 2 && p.isP(i - 1, 0x28) && p.isIdent(i - 2) {
+            let callee = p.text(i - 2)
+            if callee == "Do" || callee == "OnceFunc" || callee == "OnceValue" || callee == "OnceValues" {
+                pf.roleOverride = .once
+            }
+        }
+        pending[k] = pf
+    }
+
+    // MARK: Statements
+
+    mutating func statementStart(_ i: Int) {
+        let t = p.toks[i]
+        if t.kind == .keyword {
+            switch GoKeyword(rawValue: t.code) {
+            case .go:
+                spawnStatement(i)
+                return
+            case .defer:
+                deferUntil = statementEnd(i)
+                return
+            case .var:
+                // Local var declarations: `var x T` / `var x = …` / grouped.
+                var j = i + 1
+                if p.isP(j, 0x28) {
+                    let e = Int(p.match[j])
+                    j += 1
+                    var atSpec = true
+                    while j < e { if atSpec && p.isIdent(j) { declareLocalVarSpec(j) }; atSpec = p.isSemi(j); j = p.skip(j) }
+                } else {
+                    declareLocalVarSpec(j)
+                }
+                return
+            default:
+                return
+            }
+        }
+        // Label: `outer:` (an identifier followed by a single colon).
+        if t.kind == .ident && p.isP(i + 1, 0x3A) {
+            pendingLabel = p.text(i)
+            return
+        }
+        classify(i, statementEnd(i))
+    }
+
+    mutating func declareLocalVarSpec(_ j: Int) {
+        var k = j
+        var names: [Int] = []
+        while p.isIdent(k) { names.append(k); if p.isP(k + 1, 0x2C) { k += 2 } else { k += 1; break } }
+        for n in names { locals.insert(p.text(n)) }
+        // `var ch = make(chan T)` / `var x T`
+        let e = statementEnd(j)
+        if names.count == 1 {
+            if p.isP(k, 0x3D) { noteLocalValue(name: p.text(names[0]), nameTok: names[0], k + 1, e) }
+            else if let tn = p.simpleTypeName(p.text(k, e)) { localTypes[p.text(names[0])] = tn }
+        }
+    }
+
+    /// The index of the semicolon (or block end) that ends the statement starting at `i`.
+    func statementEnd(_ i: Int) -> Int {
+        var j = i
+        let limit = frames.last?.end ?? p.toks.count
+        while j < limit {
+            if p.isSemi(j) || p.isClose(j) { return j }
+            if caseColons.contains(j) { return j }
+            j = p.skip(j)
+        }
+        return limit
+    }
+
+    /// Splits tokens [a, b) at top-level commas.
+    func splitList(_ a: Int, _ b: Int) -> [(Int, Int)] {
+        var out: [(Int, Int)] = []
+        var s = a
+        var j = a
+        while j < b {
+            if p.isP(j, 0x2C) { out.append((s, j)); s = j + 1 }
+            j = p.skip(j)
+        }
+        if s < b { out.append((s, b)) }
+        return out
+    }
+
+    func splitArgs(_ open: Int) -> [String] {
+        let close = Int(p.match[open])
+        return splitList(open + 1, close).prefix(8).map { p.text($0.0, $0.1, limit: 120) }
+    }
+
+    /// Classifies a simple statement [s, e): assignments, op-assignments, inc/dec, sends.
+    mutating func classify(_ s: Int, _ e: Int) {
+        var j = s
+        var opTok: Int? = nil
+        while j < e {
+            let t = p.toks[j]
+            if t.kind == .punct {
+                let c = t.code
+                if c == 0x3D || c == punct(":=") || c == punct("+=") || c == punct("-=") || c == punct("|=")
+                    || c == punct("*=") || c == punct("/=") || c == punct("&=") || c == punct("^=")
+                    || c == punct("%=") || c == punct("<<=") || c == punct(">>=") || c == punct("&^=")
+                    || c == punct("++") || c == punct("--") || c == punct("<-") {
+                    opTok = j
+                    break
+                }
+            }
+            if p.isK(j, .func) { break }
+            j = p.skip(j)
+        }
+        guard let op = opTok else {
+            // Expression statement: a call's result is dropped.
+            if let c = trailingCall(s, e) { resultUse[c] = .discarded }
+            return
+        }
+        let code = p.toks[op].code
+        if code == punct("<-") {
+            // Send statement `ch <- v` (the arrow follows an expression).
+            if op > s { recordChanOp(name: p.text(s, op), tok: op, send: true) }
+            return
+        }
+        let lhs = splitList(s, op)
+        if code == punct("++") || code == punct("--") {
+            if let (a, b) = lhs.first, let idx = indexBase(a, b) { indexSet(a, idx, b, value: nil) }
+            return
+        }
+        let rhs = splitList(op + 1, e)
+        if code == punct(":=") {
+            let names = lhs.map { p.text($0.0, $0.1) }
+            for n in names where n != "_" { locals.insert(n) }
+            if rhs.count == 1, let (a, b) = rhs.first {
+                if let c = trailingCall(a, b) { resultUse[c] = .bound(names) }
+                if names.count == 1 { noteLocalValue(name: names[0], nameTok: lhs[0].0, a, b) }
+            } else if rhs.count == names.count {
+                for (k, (a, b)) in rhs.enumerated() {
+                    if let c = trailingCall(a, b) { resultUse[c] = .bound([names[k]]) }
+                    noteLocalValue(name: names[k], nameTok: lhs[k].0, a, b)
+                }
+            }
+            return
+        }
+        if code == 0x3D {
+            for (k, (a, b)) in lhs.enumerated() {
+                let r: (Int, Int)? = rhs.count == lhs.count ? rhs[k] : (rhs.count == 1 ? rhs[0] : nil)
+                assign(a, b, r)
+            }
+            if rhs.count == 1, lhs.count > 1, let (a, b) = rhs.first, let c = trailingCall(a, b) {
+                resultUse[c] = .bound(lhs.map { p.text($0.0, $0.1) })
+            }
+            return
+        }
+        // op= : `m[k] += v` grows an entry; `s += x` grows a string/sequence.
+        if let (a, b) = lhs.first {
+            if let idx = indexBase(a, b) {
+                indexSet(a, idx, b, value: rhs.first.map { p.text($0.0, $0.1, limit: 80) })
+            } else if code == punct("+="), let (sym, res, via) = resolve(a, b) {
+                addOp(sym, res, via, OpName.plusAssign, at: p.ref(a, b))
+            }
+        }
+    }
+
+    /// When [a, b) is `E[…]`, the index of the `[`.
+    func indexBase(_ a: Int, _ b: Int) -> Int? {
+        guard b - 1 > a, p.isP(b - 1, 0x5D) else { return nil }
+        let open = Int(p.match[b - 1])
+        guard open > a, p.isP(open, 0x5B) else { return nil }
+        // Not a slice expression `x[a:b]` on the left (impossible) — and the base must be an expression.
+        return open
+    }
+
+    mutating func indexSet(_ a: Int, _ open: Int, _ b: Int, value: String?) {
+        guard let (sym, res, via) = resolve(a, open) else { return }
+        let close = Int(p.match[open])
+        let keyText = p.text(open + 1, close, limit: 120)
+        var keyType: String? = nil
+        if close == open + 2, p.isIdent(open + 1) {
+            let k = p.text(open + 1)
+            keyType = params.first(where: { $0.name == k })?.type
+        } else if p.identIs(open + 1, "reflect") {
+            keyType = "reflect.Type"
+        }
+        var o = ContainerOp(target: sym, resolution: res, op: OpName.indexSet, keyText: keyText, keyType: keyType,
+                            valueText: value, at: p.ref(a, close + 1), function: functionName, role: ctxRole,
+                            via: via, inLoop: inLoop)
+        o.guardedByEmptyCheck = false
+        ops.append(o)
+    }
+
+    /// `lhs = rhs` for one pair.
+    mutating func assign(_ a: Int, _ b: Int, _ r: (Int, Int)?) {
+        if let idx = indexBase(a, b) {
+            indexSet(a, idx, b, value: r.map { p.text($0.0, $0.1, limit: 80) })
+            return
+        }
+        guard let (sym, res, via) = resolve(a, b) else {
+            // A local: note `x = make(chan T)` etc.
+            if let (ra, rb) = r, b == a + 1, p.isIdent(a) { noteLocalValue(name: p.text(a), nameTok: a, ra, rb) }
+            return
+        }
+        guard let (ra, rb) = r else { return }
+        if let c = trailingCall(ra, rb), c == ra || (p.isP(c - 1, 0x2E)) {
+            resultUse[c] = .stored(sym)
+        }
+        let lhsText = p.text(a, b)
+        var op = OpName.assignOther
+        if p.identIs(ra, "append") && p.isP(ra + 1, 0x28) {
+            let args = splitList(ra + 2, Int(p.match[ra + 1]))
+            if let (fa, fb) = args.first {
+                let first = p.text(fa, fb)
+                if first == lhsText { op = OpName.append }
+                else if first == lhsText + "[:0]" || first == lhsText + "[0:0]" { op = OpName.appendReset }
+                else if first == "nil" || first.hasPrefix("[]") { op = OpName.assignFresh }
+            }
+        } else if p.identIs(ra, "make") || p.identIs(ra, "nil") || p.isK(ra, .map) || p.identIs(ra, "new")
+                    || (p.isP(ra, 0x5B) && p.isP(ra + 1, 0x5D)) || p.isK(ra, .struct) {
+            op = OpName.assignFresh
+        } else if p.isP(rb - 1, 0x5D), let open = Optional(Int(p.match[rb - 1])), open > ra,
+                  p.text(ra, open) == lhsText {
+            // x = x[i:] / x[:n] / x[a:b]
+            let close = rb - 1
+            var colon: Int? = nil
+            var k = open + 1
+            while k < close { if p.isP(k, 0x3A) { colon = k; break }; k = p.skip(k) }
+            if let c = colon {
+                op = c == open + 1 ? OpName.resliceBack : OpName.resliceFront
+            }
+        } else if p.toks[ra].kind == .ident && p.isP(ra + 1, 0x7B) || (p.isP(ra, 0x26) && p.isIdent(ra + 1)) {
+            op = OpName.assignFresh  // T{} / &T{}
+        }
+        var guarded = false
+        for f in frames.reversed() where f.kind == .ifBlock {
+            if let c = f.ifCond, c.contains(lhsText + " == nil") || c.contains("len(" + lhsText + ") == 0") { guarded = true; break }
+        }
+        var o = ContainerOp(target: sym, resolution: res, op: op, valueText: p.text(ra, rb, limit: 80),
+                            at: p.ref(a, rb), function: functionName, role: ctxRole, via: via, inLoop: inLoop)
+        o.guardedByEmptyCheck = guarded
+        ops.append(o)
+    }
+
+    /// What a local is bound to: its type for field resolution, or an unbuffered channel.
+    mutating func noteLocalValue(name: String, nameTok: Int, _ a: Int, _ b: Int) {
+        if p.identIs(a, "make") && p.isP(a + 1, 0x28) && p.isK(a + 2, .chan) {
+            let close = Int(p.match[a + 1])
+            let args = splitList(a + 2, close)
+            var cap: String? = nil
+            if args.count >= 2 { cap = p.text(args[1].0, args[1].1) }
+            if cap == "0" { cap = nil }
+            ctxs[ctxs.count - 1].chans[name] = (p.ref(nameTok), cap)
+            return
+        }
+        var j = a
+        if p.isP(j, 0x26) { j += 1 }
+        if p.isIdent(j) && (p.isP(j + 1, 0x7B) || p.isP(j + 1, 0x28)) {
+            let head = p.text(j)
+            if p.isP(j + 1, 0x7B) { localTypes[name] = head }
+            else if head.hasPrefix("New") && head.count > 3 { localTypes[name] = String(head.dropFirst(3)) }
+        }
+    }
+
+    /// The ident of the call a range [a, b) consists of (`x.f(…)` / `f(…)`), if it is one call.
+    func trailingCall(_ a: Int, _ b: Int) -> Int? {
+        guard b - 1 >= a, p.isP(b - 1, 0x29) else { return nil }
+        let open = Int(p.match[b - 1])
+        guard open - 1 >= a, p.isIdent(open - 1) else { return nil }
+        // Everything before must be a selector chain.
+        var k = open - 2
+        while k >= a {
+            if p.isP(k, 0x2E) && p.isIdent(k - 1) { k -= 2; continue }
+            return nil
+        }
+        return open - 1
+    }
+
+    // MARK: Resolution
+
+    /// Resolves a target expression [a, b) to a symbol. Nil for locals and other packages.
+    func resolve(_ a: Int, _ b: Int) -> (SymbolRef, TargetResolution, String?)? {
+        // Collect a selector chain ident(.ident)*; anything else → unknown owner of the last name.
+        var names: [String] = []
+        var j = a
+        var simple = true
+        while j < b {
+            if p.isIdent(j) { names.append(p.text(j)); j += 1; if j < b { if p.isP(j, 0x2E) { j += 1 } else { simple = false; break } } }
+            else if p.isP(j, 0x2A) || p.isP(j, 0x28) { j += 1 }  // (*x).f, *p
+            else { simple = false; break }
+        }
+        if !simple {
+            // e.g. m[k].list, f().x: take the last selector name.
+            guard p.isIdent(b - 1), p.isP(b - 2, 0x2E) else { return nil }
+            return (SymbolRef(owner: nil, name: p.text(b - 1)), .fieldOfUnknownOwner, nil)
+        }
+        guard let first = names.first else { return nil }
+        if names.count == 1 {
+            if locals.contains(first) || first == "_" { return nil }
+            if p.imports[first] != nil { return nil }
+            return (SymbolRef(owner: nil, name: first), .global, nil)
+        }
+        let last = names[names.count - 1]
+        if p.imports[first] != nil { return nil }
+        if names.count == 2 {
+            if first == receiver, let o = owner { return (SymbolRef(owner: o, name: last), .field, nil) }
+            if let t = localTypes[first], !t.hasPrefix("pkg:") { return (SymbolRef(owner: t, name: last), .field, nil) }
+            if locals.contains(first) { return (SymbolRef(owner: nil, name: last), .fieldOfUnknownOwner, nil) }
+            return (SymbolRef(owner: nil, name: last), .fieldOfUnknownOwner, first)
+        }
+        return (SymbolRef(owner: nil, name: last), .fieldOfUnknownOwner, nil)
+    }
+
+    mutating func addOp(_ sym: SymbolRef, _ res: TargetResolution, _ via: String?, _ op: String, at: SourceRef,
+                        key: String? = nil) {
+        ops.append(ContainerOp(target: sym, resolution: res, op: op, keyText: key, at: at, function: functionName,
+                               role: ctxRole, via: via, inLoop: inLoop))
+    }
+
+    // MARK: Calls
+
+    static let exitCalls: Set<String> = ["panic", "Exit", "Fatal", "Fatalf", "Fatalln", "Goexit", "Panic", "Panicf", "Panicln"]
+
+    mutating func call(_ i: Int) {
+        let name = p.text(i)
+        let open = i + 1
+        let close = Int(p.match[open])
+        // Is this a method call `recv.name(`? Find the selector chain before it.
+        var chainStart = i
+        while chainStart >= 2 && p.isP(chainStart - 1, 0x2E) && p.isIdent(chainStart - 2) { chainStart -= 2 }
+        let complexPrefix = chainStart >= 1 && p.isP(chainStart - 1, 0x2E)
+        let hasReceiver = chainStart < i
+        if p.isK(i - 1, .func) { return }  // a method name in a declaration
+        // Exit calls end every open loop of this function.
+        if BodyWalker.exitCalls.contains(name) {
+            let recv = hasReceiver ? p.text(chainStart, i - 1) : ""
+            if (name == "panic" && !hasReceiver) || (name == "Exit" && recv == "os") || recv == "log"
+                || (name == "Goexit" && recv == "runtime") || name.hasPrefix("Fatal") {
+                markAllOpenLoopsExit()
+            }
+        }
+        // Builtins delete / clear on a container.
+        if !hasReceiver && (name == "delete" || name == "clear") && !complexPrefix {
+            let args = splitList(open + 1, close)
+            if let (a, b) = args.first, let (sym, res, via) = resolve(a, b) {
+                let key = args.count > 1 ? p.text(args[1].0, args[1].1, limit: 120) : nil
+                addOp(sym, res, via, name == "delete" ? OpName.delete : OpName.clear, at: p.ref(i, close + 1), key: key)
+            }
+        }
+        let wanted = p.interest.wants(name) || (name == "close" && !hasReceiver)
+        // Method calls on containers (sync.Map.Store …) for names the rules care about.
+        if hasReceiver && p.interest.wants(name) {
+            let recvEnd = i - 1
+            let target: (SymbolRef, TargetResolution, String?)?
+            if complexPrefix {
+                target = p.isIdent(recvEnd - 1) ? (SymbolRef(owner: nil, name: p.text(recvEnd - 1)), .fieldOfUnknownOwner, nil) : nil
+            } else {
+                target = resolve(chainStart, recvEnd)
+            }
+            if let (sym, res, via) = target {
+                let args = splitList(open + 1, close)
+                let key = args.first.map { p.text($0.0, $0.1, limit: 120) }
+                var keyType: String? = nil
+                if let (ka, kb) = args.first, kb == ka + 1, p.isIdent(ka) {
+                    let k = p.text(ka)
+                    keyType = params.first(where: { $0.name == k })?.type
+                }
+                var o = ContainerOp(target: sym, resolution: res, op: OpName.call(name), keyText: key, keyType: keyType,
+                                    at: p.ref(chainStart, close + 1), function: functionName, role: ctxRole, via: via,
+                                    inLoop: inLoop)
+                o.guardedByEmptyCheck = false
+                ops.append(o)
+            }
+        }
+        guard wanted else { return }
+        let receiverText: String? = hasReceiver ? p.text(chainStart, i - 1) : nil
+        var recvSym: SymbolRef? = nil
+        if hasReceiver && !complexPrefix, let (sym, _, _) = resolve(chainStart, i - 1) { recvSym = sym }
+        let calleeText = hasReceiver ? p.text(chainStart, i + 1) : name
+        var use = resultUse[i] ?? .escapes
+        if case .escapes = use, chainStart >= 1, p.isK(chainStart - 1, .return) { use = .escapes }
+        calls.append(CallFact(callee: calleeText, method: name, receiver: receiverText, receiverSymbol: recvSym,
+                              args: splitArgs(open), argLabels: [], result: use, deferred: deferUntil > i || (ctxs.last?.deferred ?? false),
+                              at: p.ref(chainStart, close + 1), function: functionName, role: ctxRole, inLoop: inLoop))
+    }
+
+    // MARK: Loops and exits
+
+    mutating func markReturn(_ i: Int) {
+        ctxs[ctxs.count - 1].returns.append((i, statementEnd(i)))
+        markAllOpenLoopsExit()
+    }
+
+    mutating func markAllOpenLoopsExit() {
+        let base = ctxs[ctxs.count - 1].frameBase
+        var k = frames.count - 1
+        while k > base {
+            if frames[k].kind == .loop, frames[k].loop >= 0 { ctxs[ctxs.count - 1].loops[frames[k].loop].exits = true }
+            k -= 1
+        }
+    }
+
+    mutating func markBreak(_ i: Int) {
+        let base = ctxs[ctxs.count - 1].frameBase
+        var k = frames.count - 1
+        if p.isIdent(i + 1) {
+            let label = p.text(i + 1)
+            while k > base {
+                if frames[k].label == label {
+                    if frames[k].kind == .loop, frames[k].loop >= 0 { ctxs[ctxs.count - 1].loops[frames[k].loop].exits = true }
+                    return
+                }
+                k -= 1
+            }
+            return
+        }
+        while k > base {
+            switch frames[k].kind {
+            case .loop:
+                if frames[k].loop >= 0 { ctxs[ctxs.count - 1].loops[frames[k].loop].exits = true }
+                return
+            case .select, .switchStmt: return
+            default: k -= 1
+            }
+        }
+    }
+
+    /// `case <-X:` in a select: X is a signal the innermost loop observes.
+    mutating func caseSignals(_ i: Int) {
+        guard let f = frames.last, f.kind == .select else { return }
+        var j = i + 1
+        while j < f.end && !p.isP(j, 0x3A) {
+            if p.isP(j, punct("<-")) {
+                var e = j + 1
+                while e < f.end && !p.isP(e, 0x3A) { e = p.skip(e) }
+                let sig = p.text(j + 1, e, limit: 80)
+                // innermost loop of this ctx
+                let base = ctxs[ctxs.count - 1].frameBase
+                var k = frames.count - 1
+                while k > base {
+                    if frames[k].kind == .loop, frames[k].loop >= 0 {
+                        ctxs[ctxs.count - 1].loops[frames[k].loop].signals.append(sig)
+                        break
+                    }
+                    k -= 1
+                }
+                return
+            }
+            j = p.skip(j)
+        }
+    }
+
+    // MARK: go statements
+
+    mutating func spawnStatement(_ i: Int) {
+        if p.isK(i + 1, .func) {
+            registerFuncLit(i + 1, spawnTok: i)
+            return
+        }
+        // go f(…) / go x.m(…) / go pkg.F(…)
+        var j = i + 1
+        var names: [Int] = []
+        while j < p.toks.count {
+            if p.isIdent(j) { names.append(j); j += 1; if p.isP(j, 0x2E) { j += 1; continue } }
+            break
+        }
+        if p.isP(j, 0x5B) { j = p.skip(j) }  // type arguments
+        guard p.isP(j, 0x28), let lastTok = names.last else { return }
+        let name = p.text(lastTok)
+        var callee: SymbolRef? = nil
+        if names.count == 1 {
+            if !locals.contains(name) { callee = SymbolRef(owner: nil, name: name) }
+        } else if names.count == 2 {
+            let first = p.text(names[0])
+            if p.imports[first] != nil { callee = SymbolRef(owner: "pkg:" + first, name: name) }
+            else if first == receiver, let o = owner { callee = SymbolRef(owner: o, name: name) }
+            else if let t = localTypes[first], !t.hasPrefix("pkg:") { callee = SymbolRef(owner: t, name: name) }
+            else { callee = SymbolRef(owner: "*", name: name) }
+        } else {
+            callee = SymbolRef(owner: "*", name: name)
+        }
+        spawns.append(SpawnFact(kind: "go", at: p.ref(i, Int(p.match[j]) + 1), function: functionName, role: ctxRole,
+                                callee: callee, body: nil, handle: .discarded, args: splitArgs(j), inLoop: inLoop))
+    }
+
+    // MARK: Channels
+
+    /// `<-` seen anywhere: a send when it follows an expression, else a receive.
+    mutating func chanArrow(_ i: Int) {
+        let prev = i - 1
+        let prevIsExprEnd = prev >= 0 && (p.isIdent(prev) || p.isP(prev, 0x29) || p.isP(prev, 0x5D))
+        if prevIsExprEnd {
+            // A send in a select case header is classified here (statements are classified elsewhere).
+            if inCaseHeader(i) != nil, p.isIdent(prev) {
+                var s = prev
+                while s >= 2 && p.isP(s - 1, 0x2E) && p.isIdent(s - 2) { s -= 2 }
+                recordChanOp(name: p.text(s, i), tok: i, send: true)
+            }
+            return
+        }
+        // Receive: channel is the chain after the arrow.
+        var e = i + 1
+        while p.isIdent(e) && p.isP(e + 1, 0x2E) && p.isIdent(e + 2) { e += 2 }
+        guard p.isIdent(e) else { return }
+        if p.isP(e + 1, 0x28) { return }  // <-ctx.Done(): not a local channel
+        recordChanOp(name: p.text(i + 1, e + 1), tok: i, send: false)
+    }
+
+    /// The select frame and clause header holding token `i`, if `i` is in a case header.
+    func inCaseHeader(_ i: Int) -> (Int, (Int, Int))? {
+        guard let fi = frames.indices.last, frames[fi].kind == .select else { return nil }
+        for h in frames[fi].clauseHeads where h.0 < i && i < h.1 { return (fi, h) }
+        return nil
+    }
+
+    mutating func recordChanOp(name: String, tok: Int, send: Bool) {
+        // The ctx that declared the channel.
+        var owner = ctxs.count - 1
+        while owner >= 0 && ctxs[owner].chans[name] == nil { owner -= 1 }
+        guard owner >= 0 else { return }
+        var spawnTok: Int? = nil
+        var k = ctxs.count - 1
+        while k > owner { if let g = ctxs[k].spawnTok { spawnTok = g }; k -= 1 }
+        var guarded = false
+        var altText: String? = nil
+        var altTok: Int? = nil
+        if let (fi, head) = inCaseHeader(tok), frames[fi].clauses >= 2 {
+            guarded = true
+            for h in frames[fi].clauseHeads where h.0 != head.0 {
+                altText = p.text(h.0, h.1, limit: 80)
+                altTok = h.0
+                break
+            }
+        }
+        ctxs[owner].chanOps.append(ChanOp(name: name, tok: tok, send: send, spawnTok: spawnTok, guarded: guarded,
+                                          altText: altText, altTok: altTok))
+    }
+
+    /// Hand-offs of a finished context: a spawned literal blocks on a local unbuffered channel
+    /// whose parent-side counterpart can be abandoned.
+    mutating func finishHandoffs(_ c: Ctx) {
+        guard !c.chanOps.isEmpty else { return }
+        for op in c.chanOps {
+            guard let g = op.spawnTok, let decl = c.chans[op.name], decl.cap == nil else { continue }
+            let counterparts = c.chanOps.filter { $0.spawnTok == nil && $0.name == op.name && $0.send != op.send && $0.tok > g }
+            guard let first = counterparts.first else { continue }
+            var reasons: [String] = []
+            var abandonAt: [SourceRef] = []
+            for cp in counterparts where cp.guarded {
+                reasons.append("select with `\(cp.altText ?? "another case")`")
+                if let t = cp.altTok { abandonAt.append(p.ref(t, t + 1)) }
+            }
+            // A return before the counterpart (not `return <-ch` itself).
+            for r in c.returns where r.tok > g && r.tok < first.tok && r.end < first.tok {
+                reasons.append("return before the \(op.send ? "receive" : "send")")
+                abandonAt.append(p.ref(r.tok))
+            }
+            handoffs.append(HandoffFact(channel: op.name, declaredAt: decl.decl, capacity: decl.cap,
+                                        spawnAt: p.ref(g, g + 2), blockingAt: p.ref(op.tok, op.tok + 2),
+                                        direction: op.send ? "send" : "receive", spawnSideGuarded: op.guarded,
+                                        counterparts: counterparts.map { p.ref($0.tok, $0.tok + 2) },
+                                        abandonReasons: reasons, abandonAt: abandonAt, function: functionName))
+        }
+    }
+}

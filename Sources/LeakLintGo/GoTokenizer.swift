@@ -1,0 +1,301 @@
+import LeakLintCore
+
+// MARK: - Tokens
+
+/// A Go token: a kind, a small code (keyword id or packed punctuation bytes) and a byte range.
+/// Tokens never hold Strings; text is sliced from the file only when a fact needs it.
+public struct GoToken: Sendable, Equatable {
+    public enum Kind: UInt8, Sendable {
+        case ident, keyword, number, rune, string, rawString, punct, semicolon, eof
+    }
+    public var kind: Kind
+    /// Keyword id (`GoKeyword`) or up to three punctuation bytes packed little-endian.
+    public var code: UInt32
+    public var start: Int32
+    public var end: Int32
+    /// For `semicolon`: true when inserted at a newline (Go's automatic semicolon rule).
+    public var automatic: Bool { kind == .semicolon && start == end }
+}
+
+/// Go's keywords, by id.
+public enum GoKeyword: UInt32, Sendable {
+    case `break` = 1, `case`, chan, const, `continue`, `default`, `defer`, `else`, `fallthrough`, `for`,
+         `func`, go, goto, `if`, `import`, interface, map, package, range, `return`, select, `struct`,
+         `switch`, type, `var`
+}
+
+/// Packs up to three ASCII bytes into a punctuation code.
+@inline(__always)
+public func punct(_ s: StaticString) -> UInt32 {
+    var v: UInt32 = 0
+    let p = s.utf8Start
+    for i in 0..<min(3, s.utf8CodeUnitCount) { v |= UInt32(p[i]) << (8 * UInt32(i)) }
+    return v
+}
+
+/// A comment's byte range (kept apart from tokens; suppressions and annotations read them).
+public struct GoComment: Sendable {
+    public var start: Int32
+    public var end: Int32
+    /// True when a token precedes the comment on its line.
+    public var trailing: Bool
+}
+
+/// The result of tokenizing one file.
+public struct GoTokens: Sendable {
+    public var tokens: [GoToken]
+    public var comments: [GoComment]
+    /// Recovered problems (unterminated literal or comment …).
+    public var problems: [String]
+}
+
+// MARK: - Tokenizer
+
+/// A byte-level Go tokenizer: comments, interpreted/raw strings, runes, numbers (incl. `_`,
+/// hex/octal/binary, floats, imaginary), punctuation, and automatic semicolons. It never
+/// fails: malformed input yields tokens plus a problem note, and always terminates.
+public enum GoTokenizer {
+    public static func tokenize(_ buf: UnsafeBufferPointer<UInt8>) -> GoTokens {
+        var toks: [GoToken] = []
+        toks.reserveCapacity(buf.count / 4 + 16)
+        var comments: [GoComment] = []
+        var problems: [String] = []
+        let n = buf.count
+        var i = 0
+        // Skip a UTF-8 BOM.
+        if n >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF { i = 3 }
+        var lastTokenOnLine = false  // a token has been emitted since the last newline
+        var needSemi = false         // the last token allows an automatic semicolon
+
+        @inline(__always) func emit(_ k: GoToken.Kind, _ code: UInt32, _ s: Int, _ e: Int) {
+            toks.append(GoToken(kind: k, code: code, start: Int32(truncatingIfNeeded: s), end: Int32(truncatingIfNeeded: e)))
+            lastTokenOnLine = true
+            switch k {
+            case .ident, .number, .rune, .string, .rawString: needSemi = true
+            case .keyword:
+                let kw = GoKeyword(rawValue: code)
+                needSemi = kw == .break || kw == .continue || kw == .fallthrough || kw == .return
+            case .punct:
+                needSemi = code == punct(")") || code == punct("]") || code == punct("}")
+                    || code == punct("++") || code == punct("--")
+            default: needSemi = false
+            }
+        }
+        @inline(__always) func newline(at pos: Int) {
+            if needSemi {
+                toks.append(GoToken(kind: .semicolon, code: 0, start: Int32(truncatingIfNeeded: pos), end: Int32(truncatingIfNeeded: pos)))
+                needSemi = false
+            }
+            lastTokenOnLine = false
+        }
+
+        while i < n {
+            let b = buf[i]
+            // Whitespace
+            if b == 0x20 || b == 0x09 || b == 0x0D { i += 1; continue }
+            if b == 0x0A { newline(at: i); i += 1; continue }
+            // Comments
+            if b == 0x2F && i + 1 < n {
+                let c = buf[i + 1]
+                if c == 0x2F {
+                    let s = i
+                    i += 2
+                    while i < n && buf[i] != 0x0A { i += 1 }
+                    comments.append(GoComment(start: Int32(truncatingIfNeeded: s), end: Int32(truncatingIfNeeded: i), trailing: lastTokenOnLine))
+                    continue
+                }
+                if c == 0x2A {
+                    let s = i
+                    i += 2
+                    var hadNewline = false
+                    var closed = false
+                    while i < n {
+                        if buf[i] == 0x2A && i + 1 < n && buf[i + 1] == 0x2F { i += 2; closed = true; break }
+                        if buf[i] == 0x0A { hadNewline = true }
+                        i += 1
+                    }
+                    if !closed { problems.append("unterminated block comment at byte \(s)") }
+                    comments.append(GoComment(start: Int32(truncatingIfNeeded: s), end: Int32(truncatingIfNeeded: i), trailing: lastTokenOnLine))
+                    // A general comment containing a newline acts like a newline.
+                    if hadNewline { newline(at: s) }
+                    continue
+                }
+            }
+            // Identifiers and keywords (ASCII letters, '_', and any non-ASCII byte as a letter).
+            if isIdentStart(b) {
+                let s = i
+                i += 1
+                while i < n && isIdentPart(buf[i]) { i += 1 }
+                if let kw = keyword(buf, s, i) {
+                    emit(.keyword, kw.rawValue, s, i)
+                } else {
+                    emit(.ident, 0, s, i)
+                }
+                continue
+            }
+            // Numbers
+            if isDigit(b) || (b == 0x2E && i + 1 < n && isDigit(buf[i + 1])) {
+                let s = i
+                i += 1
+                while i < n {
+                    let c = buf[i]
+                    if isIdentPart(c) || c == 0x2E { i += 1; continue }
+                    // exponent signs: 1e+9, 0x1p-2
+                    if (c == 0x2B || c == 0x2D) && i > s {
+                        let p = buf[i - 1] | 0x20
+                        if p == 0x65 || p == 0x70 { i += 1; continue }
+                    }
+                    break
+                }
+                emit(.number, 0, s, i)
+                continue
+            }
+            // Strings
+            if b == 0x22 {
+                let s = i
+                i += 1
+                var closed = false
+                while i < n {
+                    let c = buf[i]
+                    if c == 0x5C { i += 2; continue }
+                    if c == 0x22 { i += 1; closed = true; break }
+                    if c == 0x0A { break }
+                    i += 1
+                }
+                if i > n { i = n }
+                if !closed { problems.append("unterminated string literal at byte \(s)") }
+                emit(.string, 0, s, i)
+                continue
+            }
+            if b == 0x60 {
+                let s = i
+                i += 1
+                while i < n && buf[i] != 0x60 { i += 1 }
+                if i < n { i += 1 } else { problems.append("unterminated raw string literal at byte \(s)") }
+                emit(.rawString, 0, s, i)
+                continue
+            }
+            if b == 0x27 {
+                let s = i
+                i += 1
+                var closed = false
+                while i < n {
+                    let c = buf[i]
+                    if c == 0x5C { i += 2; continue }
+                    if c == 0x27 { i += 1; closed = true; break }
+                    if c == 0x0A { break }
+                    i += 1
+                }
+                if i > n { i = n }
+                if !closed { problems.append("unterminated rune literal at byte \(s)") }
+                emit(.rune, 0, s, i)
+                continue
+            }
+            // Punctuation: longest match of 3, 2, 1 bytes.
+            let s = i
+            if i + 2 < n, let p = punct3(buf[i], buf[i + 1], buf[i + 2]) {
+                i += 3; emit(.punct, p, s, i); continue
+            }
+            if i + 1 < n, let p = punct2(buf[i], buf[i + 1]) {
+                i += 2; emit(.punct, p, s, i); continue
+            }
+            if b == 0x3B {  // explicit ';'
+                toks.append(GoToken(kind: .semicolon, code: punct(";"), start: Int32(truncatingIfNeeded: i), end: Int32(truncatingIfNeeded: i + 1)))
+                needSemi = false
+                lastTokenOnLine = true
+                i += 1
+                continue
+            }
+            if b < 0x80 && b > 0x20 {
+                i += 1; emit(.punct, UInt32(b), s, i); continue
+            }
+            // Control bytes and anything else: skip.
+            i += 1
+        }
+        newline(at: n)
+        toks.append(GoToken(kind: .eof, code: 0, start: Int32(truncatingIfNeeded: n), end: Int32(truncatingIfNeeded: n)))
+        return GoTokens(tokens: toks, comments: comments, problems: problems)
+    }
+
+    @inline(__always) static func isIdentStart(_ b: UInt8) -> Bool {
+        (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || b == 0x5F || b >= 0x80
+    }
+    @inline(__always) static func isIdentPart(_ b: UInt8) -> Bool {
+        isIdentStart(b) || (b >= 0x30 && b <= 0x39)
+    }
+    @inline(__always) static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+
+    static let punct3Set: [UInt32] = [punct("<<="), punct(">>="), punct("..."), punct("&^="), punct("&&="), punct("||=")]
+    static let punct2Set: [UInt32] = [
+        punct(":="), punct("+="), punct("-="), punct("*="), punct("/="), punct("%="), punct("&="),
+        punct("|="), punct("^="), punct("<<"), punct(">>"), punct("&^"), punct("&&"), punct("||"),
+        punct("<-"), punct("++"), punct("--"), punct("=="), punct("!="), punct("<="), punct(">="),
+    ]
+
+    @inline(__always) static func punct3(_ a: UInt8, _ b: UInt8, _ c: UInt8) -> UInt32? {
+        guard a < 0x80 && b < 0x80 && c < 0x80 else { return nil }
+        let v = UInt32(a) | UInt32(b) << 8 | UInt32(c) << 16
+        return punct3Set.contains(v) ? v : nil
+    }
+    @inline(__always) static func punct2(_ a: UInt8, _ b: UInt8) -> UInt32? {
+        guard a < 0x80 && b < 0x80 else { return nil }
+        let v = UInt32(a) | UInt32(b) << 8
+        return punct2Set.contains(v) ? v : nil
+    }
+
+    /// Keyword lookup by length, then bytes.
+    static func keyword(_ buf: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> GoKeyword? {
+        let len = e - s
+        guard len >= 2 && len <= 11 else { return nil }
+        let f = buf[s]
+        guard f >= 0x61 && f <= 0x7A else { return nil }
+        @inline(__always) func eq(_ w: StaticString) -> Bool {
+            guard w.utf8CodeUnitCount == len else { return false }
+            let p = w.utf8Start
+            for k in 0..<len where buf[s + k] != p[k] { return false }
+            return true
+        }
+        switch f {
+        case 0x62: return eq("break") ? .break : nil
+        case 0x63:
+            if eq("case") { return .case }
+            if eq("chan") { return .chan }
+            if eq("const") { return .const }
+            if eq("continue") { return .continue }
+            return nil
+        case 0x64:
+            if eq("default") { return .default }
+            if eq("defer") { return .defer }
+            return nil
+        case 0x65: return eq("else") ? .else : nil
+        case 0x66:
+            if eq("for") { return .for }
+            if eq("func") { return .func }
+            if eq("fallthrough") { return .fallthrough }
+            return nil
+        case 0x67:
+            if eq("go") { return .go }
+            if eq("goto") { return .goto }
+            return nil
+        case 0x69:
+            if eq("if") { return .if }
+            if eq("import") { return .import }
+            if eq("interface") { return .interface }
+            return nil
+        case 0x6D: return eq("map") ? .map : nil
+        case 0x70: return eq("package") ? .package : nil
+        case 0x72:
+            if eq("range") { return .range }
+            if eq("return") { return .return }
+            return nil
+        case 0x73:
+            if eq("select") { return .select }
+            if eq("struct") { return .struct }
+            if eq("switch") { return .switch }
+            return nil
+        case 0x74: return eq("type") ? .type : nil
+        case 0x76: return eq("var") ? .var : nil
+        default: return nil
+        }
+    }
+}
