@@ -1,0 +1,1694 @@
+import LeakLintCore
+
+// MARK: - Structural pass
+//
+// A light structural pass over the token array: package, imports, type declarations (nested,
+// local, anonymous, enums, records, interfaces), members, and the statements the rules need.
+// Brackets are matched once up front with an explicit stack, so every skip is O(1). Nested
+// *declarations* (class in method in class …) are handled by recursion that is cut off at a
+// fixed depth (`maxDepth`), never in proportion to the input; nested blocks, loops and lambdas
+// inside one body are walked linearly with an explicit region stack.
+
+/// A field as the structural pass saw it.
+struct JavaField {
+    var name: String
+    var isStatic: Bool
+    var isVolatile: Bool
+    /// Simple name of the declared type (`Map`), or of the initialiser's type for `var`.
+    var typeBase: String
+    var kind: ContainerKind?
+    /// Simple name of the initialiser's `new X(…)` type, when there is one.
+    var newType: String?
+}
+
+/// One class being parsed (also anonymous and local classes).
+final class JavaClassCtx {
+    let name: String
+    let simple: String
+    let parent: JavaClassCtx?
+    let isInterface: Bool
+    var fields: [String: JavaField] = [:]
+    /// Thread spawns stored into fields, emitted when the field is started somewhere in the class.
+    var threadFields: [String: SpawnFact] = [:]
+    var startedFields: Set<String> = []
+    init(name: String, simple: String, parent: JavaClassCtx?, isInterface: Bool) {
+        self.name = name; self.simple = simple; self.parent = parent; self.isInterface = isInterface
+    }
+}
+
+/// The function whose body is being walked (lambdas share their enclosing function).
+final class JavaFnCtx {
+    let name: String
+    let role: FunctionRole
+    let cls: JavaClassCtx
+    /// Local names → simple declared type name ("" when unknown).
+    var locals: [String: String] = [:]
+    /// Local names bound to `new X(…)` → X.
+    var localNew: [String: String] = [:]
+    /// Iterator locals → the container they iterate.
+    var iteratorOf: [String: (SymbolRef, TargetResolution)] = [:]
+    /// Thread spawns bound to locals, emitted when the local is started.
+    var threadLocals: [String: SpawnFact] = [:]
+    var startedLocals: Set<String> = []
+    init(name: String, role: FunctionRole, cls: JavaClassCtx) {
+        self.name = name; self.role = role; self.cls = cls
+    }
+}
+
+final class JavaParser {
+    let buf: UnsafeBufferPointer<UInt8>
+    let toks: [JavaToken]
+    let count: Int
+    var match: [Int32]
+    let path: String
+    let interest: CallInterest
+    var facts: FileFacts
+    let eofTok: JavaToken
+
+    static let maxDepth = 48
+    var depth = 0
+    var depthProblemReported = false
+    var anonNames: [Int: String] = [:]
+    var anonCounter: [String: Int] = [:]
+    /// Tokens the body summaries may still scan (guards against quadratic nesting of spawns).
+    var summaryBudget: Int
+    var budgetProblemReported = false
+    /// `new X(…).start()` / `x.start()` of non-Thread classes: resolved against the file's types at the end.
+    var pendingTypeTraits: [(type: String, trait: String)] = []
+
+    init(buf: UnsafeBufferPointer<UInt8>, tokens: [JavaToken], path: String, interest: CallInterest, facts: FileFacts) {
+        self.buf = buf
+        self.toks = tokens
+        self.count = tokens.count
+        self.path = path
+        self.interest = interest
+        self.facts = facts
+        self.match = []
+        self.eofTok = JavaToken(kind: .unknown, code: 0, start: UInt32(truncatingIfNeeded: buf.count),
+                                end: UInt32(truncatingIfNeeded: buf.count))
+        self.summaryBudget = tokens.count * 8 + 100_000
+    }
+
+    // MARK: - Token helpers
+
+    @inline(__always) func tok(_ i: Int) -> JavaToken { (i >= 0 && i < count) ? toks[i] : eofTok }
+    @inline(__always) func isP(_ i: Int, _ c: UInt8) -> Bool { tok(i).isPunct(c) }
+    @inline(__always) func isK(_ i: Int, _ k: JavaKeyword) -> Bool { tok(i).isKeyword(k) }
+    @inline(__always) func isIdent(_ i: Int) -> Bool { tok(i).kind == .identifier }
+
+    /// The matching bracket of the bracket token at `i` (clamped to the token count).
+    @inline(__always) func close(_ i: Int) -> Int {
+        guard i >= 0 && i < count else { return count }
+        let m = Int(match[i])
+        return m < 0 ? min(i + 1, count) : m
+    }
+
+    func text(_ i: Int) -> String {
+        let t = tok(i)
+        return String(decoding: UnsafeBufferPointer(rebasing: buf[Int(t.start)..<Int(t.end)]), as: UTF8.self)
+    }
+
+    /// Folded source text of tokens `a..<b`.
+    func text(_ a: Int, _ b: Int, limit: Int = 240) -> String {
+        guard a < b, a < count else { return "" }
+        let s = Int(tok(a).start), e = Int(tok(min(b, count) - 1).end)
+        guard s < e else { return "" }
+        return ByteText.folded(buf, s..<e, limit: limit)
+    }
+
+    func identIs(_ i: Int, _ s: StaticString) -> Bool {
+        let t = tok(i)
+        guard t.kind == .identifier, Int(t.end - t.start) == s.utf8CodeUnitCount else { return false }
+        let p = s.utf8Start
+        var k = 0
+        let base = Int(t.start)
+        while k < s.utf8CodeUnitCount { if buf[base + k] != p[k] { return false }; k += 1 }
+        return true
+    }
+
+    func isUpperIdent(_ i: Int) -> Bool {
+        let t = tok(i)
+        guard t.kind == .identifier else { return false }
+        let b = buf[Int(t.start)]
+        return b >= 0x41 && b <= 0x5A
+    }
+
+    func ref(_ a: Int, _ b: Int) -> SourceRef {
+        let s = Int(tok(a).start)
+        let e = b > a ? Int(tok(b - 1).end) : Int(tok(a).end)
+        return SourceRef(path: path, start: s, end: e)
+    }
+
+    func problem(_ s: String) {
+        if facts.problems.count < 20 { facts.problems.append(s) }
+    }
+
+    // MARK: - Bracket matching
+
+    func matchBrackets() {
+        match = [Int32](repeating: -1, count: count)
+        var stack: [Int32] = []
+        var reported = false
+        for i in 0..<count {
+            let t = toks[i]
+            guard t.kind == .punct else { continue }
+            switch t.code {
+            case 0x28, 0x5B, 0x7B: stack.append(Int32(i))
+            case 0x29, 0x5D, 0x7D:
+                let opener: UInt8 = t.code == 0x29 ? 0x28 : (t.code == 0x5D ? 0x5B : 0x7B)
+                // Find the nearest matching opener a few levels down; openers skipped are unclosed.
+                var k = stack.count - 1
+                let floor = max(0, stack.count - 8)
+                while k >= floor && toks[Int(stack[k])].code != opener { k -= 1 }
+                if k >= floor && k >= 0 {
+                    while stack.count - 1 > k {
+                        let o = Int(stack.removeLast())
+                        match[o] = Int32(i)
+                    }
+                    let o = Int(stack.removeLast())
+                    match[o] = Int32(i); match[i] = Int32(o)
+                    if stack.count < k && !reported { reported = true }
+                } else if !reported {
+                    reported = true
+                    problem("unbalanced '\(Character(Unicode.Scalar(t.code)))' at byte \(t.start)")
+                }
+            default: break
+            }
+        }
+        if !stack.isEmpty {
+            problem("\(stack.count) unclosed bracket(s); the first at byte \(toks[Int(stack[0])].start)")
+            for o in stack { match[Int(o)] = Int32(count) }
+        }
+    }
+
+    // MARK: - Types, type arguments
+
+    /// When `i` is `<`, the index after the matching `>` if the tokens form type arguments.
+    func typeArgsEnd(_ i: Int) -> Int? {
+        guard isP(i, 0x3C) else { return nil }
+        var depth = 0
+        var j = i
+        let limit = min(count, i + 256)
+        while j < limit {
+            let t = toks[j]
+            switch t.kind {
+            case .identifier: break
+            case .keyword:
+                let c = t.code
+                if c != JavaKeyword.extends.rawValue && c != JavaKeyword.super.rawValue
+                    && !JavaNames.primitiveKeywords.contains(c) { return nil }
+            case .punct:
+                switch t.code {
+                case 0x3C: depth += 1
+                case 0x3E:
+                    depth -= 1
+                    if depth == 0 { return j + 1 }
+                case 0x2E, 0x2C, 0x3F, 0x26, 0x5B, 0x5D, 0x40: break
+                default: return nil
+                }
+            case .op:
+                if t.code != JavaOp.ellipsis.rawValue { return nil }
+            default: return nil
+            }
+            j += 1
+        }
+        return nil
+    }
+
+    /// Parses a type at `i`; returns the index after it and the simple base name, or nil.
+    func skipType(_ i: Int) -> (end: Int, base: String)? {
+        var j = i
+        while isP(j, 0x40) && isIdent(j + 1) && !isK(j + 1, .interface) {
+            j += 2
+            while isP(j, 0x2E) && isIdent(j + 1) { j += 2 }
+            if isP(j, 0x28) { j = close(j) + 1 }
+        }
+        let t = tok(j)
+        var base = ""
+        if t.kind == .keyword && JavaNames.primitiveKeywords.contains(t.code) {
+            base = text(j); j += 1
+        } else if t.kind == .identifier {
+            base = text(j); j += 1
+            if let e = typeArgsEnd(j) { j = e }
+            while isP(j, 0x2E) && isIdent(j + 1) {
+                base = text(j + 1); j += 2
+                if let e = typeArgsEnd(j) { j = e }
+            }
+        } else {
+            return nil
+        }
+        while isP(j, 0x5B) && isP(j + 1, 0x5D) { j += 2 }
+        if tok(j).isOp(.ellipsis) { j += 1 }
+        return (j, base)
+    }
+
+    /// Splits `a..<b` at top-level commas (generics-aware); returns the sub-ranges.
+    func splitTopLevel(_ a: Int, _ b: Int) -> [Range<Int>] {
+        var out: [Range<Int>] = []
+        var s = a
+        var j = a
+        while j < b {
+            let t = tok(j)
+            if t.kind == .punct {
+                if t.code == 0x28 || t.code == 0x5B || t.code == 0x7B { j = close(j) + 1; continue }
+                if t.code == 0x3C, isIdent(j - 1), let e = typeArgsEnd(j), e <= b { j = e; continue }
+                if t.code == 0x2C { out.append(s..<j); s = j + 1 }
+            }
+            j += 1
+        }
+        if s < b { out.append(s..<b) }
+        return out
+    }
+
+    /// Type arguments of a type text's first `<…>` list, split at top level (`Map<String, List<X>>`).
+    static func typeArguments(_ typeText: String) -> [String] {
+        let u = Array(typeText.utf8)
+        guard let lt = u.firstIndex(of: UInt8(ascii: "<")) else { return [] }
+        var depth = 0
+        var parts: [String] = []
+        var cur: [UInt8] = []
+        var i = lt
+        while i < u.count {
+            let c = u[i]
+            if c == UInt8(ascii: "<") { depth += 1; if depth == 1 { i += 1; continue } }
+            if c == UInt8(ascii: ">") {
+                depth -= 1
+                if depth == 0 { break }
+            }
+            if c == UInt8(ascii: ",") && depth == 1 {
+                parts.append(String(decoding: cur, as: UTF8.self)[...].trimmingSpacesJ()); cur = []
+            } else { cur.append(c) }
+            i += 1
+        }
+        let last = String(decoding: cur, as: UTF8.self)[...].trimmingSpacesJ()
+        if !last.isEmpty { parts.append(last) }
+        return parts
+    }
+
+    // MARK: - Compilation unit
+
+    func run() {
+        matchBrackets()
+        parseMembers(0, count, cls: nil)
+        postProcess()
+    }
+
+    struct Modifiers {
+        var isStatic = false, isFinal = false, isVolatile = false, isAbstract = false, isDefault = false
+        var annotations: [String] = []
+    }
+
+    /// Skips modifiers and annotations at `i`.
+    func parseModifiers(_ i: inout Int, _ limit: Int) -> Modifiers {
+        var m = Modifiers()
+        var steps = 0
+        while i < limit && steps < 64 {
+            steps += 1
+            let t = tok(i)
+            if t.isPunct(0x40) && isIdent(i + 1) {
+                var j = i + 1
+                var name = text(j); j += 1
+                while isP(j, 0x2E) && isIdent(j + 1) { name = text(j + 1); j += 2 }
+                if isP(j, 0x28) { j = close(j) + 1 }
+                m.annotations.append(name)
+                i = j
+            } else if t.kind == .keyword && JavaNames.modifierKeywords.contains(t.code) {
+                if t.code == JavaKeyword.static.rawValue { m.isStatic = true }
+                if t.code == JavaKeyword.final.rawValue { m.isFinal = true }
+                if t.code == JavaKeyword.volatile.rawValue { m.isVolatile = true }
+                if t.code == JavaKeyword.abstract.rawValue { m.isAbstract = true }
+                if t.code == JavaKeyword.default.rawValue {
+                    // `default` in a switch is no modifier; in an interface it is.
+                    if isP(i + 1, 0x3A) || tok(i + 1).isOp(.arrow) { return m }
+                    m.isDefault = true
+                }
+                i += 1
+            } else if identIs(i, "sealed") && (isIdent(i + 1) || tok(i + 1).kind == .keyword) {
+                i += 1
+            } else if identIs(i, "non") && isP(i + 1, 0x2D) && identIs(i + 2, "sealed") {
+                i += 3
+            } else { break }
+        }
+        return m
+    }
+
+    /// Whether a type declaration starts at `i` (after modifiers).
+    func typeDeclKeyword(_ i: Int) -> String? {
+        let t = tok(i)
+        if t.kind == .keyword {
+            if t.code == JavaKeyword.class.rawValue && isIdent(i + 1) { return "class" }
+            if t.code == JavaKeyword.interface.rawValue && isIdent(i + 1) { return "interface" }
+            if t.code == JavaKeyword.enum.rawValue && isIdent(i + 1) { return "enum" }
+        } else if t.kind == .identifier {
+            if identIs(i, "record") && isIdent(i + 1) && (isP(i + 2, 0x28) || isP(i + 2, 0x3C)) { return "record" }
+        } else if t.isPunct(0x40) && isK(i + 1, .interface) && isIdent(i + 2) {
+            return "annotation"
+        }
+        return nil
+    }
+
+    /// Members of a class body (or the top level when `cls` is nil), `a..<b`.
+    func parseMembers(_ a: Int, _ b: Int, cls: JavaClassCtx?) {
+        // Phase 1: headers. Fields are registered before any body is walked, so methods see
+        // fields declared below them.
+        enum Work {
+            case typeDecl(Int, Modifiers)
+            case fieldInit(JavaField, nameAt: Int, initRange: Range<Int>, Modifiers)
+            case method(name: String, nameAt: Int, params: [Param], body: Range<Int>?, role: FunctionRole, isCtor: Bool)
+            case initBlock(Range<Int>, isStatic: Bool, at: Int)
+        }
+        var work: [Work] = []
+        var i = a
+        while i < b {
+            let start = i
+            let t = tok(i)
+            if t.isPunct(0x3B) { i += 1; continue }
+            if t.isKeyword(.package) && cls == nil {
+                var j = i + 1
+                while j < b && !isP(j, 0x3B) && j - i < 256 { j += 1 }
+                facts.unitName = text(i + 1, j).replacingSpaces()
+                i = j + 1; continue
+            }
+            if t.isKeyword(.import) && cls == nil {
+                var j = i + 1
+                if isK(j, .static) { j += 1 }
+                let s = j
+                while j < b && !isP(j, 0x3B) && j - i < 256 { j += 1 }
+                facts.imports.append(text(s, j).replacingSpaces())
+                i = j + 1; continue
+            }
+            var mods = parseModifiers(&i, b)
+            if i >= b { break }
+            if typeDeclKeyword(i) != nil {
+                let end = typeDeclEnd(i, b)
+                work.append(.typeDecl(i, mods))
+                i = max(end, i + 1)
+                continue
+            }
+            guard let cls = cls else { i = max(i, start + 1); continue }
+            if isP(i, 0x7B) {
+                let c = close(i)
+                work.append(.initBlock((i + 1)..<min(c, b), isStatic: mods.isStatic, at: i))
+                i = c + 1; continue
+            }
+            // Generic method type parameters.
+            if isP(i, 0x3C), let e = typeArgsEnd(i) { i = e }
+            // Constructor: Name ( … ) — also compact record constructors `Name {`.
+            if isIdent(i) && isP(i + 1, 0x28) && text(i) == cls.simple {
+                let (params, after) = parseParams(i + 1)
+                var j = after
+                j = skipThrows(j, b)
+                if isP(j, 0x7B) {
+                    let c = close(j)
+                    work.append(.method(name: "<init>", nameAt: i, params: params, body: (j + 1)..<min(c, b), role: .constructor, isCtor: true))
+                    i = c + 1
+                } else { i = max(j + 1, start + 1) }
+                continue
+            }
+            if isIdent(i) && isP(i + 1, 0x7B) && text(i) == cls.simple {
+                let c = close(i + 1)
+                work.append(.method(name: "<init>", nameAt: i, params: [], body: (i + 2)..<min(c, b), role: .constructor, isCtor: true))
+                i = c + 1; continue
+            }
+            guard let ty = skipType(i), isIdent(ty.end) else {
+                // Not a member we understand: skip to the next `;` or past the next block.
+                i = skipUnknownMember(max(i, start), b)
+                if i <= start { i = start + 1 }
+                continue
+            }
+            let typeStart = i
+            let nameAt = ty.end
+            if isP(nameAt + 1, 0x28) {
+                // Method.
+                let name = text(nameAt)
+                let (params, after) = parseParams(nameAt + 1)
+                var j = after
+                while isP(j, 0x5B) && isP(j + 1, 0x5D) { j += 2 }
+                j = skipThrows(j, b)
+                var role: FunctionRole = .normal
+                if mods.annotations.contains("PreDestroy") || JavaNames.teardownNames.contains(name) { role = .teardown }
+                if name == "main" && mods.isStatic { role = .main }
+                if mods.isStatic && params.isEmpty && ty.base == cls.simple {
+                    let lower = name.lowercased()
+                    if lower.contains("instance") || lower.contains("default") || lower.contains("singleton") || lower.contains("shared") {
+                        addTrait(cls.name, "singleton-accessor")
+                    }
+                }
+                if isP(j, 0x7B) {
+                    let c = close(j)
+                    work.append(.method(name: name, nameAt: nameAt, params: params, body: (j + 1)..<min(c, b), role: role, isCtor: false))
+                    i = c + 1
+                } else {
+                    work.append(.method(name: name, nameAt: nameAt, params: params, body: nil, role: role, isCtor: false))
+                    // `;` or `default value;`
+                    var k = j
+                    while k < b && !isP(k, 0x3B) && !isP(k, 0x7D) {
+                        if isP(k, 0x28) || isP(k, 0x7B) || isP(k, 0x5B) { k = close(k) }
+                        k += 1
+                    }
+                    i = max(k + 1, start + 1)
+                }
+                continue
+            }
+            // Field declarators: name [= init] (, name [= init])* ;
+            if cls.isInterface { mods.isStatic = true }
+            let declaredText = text(typeStart, ty.end)
+            var j = nameAt
+            while j < b && isIdent(j) {
+                let name = text(j)
+                let at = j
+                j += 1
+                while isP(j, 0x5B) && isP(j + 1, 0x5D) { j += 2 }
+                var initRange: Range<Int> = j..<j
+                if isP(j, 0x3D) {
+                    let s = j + 1
+                    let e = expressionEnd(s, b)
+                    initRange = s..<e
+                    j = e
+                }
+                let field = registerField(cls: cls, name: name, nameAt: at, mods: mods, typeBase: ty.base,
+                                          declaredText: declaredText, initRange: initRange)
+                work.append(.fieldInit(field, nameAt: at, initRange: initRange, mods))
+                if isP(j, 0x2C) { j += 1; continue }
+                break
+            }
+            if isP(j, 0x3B) { j += 1 }
+            i = max(j, start + 1)
+        }
+
+        // Phase 2: bodies.
+        for w in work {
+            switch w {
+            case .typeDecl(let at, let mods):
+                parseTypeDecl(at, b, mods: mods, outer: cls)
+            case .fieldInit(let f, _, let r, let mods):
+                guard let cls = cls, !r.isEmpty else { continue }
+                let fn = JavaFnCtx(name: "\(cls.name).\(mods.isStatic ? "<clinit>" : "<init>")", role: .initializer, cls: cls)
+                scanCode(r.lowerBound, r.upperBound, fn: fn)
+                finishFunction(fn)
+                _ = f
+            case .method(let name, let nameAt, let params, let body, let role, _):
+                guard let cls = cls else { continue }
+                let summary = body.map { summarize($0.lowerBound, $0.upperBound, cls: cls) } ?? BodyFact()
+                facts.functions.append(FunctionFact(name: name, owner: cls.name, at: ref(nameAt, nameAt + 1), role: role,
+                                                    params: params, body: summary))
+                if let body = body {
+                    let fn = JavaFnCtx(name: "\(cls.name).\(name)", role: role, cls: cls)
+                    for p in params { fn.locals[p.name] = Self.baseName(p.type) }
+                    scanCode(body.lowerBound, body.upperBound, fn: fn)
+                    finishFunction(fn)
+                }
+            case .initBlock(let r, let isStatic, let at):
+                guard let cls = cls else { continue }
+                let fname = isStatic ? "<clinit>" : "<init>"
+                let role: FunctionRole = isStatic ? .initializer : .constructor
+                facts.functions.append(FunctionFact(name: fname, owner: cls.name, at: ref(at, at + 1), role: role, params: [],
+                                                    body: summarize(r.lowerBound, r.upperBound, cls: cls)))
+                let fn = JavaFnCtx(name: "\(cls.name).\(fname)", role: role, cls: cls)
+                scanCode(r.lowerBound, r.upperBound, fn: fn)
+                finishFunction(fn)
+            }
+        }
+        if let cls = cls {
+            for name in cls.threadFields.keys.sorted() where cls.startedFields.contains(name) {
+                facts.spawns.append(cls.threadFields[name]!)
+            }
+        }
+    }
+
+    /// Skips a member the pass does not understand: to the next `;` at this level, or past a block.
+    func skipUnknownMember(_ i: Int, _ b: Int) -> Int {
+        var j = i
+        while j < b {
+            let t = tok(j)
+            if t.isPunct(0x3B) { return j + 1 }
+            if t.isPunct(0x7B) { return close(j) + 1 }
+            if t.isPunct(0x28) || t.isPunct(0x5B) { j = close(j) + 1; continue }
+            if t.isPunct(0x7D) { return j + 1 }
+            j += 1
+        }
+        return b
+    }
+
+    func skipThrows(_ i: Int, _ b: Int) -> Int {
+        var j = i
+        if isK(j, .throws) {
+            j += 1
+            while j < b, let ty = skipType(j) {
+                j = ty.end
+                if isP(j, 0x2C) { j += 1 } else { break }
+            }
+        }
+        return j
+    }
+
+    /// Parameters in the parenthesis at `open`; returns them and the index after `)`.
+    func parseParams(_ open: Int) -> ([Param], Int) {
+        let c = close(open)
+        var params: [Param] = []
+        for r in splitTopLevel(open + 1, c) {
+            var j = r.lowerBound
+            _ = parseModifiers(&j, r.upperBound)
+            guard let ty = skipType(j), ty.end < r.upperBound else { continue }
+            var nameAt = ty.end
+            // Receiver parameter `Foo this`.
+            if isK(nameAt, .this) { continue }
+            while nameAt < r.upperBound && !isIdent(nameAt) { nameAt += 1 }
+            guard nameAt < r.upperBound else { continue }
+            params.append(Param(name: text(nameAt), type: text(j, ty.end)))
+        }
+        return (params, c + 1)
+    }
+
+    /// End of an expression at `s` (the `,` or `;` that ends it at this level, or `b`).
+    func expressionEnd(_ s: Int, _ b: Int) -> Int {
+        var j = s
+        while j < b {
+            let t = tok(j)
+            if t.kind == .punct {
+                switch t.code {
+                case 0x28, 0x5B, 0x7B: j = close(j) + 1; continue
+                case 0x3C:
+                    if isIdent(j - 1), let e = typeArgsEnd(j), e <= b { j = e; continue }
+                case 0x2C, 0x3B, 0x7D, 0x29, 0x5D: return j
+                default: break
+                }
+            }
+            j += 1
+        }
+        return b
+    }
+
+    /// The end of a type declaration at `i` (after its body).
+    func typeDeclEnd(_ i: Int, _ b: Int) -> Int {
+        var j = i
+        while j < b && !isP(j, 0x7B) && !isP(j, 0x3B) {
+            if isP(j, 0x28) { j = close(j) }
+            j += 1
+        }
+        if isP(j, 0x7B) { return close(j) + 1 }
+        return j + 1
+    }
+
+    // MARK: - Type declarations
+
+    func parseTypeDecl(_ i: Int, _ b: Int, mods: Modifiers, outer: JavaClassCtx?) {
+        guard let kind = typeDeclKeyword(i) else { return }
+        let nameAt = kind == "annotation" ? i + 2 : i + 1
+        let simple = text(nameAt)
+        let qualified = outer.map { "\($0.name).\(simple)" } ?? simple
+        var j = nameAt + 1
+        if let e = typeArgsEnd(j) { j = e }
+        var recordComponents: [Param] = []
+        if kind == "record" && isP(j, 0x28) {
+            let (ps, after) = parseParams(j)
+            recordComponents = ps; j = after
+        }
+        var supers: [String] = []
+        while j < b && !isP(j, 0x7B) && !isP(j, 0x3B) {
+            if isK(j, .extends) || isK(j, .implements) || identIs(j, "permits") || isP(j, 0x2C) { j += 1; continue }
+            if let ty = skipType(j) {
+                if !(identIs(j - 1, "permits")) { supers.append(text(j, ty.end)) }
+                j = ty.end
+                continue
+            }
+            j += 1
+        }
+        var traits = mods.annotations.map { "annotation:\($0)" }
+        let typeIndex = facts.types.count
+        facts.types.append(TypeFact(name: qualified, kind: kind, at: ref(nameAt, nameAt + 1), superTypes: supers,
+                                    methods: [], traits: []))
+        guard isP(j, 0x7B) else { facts.types[typeIndex].traits = traits; return }
+        let open = j, c = close(j)
+        let cls = JavaClassCtx(name: qualified, simple: simple, parent: outer,
+                               isInterface: kind == "interface" || kind == "annotation")
+        for p in recordComponents {
+            cls.fields[p.name] = JavaField(name: p.name, isStatic: false, isVolatile: false, typeBase: Self.baseName(p.type),
+                                           kind: nil, newType: nil)
+        }
+        guard enter() else { facts.types[typeIndex].traits = traits; return }
+        defer { depth -= 1 }
+        var bodyStart = open + 1
+        if kind == "enum" {
+            let (after, constants) = parseEnumConstants(open + 1, c, cls: cls)
+            if constants == 1 { traits.append("enum-singleton") }
+            bodyStart = after
+        }
+        facts.types[typeIndex].traits = traits
+        parseMembers(bodyStart, c, cls: cls)
+        collectMethods(typeIndex: typeIndex, owner: qualified)
+    }
+
+    /// Records the names of the methods of `owner` parsed so far on its TypeFact.
+    func collectMethods(typeIndex: Int, owner: String) {
+        var names: [String] = []
+        var seen: Set<String> = []
+        for f in facts.functions where f.owner == owner && !f.name.hasPrefix("<") {
+            if seen.insert(f.name).inserted { names.append(f.name) }
+        }
+        facts.types[typeIndex].methods = names
+    }
+
+    /// Enum constants `A, B(x), C { … };` → index after them, constant count.
+    func parseEnumConstants(_ a: Int, _ b: Int, cls: JavaClassCtx) -> (Int, Int) {
+        var j = a
+        var n = 0
+        while j < b {
+            var k = j
+            _ = parseModifiers(&k, b)
+            guard isIdent(k) else { break }
+            let next = tok(k + 1)
+            guard next.isPunct(0x2C) || next.isPunct(0x3B) || next.isPunct(0x28) || next.isPunct(0x7B) || next.isPunct(0x7D) || k + 1 >= b else { break }
+            n += 1
+            j = k + 1
+            if isP(j, 0x28) { j = close(j) + 1 }
+            if isP(j, 0x7B) {
+                let c = close(j)
+                parseAnonymousBody(j, c, superName: cls.simple, outer: cls)
+                j = c + 1
+            }
+            if isP(j, 0x2C) { j += 1; continue }
+            break
+        }
+        if isP(j, 0x3B) { j += 1 }
+        return (j, n)
+    }
+
+    func enter() -> Bool {
+        if depth >= Self.maxDepth {
+            if !depthProblemReported {
+                depthProblemReported = true
+                problem("declarations nested deeper than \(Self.maxDepth) levels were skipped")
+            }
+            return false
+        }
+        depth += 1
+        return true
+    }
+
+    /// A stable name for the anonymous class whose body opens at `open`.
+    func anonName(_ open: Int, enclosing: String) -> String {
+        if let n = anonNames[open] { return n }
+        let k = (anonCounter[enclosing] ?? 0) + 1
+        anonCounter[enclosing] = k
+        let n = "\(enclosing)$\(k)"
+        anonNames[open] = n
+        return n
+    }
+
+    func parseAnonymousBody(_ open: Int, _ c: Int, superName: String, outer: JavaClassCtx) {
+        let name = anonName(open, enclosing: outer.name)
+        let typeIndex = facts.types.count
+        facts.types.append(TypeFact(name: name, kind: "anonymous", at: ref(open, open + 1), superTypes: [superName]))
+        guard enter() else { return }
+        defer { depth -= 1 }
+        let cls = JavaClassCtx(name: name, simple: name, parent: outer, isInterface: false)
+        parseMembers(open + 1, min(c, count), cls: cls)
+        collectMethods(typeIndex: typeIndex, owner: name)
+    }
+
+    func addTrait(_ type: String, _ trait: String) {
+        if let k = facts.types.lastIndex(where: { $0.name == type }) {
+            if !facts.types[k].traits.contains(trait) { facts.types[k].traits.append(trait) }
+        } else {
+            pendingTypeTraits.append((type, trait))
+        }
+    }
+
+    static func baseName(_ typeText: String) -> String {
+        var s = Substring(typeText)
+        if let lt = s.firstIndex(of: "<") { s = s[..<lt] }
+        if let sp = s.lastIndex(of: " ") { s = s[s.index(after: sp)...] }
+        if let dot = s.lastIndex(of: ".") { s = s[s.index(after: dot)...] }
+        while s.hasSuffix("[]") { s = s.dropLast(2) }
+        if s.hasSuffix("...") { s = s.dropLast(3) }
+        return String(s)
+    }
+
+    // MARK: - Fields
+
+    func registerField(cls: JavaClassCtx, name: String, nameAt: Int, mods: Modifiers, typeBase: String,
+                       declaredText: String, initRange: Range<Int>) -> JavaField {
+        // Initialiser: `new X<…>(…)` type.
+        var newType: String? = nil
+        var newTypeText: String? = nil
+        var anonOpen: Int? = nil
+        if !initRange.isEmpty && isK(initRange.lowerBound, .new), let ty = skipType(initRange.lowerBound + 1) {
+            newType = ty.base
+            newTypeText = text(initRange.lowerBound + 1, ty.end)
+            if isP(ty.end, 0x28) && isP(close(ty.end) + 1, 0x7B) { anonOpen = close(ty.end) + 1 }
+        }
+        var base = typeBase
+        if base == "var", let nt = newType { base = nt }
+        var kind = JavaNames.containerKind(base)
+        if kind == nil || kind == .unknown, let nt = newType { kind = JavaNames.containerKind(nt) }
+        var field = JavaField(name: name, isStatic: mods.isStatic, isVolatile: mods.isVolatile, typeBase: base,
+                              kind: kind, newType: newType)
+        if base == "ThreadLocal" || base == "InheritableThreadLocal" { field.kind = nil }
+        cls.fields[name] = field
+        if mods.isStatic, let nt = newType, anonOpen == nil {
+            facts.instances.append(InstanceFact(typeName: nt, variable: name, at: ref(nameAt, nameAt + 1)))
+            if nt == cls.simple { addTrait(cls.name, "static-instance") }
+        }
+        guard let k = field.kind else { return field }
+        // typeText: the concrete type when there is one, with a diamond filled from the declaration.
+        var typeText = declaredText
+        if let ntt = newTypeText {
+            if ntt.hasSuffix("<>") {
+                let args = Self.typeArguments(declaredText)
+                typeText = args.isEmpty ? String(ntt.dropLast(2)) : "\(ntt.dropLast(2))<\(args.joined(separator: ", "))>"
+            } else { typeText = ntt }
+        }
+        if typeText == "var" || typeText.isEmpty { typeText = newTypeText ?? typeBase }
+        var args = Self.typeArguments(typeText)
+        if args.isEmpty { args = Self.typeArguments(declaredText) }
+        var keyType: String? = nil, valueType: String? = nil
+        if k == .map {
+            if args.count >= 2 { keyType = args[0]; valueType = args[1] } else if args.count == 1 { keyType = args[0] }
+        } else if let f = args.first { valueType = f }
+        var initText: String? = nil
+        if !initRange.isEmpty {
+            if let ao = anonOpen {
+                let c = close(ao)
+                initText = text(initRange.lowerBound, ao) + " { " + anonymousMemberNames(ao, c).joined(separator: " ") + " }"
+            } else {
+                initText = text(initRange.lowerBound, initRange.upperBound, limit: 400)
+            }
+        }
+        facts.containers.append(ContainerDecl(
+            symbol: SymbolRef(owner: cls.name, name: name),
+            storage: mods.isStatic ? .staticMember : .instanceMember,
+            kind: k, typeText: typeText, keyType: keyType, valueType: valueType,
+            at: ref(nameAt, nameAt + 1), initializer: initText,
+            initFromConstants: initRange.isEmpty ? false : isConstantInit(initRange)))
+        return field
+    }
+
+    /// Names of the methods declared directly in an anonymous body (`removeEldestEntry`).
+    func anonymousMemberNames(_ open: Int, _ c: Int) -> [String] {
+        var out: [String] = []
+        var j = open + 1
+        while j < c && j < count {
+            let t = tok(j)
+            if t.isPunct(0x7B) || t.isPunct(0x5B) { j = close(j) + 1; continue }
+            if t.isPunct(0x28) {
+                if isIdent(j - 1) && isP(close(j) + 1, 0x7B) || isK(close(j) + 1, .throws) { out.append(text(j - 1)) }
+                j = close(j) + 1; continue
+            }
+            j += 1
+        }
+        return out
+    }
+
+    /// A collection initialiser made only of constants (`Map.of("a", 1)`, `List.of(A, B)`).
+    func isConstantInit(_ r: Range<Int>) -> Bool {
+        var j = r.lowerBound
+        var sawFactory = false
+        while j < r.upperBound {
+            let t = tok(j)
+            switch t.kind {
+            case .number, .string, .char, .textBlock: break
+            case .keyword:
+                let c = t.code
+                if c == JavaKeyword.null.rawValue || c == JavaKeyword.true.rawValue || c == JavaKeyword.false.rawValue
+                    || c == JavaKeyword.class.rawValue { break }
+                return false
+            case .identifier:
+                if isP(j + 1, 0x28) {
+                    guard JavaNames.constantFactories.contains(text(j)) else { return false }
+                    sawFactory = true
+                } else if !isUpperIdent(j) { return false }
+            case .punct:
+                switch t.code {
+                case 0x28, 0x29, 0x2C, 0x2E, 0x2D: break
+                default: return false
+                }
+            default: return false
+            }
+            j += 1
+        }
+        return sawFactory
+    }
+
+    // MARK: - Statements
+
+    struct Region {
+        var end: Int
+        var kind: UInt8        // 1 loop, 2 finally, 3 try-resources, 4 empty-check guard
+        var name: String = ""
+    }
+
+    /// End of the statement starting at `s` (exclusive), bounded to `limit` and to a fixed
+    /// number of steps so that long chains of unbraced statements stay linear.
+    func statementEnd(_ s: Int, _ limit: Int) -> Int {
+        var i = s
+        var pendingIf = 0, pendingDo = 0
+        var steps = 0
+        outer: while i < limit && steps < 256 {
+            steps += 1
+            let t = tok(i)
+            if t.isPunct(0x7B) {
+                i = close(i) + 1
+            } else if t.kind == .keyword && (t.code == JavaKeyword.if.rawValue || t.code == JavaKeyword.while.rawValue
+                        || t.code == JavaKeyword.for.rawValue || t.code == JavaKeyword.synchronized.rawValue
+                        || t.code == JavaKeyword.switch.rawValue) && isP(i + 1, 0x28) {
+                if t.code == JavaKeyword.if.rawValue { pendingIf += 1 }
+                i = close(i + 1) + 1
+                if t.code == JavaKeyword.switch.rawValue && isP(i, 0x7B) { i = close(i) + 1 } else { continue }
+            } else if t.isKeyword(.do) {
+                pendingDo += 1; i += 1; continue
+            } else if t.isKeyword(.try) {
+                i += 1
+                if isP(i, 0x28) { i = close(i) + 1 }
+                if isP(i, 0x7B) { i = close(i) + 1 }
+                while isK(i, .catch) {
+                    i += 1
+                    if isP(i, 0x28) { i = close(i) + 1 }
+                    if isP(i, 0x7B) { i = close(i) + 1 }
+                }
+                if isK(i, .finally) { i += 1; if isP(i, 0x7B) { i = close(i) + 1 } }
+            } else if isIdent(i) && isP(i + 1, 0x3A) {
+                i += 2; continue
+            } else {
+                var j = i
+                while j < limit {
+                    let u = tok(j)
+                    if u.kind == .punct {
+                        if u.code == 0x28 || u.code == 0x5B || u.code == 0x7B { j = close(j) + 1; continue }
+                        if u.code == 0x3B { j += 1; break }
+                        if u.code == 0x7D { break }
+                    }
+                    j += 1
+                }
+                i = j
+            }
+            // After a complete statement.
+            while true {
+                if pendingDo > 0 && isK(i, .while) {
+                    pendingDo -= 1
+                    i += 1
+                    if isP(i, 0x28) { i = close(i) + 1 }
+                    if isP(i, 0x3B) { i += 1 }
+                    continue
+                }
+                if pendingIf > 0 && isK(i, .else) {
+                    pendingIf -= 1; i += 1
+                    continue outer
+                }
+                break
+            }
+            return min(i, limit)
+        }
+        return min(max(i, s + 1), limit)
+    }
+
+    /// The body range of the loop whose keyword is at `i`: (body start, loop end, condition range).
+    func loopShape(_ i: Int, _ limit: Int) -> (bodyStart: Int, end: Int, cond: Range<Int>, endless: Bool) {
+        let t = tok(i)
+        if t.isKeyword(.do) {
+            let bodyEnd = statementEnd(i + 1, limit)
+            var end = bodyEnd
+            var cond = bodyEnd..<bodyEnd
+            if isK(end, .while) && isP(end + 1, 0x28) {
+                let c = close(end + 1)
+                cond = (end + 2)..<c
+                end = c + 1
+                if isP(end, 0x3B) { end += 1 }
+            }
+            let endless = cond.count == 1 && isK(cond.lowerBound, .true)
+            return (i + 1, min(end, limit), cond, endless)
+        }
+        guard isP(i + 1, 0x28) else { return (i + 1, i + 1, i..<i, false) }
+        let c = close(i + 1)
+        let cond = (i + 2)..<c
+        var endless = false
+        if t.isKeyword(.while) {
+            endless = cond.count == 1 && isK(cond.lowerBound, .true)
+        } else {
+            // for (;;) — also `for (init; ; step)`: no condition.
+            let parts = splitSemicolons(cond)
+            endless = parts.count == 3 && parts[1].isEmpty
+        }
+        let end = statementEnd(c + 1, limit)
+        return (c + 1, end, cond, endless)
+    }
+
+    func splitSemicolons(_ r: Range<Int>) -> [Range<Int>] {
+        var out: [Range<Int>] = []
+        var s = r.lowerBound
+        var j = r.lowerBound
+        while j < r.upperBound {
+            if isP(j, 0x28) || isP(j, 0x7B) || isP(j, 0x5B) { j = close(j) + 1; continue }
+            if isP(j, 0x3B) { out.append(s..<j); s = j + 1 }
+            j += 1
+        }
+        out.append(s..<r.upperBound)
+        return out
+    }
+
+    /// Whether the `{` at `i` opens an anonymous class body (`new X(…) {`); returns the super name.
+    func anonymousSuper(_ i: Int) -> String? {
+        guard isP(i, 0x7B), isP(i - 1, 0x29) else { return nil }
+        let o = Int(match[i - 1])
+        guard o >= 0 else { return nil }
+        var p = o - 1
+        if isP(p, 0x3E) {
+            var d = 0, k = p
+            while k >= 0 && p - k < 64 {
+                if isP(k, 0x3E) { d += 1 } else if isP(k, 0x3C) { d -= 1; if d == 0 { break } }
+                k -= 1
+            }
+            guard d == 0 else { return nil }
+            p = k - 1
+        }
+        guard isIdent(p) else { return nil }
+        let name = text(p)
+        var q = p
+        while isP(q - 1, 0x2E) && isIdent(q - 2) { q -= 2 }
+        return isK(q - 1, .new) ? name : nil
+    }
+
+    /// Whether the `{` at `i` is a lambda body (`-> {`).
+    @inline(__always) func isLambdaBody(_ i: Int) -> Bool { tok(i - 1).isOp(.arrow) }
+
+    /// Loops and direct calls of a body, `a..<b`; lambda and anonymous-class bodies inside are skipped.
+    func summarize(_ a: Int, _ b: Int, cls: JavaClassCtx) -> BodyFact {
+        var body = BodyFact()
+        guard summaryBudget > 0 else {
+            if !budgetProblemReported { budgetProblemReported = true; problem("body summaries cut off (budget)") }
+            return body
+        }
+        summaryBudget -= (b - a)
+        var seen: Set<String> = []
+        var i = a
+        while i < b {
+            let t = tok(i)
+            if t.isPunct(0x7B) && (isLambdaBody(i) || anonymousSuper(i) != nil) { i = close(i) + 1; continue }
+            if t.kind == .keyword && (t.code == JavaKeyword.while.rawValue || t.code == JavaKeyword.for.rawValue
+                                       || t.code == JavaKeyword.do.rawValue) {
+                let (loop, end) = loopFact(i, b, cls: cls)
+                body.loops.append(loop)
+                i = max(end, i + 1)
+                continue
+            }
+            if t.kind == .identifier && isP(i + 1, 0x28) && !isK(i - 1, .new) && body.calls.count < 64 {
+                if !isP(i - 1, 0x2E) || isK(i - 2, .this) {
+                    let name = text(i)
+                    if seen.insert(name).inserted { body.calls.append(name) }
+                }
+            }
+            i += 1
+        }
+        return body
+    }
+
+    /// The LoopFact of the loop at `i`, and the index after the loop.
+    func loopFact(_ i: Int, _ limit: Int, cls: JavaClassCtx) -> (LoopFact, Int) {
+        let shape = loopShape(i, limit)
+        var label: String? = nil
+        if isP(i - 1, 0x3A) && isIdent(i - 2) { label = text(i - 2) }
+        var signals: [String] = []
+        func addSignal(_ s: String) { if !signals.contains(s) && signals.count < 8 { signals.append(s) } }
+        func flagName(_ j: Int) -> String? {
+            guard isIdent(j) else { return nil }
+            var name: String
+            if isP(j - 1, 0x2E) { guard isK(j - 2, .this) else { return nil } }
+            name = text(j)
+            var c: JavaClassCtx? = cls
+            while let cc = c {
+                if let f = cc.fields[name] {
+                    if f.isVolatile || JavaNames.flagTypes.contains(f.typeBase) { return name }
+                    return nil
+                }
+                c = cc.parent
+            }
+            name = ""
+            return nil
+        }
+        // Condition.
+        var j = shape.cond.lowerBound
+        while j < shape.cond.upperBound {
+            if isIdent(j) {
+                if JavaNames.interruptChecks.contains(text(j)) && isP(j + 1, 0x28) { addSignal(signalText(j)) }
+                else if let f = flagName(j) { addSignal(f) }
+            }
+            j += 1
+        }
+        // Body: exits and signals.
+        var exits = false
+        var breakables: [Int] = []   // ends of nested loops / switches
+        var ifConds: [Int] = []      // ends of `if (…)` conditions being read
+        j = shape.bodyStart
+        let bodyEnd = shape.end
+        while j < bodyEnd {
+            while let last = breakables.last, last <= j { breakables.removeLast() }
+            while let last = ifConds.last, last <= j { ifConds.removeLast() }
+            let t = tok(j)
+            if t.isPunct(0x7B) && (isLambdaBody(j) || anonymousSuper(j) != nil) { j = close(j) + 1; continue }
+            if t.kind == .keyword {
+                switch t.code {
+                case JavaKeyword.return.rawValue, JavaKeyword.throw.rawValue:
+                    exits = true
+                case JavaKeyword.break.rawValue:
+                    if isIdent(j + 1) { if let l = label, text(j + 1) == l { exits = true } else if label == nil { /* outer label */ exits = true } }
+                    else if breakables.isEmpty { exits = true }
+                case JavaKeyword.while.rawValue, JavaKeyword.for.rawValue, JavaKeyword.do.rawValue:
+                    let s = loopShape(j, bodyEnd)
+                    if !(t.code == JavaKeyword.while.rawValue && isP(j - 1, 0x7D) && false) { breakables.append(s.end) }
+                case JavaKeyword.switch.rawValue:
+                    if isP(j + 1, 0x28) {
+                        let c = close(j + 1)
+                        if isP(c + 1, 0x7B) { breakables.append(close(c + 1) + 1) }
+                    }
+                case JavaKeyword.if.rawValue:
+                    if isP(j + 1, 0x28) { ifConds.append(close(j + 1)) }
+                default: break
+                }
+            } else if t.kind == .identifier {
+                let name = text(j)
+                if JavaNames.interruptChecks.contains(name) && isP(j + 1, 0x28) { addSignal(signalText(j)) }
+                else if name == "exit" || name == "halt", isP(j - 1, 0x2E), identIs(j - 2, "System") || isP(j - 2, 0x29) { exits = true }
+                else if !ifConds.isEmpty, let f = flagName(j) { addSignal(f) }
+            }
+            j += 1
+        }
+        let loop = LoopFact(at: ref(i, i + 1), endless: shape.endless, exits: exits, signals: signals)
+        return (loop, shape.end)
+    }
+
+    /// `Thread.currentThread().isInterrupted()` as spelled around the identifier at `j`.
+    func signalText(_ j: Int) -> String {
+        var s = j
+        var steps = 0
+        while isP(s - 1, 0x2E) && steps < 8 {
+            steps += 1
+            if isIdent(s - 2) || isK(s - 2, .this) { s -= 2 }
+            else if isP(s - 2, 0x29) {
+                let o = Int(match[s - 2])
+                guard o > 0, isIdent(o - 1) else { break }
+                s = o - 1
+            } else { break }
+        }
+        let e = isP(j + 1, 0x28) ? close(j + 1) + 1 : j + 1
+        return text(s, e, limit: 120)
+    }
+
+    // MARK: - Code walk
+
+    /// Walks the statements of a body (`a..<b`) and records ops, calls, spawns.
+    func scanCode(_ a: Int, _ b: Int, fn: JavaFnCtx) {
+        var regions: [Region] = []
+        var i = a
+        let b = min(b, count)
+        while i < b {
+            while let last = regions.last, last.end <= i { regions.removeLast() }
+            let t = tok(i)
+            switch t.kind {
+            case .keyword:
+                switch t.code {
+                case JavaKeyword.while.rawValue, JavaKeyword.for.rawValue, JavaKeyword.do.rawValue:
+                    let s = loopShape(i, b)
+                    regions.append(Region(end: s.end, kind: 1))
+                case JavaKeyword.finally.rawValue:
+                    if isP(i + 1, 0x7B) { regions.append(Region(end: close(i + 1) + 1, kind: 2)) }
+                case JavaKeyword.try.rawValue:
+                    if isP(i + 1, 0x28) { regions.append(Region(end: close(i + 1), kind: 3)) }
+                case JavaKeyword.if.rawValue:
+                    if isP(i + 1, 0x28) {
+                        let c = close(i + 1)
+                        if let g = emptyCheckName(i + 2, c) {
+                            let end = statementEnd(c + 1, b)
+                            regions.append(Region(end: end, kind: 4, name: g))
+                        }
+                    }
+                case JavaKeyword.class.rawValue, JavaKeyword.interface.rawValue, JavaKeyword.enum.rawValue:
+                    if typeDeclKeyword(i) != nil && !isP(i - 1, 0x2E) {
+                        let end = typeDeclEnd(i, b)
+                        parseTypeDecl(i, b, mods: Modifiers(), outer: fn.cls)
+                        i = max(end, i + 1); continue
+                    }
+                case JavaKeyword.new.rawValue:
+                    handleNew(i, b, fn: fn, regions: regions)
+                default: break
+                }
+            case .identifier:
+                let next = tok(i + 1)
+                if next.isPunct(0x28) {
+                    if !isK(i - 1, .new) { handleCall(i, b, fn: fn, regions: regions) }
+                } else if identIs(i, "record") && typeDeclKeyword(i) != nil && !isP(i - 1, 0x2E) {
+                    let end = typeDeclEnd(i, b)
+                    parseTypeDecl(i, b, mods: Modifiers(), outer: fn.cls)
+                    i = max(end, i + 1); continue
+                } else if next.kind == .punct && (next.code == 0x3D || next.code == 0x3B || next.code == 0x2C
+                                                  || next.code == 0x3A || next.code == 0x29) {
+                    if let ty = declaredTypeBefore(i) {
+                        let name = text(i)
+                        fn.locals[name] = ty
+                        if next.code == 0x3D && isK(i + 2, .new), let nt = skipType(i + 3) { fn.localNew[name] = nt.base }
+                        if let r = regions.last(where: { $0.kind == 3 }), r.end > i, next.code == 0x3D {
+                            // try-with-resources: close() runs on the way out.
+                            facts.calls.append(CallFact(callee: "\(name).close", method: "close", receiver: name,
+                                                        result: .discarded, deferred: true, at: ref(i, i + 1),
+                                                        function: fn.name, role: fn.role, inLoop: regions.contains { $0.kind == 1 }))
+                        }
+                    } else if next.code == 0x3D {
+                        handleAssign(i, b, fn: fn, regions: regions)
+                    }
+                } else if next.isOp(.arrow) {
+                    fn.locals[text(i)] = ""
+                }
+            case .punct:
+                if t.code == 0x7B, let sup = anonymousSuper(i) {
+                    let c = close(i)
+                    parseAnonymousBody(i, c, superName: sup, outer: fn.cls)
+                    i = c + 1; continue
+                }
+                if t.code == 0x28 && tok(close(i) + 1).isOp(.arrow) {
+                    // Lambda parameters shadow fields.
+                    var j = i + 1
+                    let c = close(i)
+                    while j < c { if isIdent(j) && (isP(j + 1, 0x2C) || j + 1 == c) { fn.locals[text(j)] = "" }; j += 1 }
+                }
+            default: break
+            }
+            i += 1
+        }
+    }
+
+    func finishFunction(_ fn: JavaFnCtx) {
+        for name in fn.threadLocals.keys.sorted() where fn.startedLocals.contains(name) {
+            facts.spawns.append(fn.threadLocals[name]!)
+        }
+    }
+
+    /// `x == null`, `null == x`, `x.isEmpty()` in an `if` condition → the field name.
+    func emptyCheckName(_ a: Int, _ c: Int) -> String? {
+        var j = a
+        if isK(j, .this) && isP(j + 1, 0x2E) { j += 2 }
+        if isIdent(j) && tok(j + 1).isOp(.eqEq) && isK(j + 2, .null) && j + 3 == c { return text(j) }
+        if isIdent(j) && isP(j + 1, 0x2E) && identIs(j + 2, "isEmpty") && j + 5 == c { return text(j) }
+        if isK(a, .null) && tok(a + 1).isOp(.eqEq) {
+            var k = a + 2
+            if isK(k, .this) && isP(k + 1, 0x2E) { k += 2 }
+            if isIdent(k) && k + 1 == c { return text(k) }
+        }
+        return nil
+    }
+
+    /// When the identifier at `i` is the name in a declaration (`Map<K, V> name`), the simple type name.
+    func declaredTypeBefore(_ i: Int) -> String? {
+        let p = tok(i - 1)
+        switch p.kind {
+        case .identifier:
+            if isP(i - 2, 0x2E) {
+                // Qualified type `java.util.Map name` vs field access `a.b = …`: a type needs a
+                // further type-ending or statement start before the chain.
+                var q = i - 1
+                while isP(q - 1, 0x2E) && isIdent(q - 2) { q -= 2 }
+                let before = tok(q - 1)
+                guard before.isPunct(0x3B) || before.isPunct(0x7B) || before.isPunct(0x7D) || before.isPunct(0x28)
+                      || (before.kind == .keyword && before.code == JavaKeyword.final.rawValue) else { return nil }
+                return text(i - 1)
+            }
+            let pp = tok(i - 2)
+            // `a b` where a is preceded by an operator cannot be a declaration (`x = y z` is invalid anyway).
+            if pp.kind == .identifier || pp.kind == .number || pp.kind == .string { return nil }
+            if pp.isPunct(0x3D) || pp.isPunct(0x2E) { return nil }
+            if identIs(i - 1, "yield") { return nil }
+            return text(i - 1)
+        case .keyword:
+            if JavaNames.primitiveKeywords.contains(p.code) { return text(i - 1) }
+            return nil
+        case .punct:
+            if p.code == 0x3E {
+                // Closing a type-argument list?
+                var d = 0, k = i - 1
+                while k >= 0 && (i - 1) - k < 64 {
+                    let u = tok(k)
+                    if u.isPunct(0x3E) { d += 1 }
+                    else if u.isPunct(0x3C) { d -= 1; if d == 0 { break } }
+                    else if !(u.kind == .identifier || u.isPunct(0x2C) || u.isPunct(0x2E) || u.isPunct(0x3F)
+                              || u.isPunct(0x5B) || u.isPunct(0x5D) || u.isPunct(0x26)
+                              || (u.kind == .keyword && (u.code == JavaKeyword.extends.rawValue || u.code == JavaKeyword.super.rawValue))) {
+                        return nil
+                    }
+                    k -= 1
+                }
+                guard d == 0, isIdent(k - 1) else { return nil }
+                return text(k - 1)
+            }
+            if p.code == 0x5D && isP(i - 2, 0x5B) {
+                var k = i - 1
+                while isP(k, 0x5D) && isP(k - 1, 0x5B) { k -= 2 }
+                if isIdent(k) || (tok(k).kind == .keyword && JavaNames.primitiveKeywords.contains(tok(k).code)) { return text(k) }
+            }
+            return nil
+        default:
+            return nil
+        }
+    }
+
+    // MARK: - Targets
+
+    typealias Target = (symbol: SymbolRef, resolution: TargetResolution, field: JavaField?)
+
+    func resolveName(_ name: String, fn: JavaFnCtx) -> Target? {
+        if fn.locals[name] != nil { return nil }
+        var c: JavaClassCtx? = fn.cls
+        while let cc = c {
+            if let f = cc.fields[name] { return (SymbolRef(owner: cc.name, name: name), f.isStatic ? .staticMember : .field, f) }
+            c = cc.parent
+        }
+        return nil
+    }
+
+    func classInChain(_ simple: String, fn: JavaFnCtx) -> JavaClassCtx? {
+        var c: JavaClassCtx? = fn.cls
+        while let cc = c { if cc.simple == simple { return cc }; c = cc.parent }
+        return nil
+    }
+
+    /// Resolves a receiver / assignment target spelled by tokens `a..<b`.
+    func resolveTarget(_ a: Int, _ b: Int, fn: JavaFnCtx) -> Target? {
+        let n = b - a
+        if n == 1 && isIdent(a) { return resolveName(text(a), fn: fn) }
+        if n == 3 && isP(a + 1, 0x2E) && isIdent(a + 2) {
+            let name = text(a + 2)
+            if isK(a, .this) {
+                if let f = fn.cls.fields[name] { return (SymbolRef(owner: fn.cls.name, name: name), f.isStatic ? .staticMember : .field, f) }
+                return nil
+            }
+            guard isIdent(a) else { return nil }
+            if isUpperIdent(a) {
+                let owner = text(a)
+                if let cc = classInChain(owner, fn: fn) {
+                    if let f = cc.fields[name] { return (SymbolRef(owner: cc.name, name: name), .staticMember, f) }
+                    return nil
+                }
+                if fn.locals[owner] != nil { return (SymbolRef(owner: nil, name: name), .fieldOfUnknownOwner, nil) }
+                return (SymbolRef(owner: owner, name: name), .staticMember, nil)
+            }
+            return (SymbolRef(owner: nil, name: name), .fieldOfUnknownOwner, nil)
+        }
+        return nil
+    }
+
+    /// The start of the receiver chain that ends just before the `.` at `dot`.
+    func chainStart(dot: Int) -> Int {
+        var start = dot + 1
+        var j = dot
+        var steps = 0
+        while isP(j, 0x2E) && steps < 64 {
+            steps += 1
+            let p = j - 1
+            let t = tok(p)
+            if t.kind == .identifier || t.isKeyword(.this) || t.isKeyword(.super) {
+                start = p
+            } else if t.isPunct(0x29) || t.isPunct(0x5D) {
+                let o = Int(match[p])
+                guard o >= 0 && o < p else { break }
+                if t.isPunct(0x29) && isIdent(o - 1) { start = o - 1 } else if t.isPunct(0x5D) && isIdent(o - 1) { start = o - 1 } else { start = o; break }
+            } else { break }
+            j = start - 1
+        }
+        // `new X(…).m()` / `new a.b.X(…).m()`
+        var q = start
+        while isP(q - 1, 0x2E) && isIdent(q - 2) { q -= 2 }
+        if isK(q - 1, .new) { return q - 1 }
+        return start
+    }
+
+    /// The end (exclusive) of the postfix chain continuing after index `e` (`…).a().b`).
+    func chainEnd(_ e: Int) -> Int {
+        var j = e
+        var steps = 0
+        while isP(j, 0x2E) && isIdent(j + 1) && steps < 64 {
+            steps += 1
+            j += 2
+            if isP(j, 0x28) { j = close(j) + 1 }
+        }
+        return j
+    }
+
+    /// What becomes of the value of the expression `s..<e` (s includes a leading `new`).
+    func resultUse(_ s: Int, _ e: Int, fn: JavaFnCtx) -> ResultUse {
+        if isP(e, 0x2E) { return .discarded }
+        let p = tok(s - 1)
+        if p.isPunct(0x3D) {
+            let l = s - 2
+            guard isIdent(l) else { return .escapes }
+            let name = text(l)
+            if isP(l - 1, 0x2E) {
+                if isK(l - 2, .this) {
+                    return .stored(SymbolRef(owner: fn.cls.name, name: name))
+                }
+                if isUpperIdent(l - 2) && !isP(l - 3, 0x2E) {
+                    let owner = text(l - 2)
+                    return .stored(SymbolRef(owner: classInChain(owner, fn: fn)?.name ?? owner, name: name))
+                }
+                return .escapes
+            }
+            if declaredTypeBefore(l) != nil || fn.locals[name] != nil {
+                // A field initialiser `Type name = …` is seen from inside the initialiser.
+                if fn.name.hasSuffix("<clinit>") || fn.name.hasSuffix("<init>"), fn.locals[name] == nil,
+                   let f = fn.cls.fields[name] {
+                    _ = f
+                    return .stored(SymbolRef(owner: fn.cls.name, name: name))
+                }
+                return .bound([name])
+            }
+            if let target = resolveName(name, fn: fn) { return .stored(target.symbol) }
+            return .bound([name])
+        }
+        if p.isKeyword(.return) { return .escapes }
+        if p.isPunct(0x3B) || p.isPunct(0x7B) || p.isPunct(0x7D) || p.isKeyword(.else) || p.isPunct(0x29) || p.isPunct(0x3A) {
+            if isP(e, 0x3B) {
+                // `(…) -> call();` inside an argument list is a lambda, caught below; a plain statement is discarded.
+                return .discarded
+            }
+            return .escapes
+        }
+        return .escapes
+    }
+
+    // MARK: - Calls
+
+    func handleCall(_ m: Int, _ b: Int, fn: JavaFnCtx, regions: [Region]) {
+        let method = text(m)
+        let open = m + 1
+        let argsClose = close(open)
+        var recvStart = m
+        var recvEnd = m
+        if isP(m - 1, 0x2E) {
+            recvStart = chainStart(dot: m - 1)
+            recvEnd = m - 1
+        }
+        let hasReceiver = recvStart < recvEnd
+        let argRanges = splitTopLevel(open + 1, argsClose)
+        let inLoop = regions.contains { $0.kind == 1 }
+
+        // Container op on a field (directly, through a view, or through an iterator local).
+        var target: Target? = nil
+        var viaView = false
+        if hasReceiver {
+            target = resolveTarget(recvStart, recvEnd, fn: fn)
+            if target == nil && isP(recvEnd - 1, 0x29) {
+                // `f.entrySet().removeIf(…)`: a view of a field.
+                let o = Int(match[recvEnd - 1])
+                if o > 0 && o + 1 == recvEnd - 1 && isIdent(o - 1) && isP(o - 2, 0x2E)
+                    && JavaNames.views.contains(text(o - 1)) && o - 2 > recvStart {
+                    target = resolveTarget(recvStart, o - 2, fn: fn)
+                    viaView = target != nil
+                }
+            }
+            if target == nil && recvEnd - recvStart == 1 && isIdent(recvStart), let it = fn.iteratorOf[text(recvStart)] {
+                target = (it.0, it.1, nil)
+                viaView = true
+            }
+        }
+        if let tg = target {
+            let known = tg.field?.kind != nil
+            let unknownField = tg.field == nil
+            if (known || (unknownField && JavaNames.mutators.contains(method))) && !JavaNames.views.contains(method) {
+                do {
+                    var keyType: String? = nil
+                    var keyText: String? = nil
+                    var valueText: String? = nil
+                    if let k0 = argRanges.first {
+                        keyText = text(k0.lowerBound, k0.upperBound, limit: 120)
+                        if k0.count == 1 && isIdent(k0.lowerBound), let ty = fn.locals[text(k0.lowerBound)], !ty.isEmpty { keyType = ty }
+                    }
+                    if argRanges.count > 1 { valueText = text(argRanges[1].lowerBound, argRanges[1].upperBound, limit: 120) }
+                    let guarded = regions.contains { $0.kind == 4 && $0.name == tg.symbol.name }
+                    facts.ops.append(ContainerOp(target: tg.symbol, resolution: tg.resolution, op: OpName.call(method),
+                                                 keyText: keyText, keyType: keyType, valueText: valueText,
+                                                 at: ref(recvStart, argsClose + 1), function: fn.name, role: fn.role,
+                                                 guardedByEmptyCheck: guarded, inLoop: inLoop))
+                }
+            }
+            // Iterator bound to a local: `Iterator<…> it = f.entrySet().iterator();`
+            if method == "iterator" || method == "listIterator" {
+                if case .bound(let names) = resultUse(recvStart, argsClose + 1, fn: fn), let n = names.first {
+                    fn.iteratorOf[n] = (tg.symbol, tg.resolution)
+                }
+            }
+        }
+
+        // Thread / subclass start through a local or field.
+        if method == "start" && argRanges.isEmpty && hasReceiver {
+            if recvEnd - recvStart == 1 && isIdent(recvStart) {
+                let n = text(recvStart)
+                if fn.locals[n] != nil {
+                    fn.startedLocals.insert(n)
+                    if fn.threadLocals[n] == nil, let nt = fn.localNew[n], nt != "Thread" {
+                        facts.spawns.append(SpawnFact(kind: "Thread", at: ref(recvStart, argsClose + 1), function: fn.name,
+                                                      role: fn.role, callee: SymbolRef(owner: nt, name: "run"),
+                                                      handle: .bound([n])))
+                    }
+                } else if let tg = resolveName(n, fn: fn) {
+                    markFieldStarted(tg, fn: fn, at: recvStart, end: argsClose + 1)
+                }
+            } else if let tg = resolveTarget(recvStart, recvEnd, fn: fn), tg.resolution != .fieldOfUnknownOwner {
+                markFieldStarted(tg, fn: fn, at: recvStart, end: argsClose + 1)
+            }
+        }
+
+        // Executor spawns.
+        if hasReceiver && JavaNames.spawnCalls.contains(method), let first = argRanges.first {
+            var argIdx = first
+            if (method == "runAsync" || method == "supplyAsync") == false || true { argIdx = first }
+            if let tgt = spawnTarget(argIdx.lowerBound, argIdx.upperBound, fn: fn) {
+                let e = chainEnd(argsClose + 1)
+                let handle = resultUse(recvStart, e == argsClose + 1 ? e : e, fn: fn)
+                facts.spawns.append(SpawnFact(kind: method, at: ref(m, argsClose + 1), function: fn.name, role: fn.role,
+                                              callee: tgt.callee, body: tgt.body, handle: handle,
+                                              args: argRanges.map { text($0.lowerBound, $0.upperBound, limit: 120) },
+                                              inLoop: inLoop))
+            }
+        }
+
+        // CallFact.
+        var receiverSymbol: SymbolRef? = nil
+        var wanted = interest.wants(method) || JavaNames.alwaysRecorded(method)
+        if hasReceiver, let tg = resolveTarget(recvStart, recvEnd, fn: fn) {
+            if tg.resolution != .fieldOfUnknownOwner { receiverSymbol = tg.symbol }
+            if let f = tg.field, f.typeBase == "ThreadLocal" || f.typeBase == "InheritableThreadLocal" {
+                if method == "set" || method == "get" || method == "remove" { wanted = true }
+            }
+        }
+        if !wanted && method.hasPrefix("new") && recvEnd - recvStart == 1 && identIs(recvStart, "Executors") { wanted = true }
+        guard wanted else { return }
+        let recvText: String? = hasReceiver ? text(recvStart, recvEnd, limit: 160) : nil
+        let callee = recvText.map { "\($0).\(method)" } ?? method
+        let result = resultUse(recvStart, argsClose + 1, fn: fn)
+        let deferred = regions.contains { $0.kind == 2 || $0.kind == 3 }
+        facts.calls.append(CallFact(callee: callee, method: method, receiver: recvText, receiverSymbol: receiverSymbol,
+                                    args: argRanges.map { text($0.lowerBound, $0.upperBound, limit: 120) },
+                                    argLabels: argRanges.map { _ in nil }, result: result, deferred: deferred,
+                                    at: ref(hasReceiver ? recvStart : m, argsClose + 1), function: fn.name,
+                                    role: fn.role, inLoop: inLoop))
+    }
+
+    func markFieldStarted(_ tg: Target, fn: JavaFnCtx, at: Int, end: Int) {
+        var c: JavaClassCtx? = fn.cls
+        while let cc = c {
+            if cc.name == tg.symbol.owner {
+                cc.startedFields.insert(tg.symbol.name)
+                if cc.threadFields[tg.symbol.name] == nil, let f = tg.field, let nt = f.newType, nt != "Thread" {
+                    facts.spawns.append(SpawnFact(kind: "Thread", at: ref(at, end), function: fn.name, role: fn.role,
+                                                  callee: SymbolRef(owner: nt, name: "run"), handle: .stored(tg.symbol)))
+                }
+                return
+            }
+            c = cc.parent
+        }
+    }
+
+    /// The task of a spawn argument `a..<b`: a lambda body, a method reference, `new X()`, `this`, a variable.
+    func spawnTarget(_ a: Int, _ b: Int, fn: JavaFnCtx) -> (body: BodyFact?, callee: SymbolRef?)? {
+        guard a < b else { return nil }
+        var lambdaAt: Int? = nil
+        if isIdent(a) && tok(a + 1).isOp(.arrow) { lambdaAt = a + 2 }
+        else if isP(a, 0x28) && tok(close(a) + 1).isOp(.arrow) { lambdaAt = close(a) + 2 }
+        if let k = lambdaAt {
+            if isP(k, 0x7B) { return (summarize(k + 1, close(k), cls: fn.cls), nil) }
+            return (summarize(k, b, cls: fn.cls), nil)
+        }
+        if tok(a + 1).isOp(.colonColon) && isIdent(a + 2) {
+            let m = text(a + 2)
+            if isK(a, .this) { return (nil, SymbolRef(owner: fn.cls.name, name: m)) }
+            if isUpperIdent(a) { return (nil, SymbolRef(owner: classInChain(text(a), fn: fn)?.name ?? text(a), name: m)) }
+            if isIdent(a) {
+                let n = text(a)
+                let ty = fn.localNew[n] ?? fn.locals[n] ?? resolveName(n, fn: fn)?.field.map { $0.newType ?? $0.typeBase }
+                if let ty = ty, !ty.isEmpty { return (nil, SymbolRef(owner: ty, name: m)) }
+            }
+            return nil
+        }
+        if isK(a, .new), let ty = skipType(a + 1), isP(ty.end, 0x28) {
+            let after = close(ty.end) + 1
+            if isP(after, 0x7B) { return (nil, SymbolRef(owner: anonName(after, enclosing: fn.cls.name), name: "run")) }
+            if ty.base == "Thread" || ty.base == "Runnable" { return nil }
+            return (nil, SymbolRef(owner: ty.base, name: "run"))
+        }
+        if isK(a, .this) && a + 1 == b { return (nil, SymbolRef(owner: fn.cls.name, name: "run")) }
+        if isIdent(a) && a + 1 == b {
+            let n = text(a)
+            var ty: String? = fn.localNew[n] ?? fn.locals[n]
+            if ty == nil, let f = resolveName(n, fn: fn)?.field { ty = f.newType ?? f.typeBase }
+            if let ty = ty, !ty.isEmpty, !["Runnable", "Callable", "Thread", "Object", "var", "TimerTask"].contains(ty) {
+                return (nil, SymbolRef(owner: ty, name: "run"))
+            }
+        }
+        return nil
+    }
+
+    // MARK: - new
+
+    func handleNew(_ i: Int, _ b: Int, fn: JavaFnCtx, regions: [Region]) {
+        guard let ty = skipType(i + 1), isP(ty.end, 0x28) else { return }
+        let open = ty.end
+        let c = close(open)
+        guard ty.base == "Thread" else {
+            // `new Worker(…).start()` for a Thread subclass.
+            if isP(c + 1, 0x2E) && identIs(c + 2, "start") && isP(c + 3, 0x28) && isP(c + 4, 0x29) {
+                var callee = SymbolRef(owner: ty.base, name: "run")
+                if isP(c + 1, 0x7B) { callee = SymbolRef(owner: anonName(c + 1, enclosing: fn.cls.name), name: "run") }
+                facts.spawns.append(SpawnFact(kind: "Thread", at: ref(i, c + 1), function: fn.name, role: fn.role,
+                                              callee: callee, handle: .discarded))
+            } else if isP(c + 1, 0x7B) && ty.base != "Runnable" {
+                // An anonymous Thread subclass started directly: `new Thread() { run() {…} }.start()`.
+                let bc = close(c + 1)
+                if isP(bc + 1, 0x2E) && identIs(bc + 2, "start") {
+                    _ = bc
+                }
+            }
+            return
+        }
+        // new Thread(…) [ { anonymous subclass } ]
+        var body: BodyFact? = nil
+        var callee: SymbolRef? = nil
+        var exprEnd = c + 1
+        if isP(c + 1, 0x7B) {
+            callee = SymbolRef(owner: anonName(c + 1, enclosing: fn.cls.name), name: "run")
+            exprEnd = close(c + 1) + 1
+        } else {
+            for r in splitTopLevel(open + 1, c) {
+                if let tg = spawnTarget(r.lowerBound, r.upperBound, fn: fn) { body = tg.body; callee = tg.callee; break }
+            }
+        }
+        let startedDirectly = isP(exprEnd, 0x2E) && identIs(exprEnd + 1, "start") && isP(exprEnd + 2, 0x28)
+        let handle = startedDirectly ? ResultUse.discarded : resultUse(i, exprEnd, fn: fn)
+        let spawn = SpawnFact(kind: "Thread", at: ref(i, c + 1), function: fn.name, role: fn.role, callee: callee,
+                              body: body, handle: handle,
+                              args: splitTopLevel(open + 1, c).map { text($0.lowerBound, $0.upperBound, limit: 120) },
+                              inLoop: regions.contains { $0.kind == 1 })
+        if startedDirectly {
+            facts.spawns.append(spawn)
+            return
+        }
+        switch handle {
+        case .bound(let names):
+            if let n = names.first { fn.threadLocals[n] = spawn }
+        case .stored(let sym):
+            var cc: JavaClassCtx? = fn.cls
+            while let k = cc { if k.name == sym.owner { k.threadFields[sym.name] = spawn; break }; cc = k.parent }
+        default:
+            break
+        }
+    }
+
+    // MARK: - Assignments
+
+    func handleAssign(_ i: Int, _ b: Int, fn: JavaFnCtx, regions: [Region]) {
+        // LHS: `f`, `this.f`, `X.f` ending at i.
+        var s = i
+        if isP(i - 1, 0x2E) {
+            guard isIdent(i - 2) || isK(i - 2, .this), !isP(i - 3, 0x2E) else { return }
+            s = i - 2
+        }
+        guard let tg = resolveTarget(s, i + 1, fn: fn) else { return }
+        let rhs = i + 2
+        let e = expressionEnd(rhs, b)
+        var fresh = false
+        if isK(rhs, .new) || isK(rhs, .null) { fresh = true }
+        else if isIdent(rhs) && isP(rhs + 1, 0x2E) && isIdent(rhs + 2) && isP(rhs + 3, 0x28)
+                    && JavaNames.freshFactories.contains(text(rhs + 2)) && isUpperIdent(rhs) { fresh = true }
+        let known = tg.field?.kind != nil
+        if let f = tg.field, !known {
+            // Thread / runnable fields: remember `this.worker = new Worker()`.
+            if isK(rhs, .new), let nt = skipType(rhs + 1) {
+                var c: JavaClassCtx? = fn.cls
+                while let cc = c {
+                    if cc.name == tg.symbol.owner { cc.fields[f.name]?.newType = nt.base; break }
+                    c = cc.parent
+                }
+            }
+            return
+        }
+        if !known && !(fresh && tg.field == nil) { return }
+        let guarded = regions.contains { $0.kind == 4 && $0.name == tg.symbol.name }
+        facts.ops.append(ContainerOp(target: tg.symbol, resolution: tg.resolution,
+                                     op: fresh ? OpName.assignFresh : OpName.assignOther,
+                                     valueText: text(rhs, e, limit: 120), at: ref(s, e), function: fn.name,
+                                     role: fn.role, guardedByEmptyCheck: guarded, inLoop: regions.contains { $0.kind == 1 }))
+    }
+
+    // MARK: - Post-processing
+
+    func postProcess() {
+        var simpleToQualified: [String: String] = [:]
+        var ambiguous: Set<String> = []
+        for t in facts.types where t.kind != "anonymous" {
+            let simple = t.name.split(separator: ".").last.map(String.init) ?? t.name
+            if simpleToQualified[simple] != nil && simpleToQualified[simple] != t.name { ambiguous.insert(simple) }
+            simpleToQualified[simple] = t.name
+        }
+        func qualify(_ s: String) -> String {
+            if ambiguous.contains(s) { return s }
+            return simpleToQualified[s] ?? s
+        }
+        var typeIndex: [String: Int] = [:]
+        for (k, t) in facts.types.enumerated() { typeIndex[t.name] = k }
+        for k in facts.instances.indices {
+            let q = qualify(facts.instances[k].typeName)
+            facts.instances[k].typeName = q
+            if let ti = typeIndex[q], !facts.types[ti].traits.contains("static-instance") {
+                facts.types[ti].traits.append("static-instance")
+            }
+        }
+        for (type, trait) in pendingTypeTraits {
+            if let ti = typeIndex[qualify(type)], !facts.types[ti].traits.contains(trait) { facts.types[ti].traits.append(trait) }
+        }
+        for k in facts.spawns.indices {
+            guard var c = facts.spawns[k].callee, let owner = c.owner else { continue }
+            c.owner = qualify(owner)
+            if c.name == "run", let ti = typeIndex[c.owner!] {
+                let methods = facts.types[ti].methods
+                if !methods.contains("run") && methods.contains("call") { c.name = "call" }
+            }
+            facts.spawns[k].callee = c
+        }
+        for k in facts.ops.indices where facts.ops[k].resolution == .staticMember {
+            if let o = facts.ops[k].target.owner { facts.ops[k].target.owner = qualify(o) }
+        }
+        for k in facts.calls.indices {
+            if let o = facts.calls[k].receiverSymbol?.owner { facts.calls[k].receiverSymbol?.owner = qualify(o) }
+            if case .stored(var s) = facts.calls[k].result, let o = s.owner { s.owner = qualify(o); facts.calls[k].result = .stored(s) }
+        }
+    }
+}
+
+extension Substring {
+    func trimmingSpacesJ() -> String {
+        var s = self[...]
+        while let f = s.first, f == " " || f == "\t" || f == "\r" || f == "\n" { s = s.dropFirst() }
+        while let l = s.last, l == " " || l == "\t" || l == "\r" || l == "\n" { s = s.dropLast() }
+        return String(s)
+    }
+}
+
+extension String {
+    /// `java . util . Map` → `java.util.Map`.
+    func replacingSpaces() -> String { String(self.utf8.filter { $0 != 0x20 }.map { Character(Unicode.Scalar($0)) }) }
+}

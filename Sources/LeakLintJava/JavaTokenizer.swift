@@ -1,0 +1,346 @@
+import LeakLintCore
+
+// MARK: - Tokens
+
+/// What a Java token is. Comments are not tokens (the tokenizer keeps only the ones that
+/// carry a `leaklint:ignore` directive).
+public enum JavaTokenKind: UInt8, Sendable {
+    case identifier
+    case keyword
+    case number
+    case string
+    case char
+    case textBlock
+    /// A one-byte punctuator or operator; `JavaToken.code` is the byte.
+    case punct
+    /// A multi-byte operator; `JavaToken.code` is a `JavaOp` raw value.
+    case op
+    /// A byte that starts no Java token (a stray `\`, `#`, a control byte).
+    case unknown
+}
+
+/// Multi-byte operators. `>>` and `>>>` are never joined: every `>` is its own token so that
+/// `Map<String, List<String>>` closes two type-argument lists; the structural pass decides
+/// between generics and comparison.
+public enum JavaOp: UInt8, Sendable {
+    case arrow = 1          // ->
+    case colonColon         // ::
+    case eqEq               // ==
+    case notEq              // !=
+    case lessEq             // <=
+    case greaterEq          // >=
+    case andAnd             // &&
+    case orOr               // ||
+    case plusPlus           // ++
+    case minusMinus         // --
+    case compoundAssign     // += -= *= /= %= &= |= ^= <<=
+    case shiftLeft          // <<
+    case ellipsis           // ...
+}
+
+/// Java keywords (reserved words and the literals `true`, `false`, `null`). Contextual words
+/// (`record`, `var`, `yield`, `sealed`, `permits`) stay identifiers.
+public enum JavaKeyword: UInt8, Sendable, CaseIterable {
+    case abstract = 1, assert, boolean, `break`, byte, `case`, `catch`, char, `class`, const
+    case `continue`, `default`, `do`, double, `else`, `enum`, extends, final, finally, float
+    case `for`, goto, `if`, implements, `import`, instanceof, int, interface, long, native
+    case new, package, `private`, protected, `public`, `return`, short, `static`, strictfp, `super`
+    case `switch`, synchronized, this, `throw`, `throws`, transient, `try`, void, volatile, `while`
+    case `true`, `false`, null
+
+    var spelling: String {
+        switch self {
+        case .break: return "break"
+        case .case: return "case"
+        case .catch: return "catch"
+        case .class: return "class"
+        case .continue: return "continue"
+        case .default: return "default"
+        case .do: return "do"
+        case .else: return "else"
+        case .enum: return "enum"
+        case .for: return "for"
+        case .if: return "if"
+        case .import: return "import"
+        case .private: return "private"
+        case .public: return "public"
+        case .return: return "return"
+        case .static: return "static"
+        case .super: return "super"
+        case .switch: return "switch"
+        case .throw: return "throw"
+        case .throws: return "throws"
+        case .try: return "try"
+        case .while: return "while"
+        case .true: return "true"
+        case .false: return "false"
+        default: return String(describing: self)
+        }
+    }
+}
+
+/// A token: a kind, a code (keyword / punctuator byte / operator) and a byte range.
+public struct JavaToken: Sendable, Equatable {
+    public var kind: JavaTokenKind
+    public var code: UInt8
+    public var start: UInt32
+    public var end: UInt32
+    @inlinable public var range: Range<Int> { Int(start)..<Int(end) }
+    @inlinable public func isPunct(_ c: UInt8) -> Bool { kind == .punct && code == c }
+    @inlinable public func isKeyword(_ k: JavaKeyword) -> Bool { kind == .keyword && code == k.rawValue }
+    @inlinable public func isOp(_ o: JavaOp) -> Bool { kind == .op && code == o.rawValue }
+}
+
+/// The tokenizer's output.
+public struct JavaLexResult: Sendable {
+    public var tokens: [JavaToken]
+    /// Byte ranges of comments that mention `leaklint:ignore`.
+    public var directiveComments: [Range<Int>]
+    /// Problems met and recovered from (unterminated literal or comment).
+    public var problems: [String]
+}
+
+// MARK: - Tokenizer
+
+/// A byte-level Java tokenizer: one pass, integer cursor, no Strings per token.
+public enum JavaTokenizer {
+    /// Keyword table indexed by `length * 32 + (firstByte - 'a')`.
+    static let keywordTable: [[(bytes: [UInt8], kw: JavaKeyword)]] = {
+        var t = [[(bytes: [UInt8], kw: JavaKeyword)]](repeating: [], count: 13 * 32)
+        for k in JavaKeyword.allCases {
+            let b = Array(k.spelling.utf8)
+            t[b.count * 32 + Int(b[0] &- 0x61)].append((b, k))
+        }
+        return t
+    }()
+
+    /// Byte classes: 1 = identifier start, 2 = identifier part (digits), 4 = whitespace.
+    static let byteClass: [UInt8] = {
+        var c = [UInt8](repeating: 0, count: 256)
+        for b in UInt8(ascii: "a")...UInt8(ascii: "z") { c[Int(b)] = 3 }
+        for b in UInt8(ascii: "A")...UInt8(ascii: "Z") { c[Int(b)] = 3 }
+        for b in UInt8(ascii: "0")...UInt8(ascii: "9") { c[Int(b)] = 2 }
+        c[Int(UInt8(ascii: "_"))] = 3
+        c[Int(UInt8(ascii: "$"))] = 3
+        // Non-ASCII bytes (UTF-8 lead and continuation bytes, and invalid ones) are taken as
+        // identifier bytes: Java allows Unicode letters in names, and this never splits a code point.
+        for b in 0x80...0xFF { c[b] = 3 }
+        c[0x20] = 4; c[0x09] = 4; c[0x0A] = 4; c[0x0D] = 4; c[0x0C] = 4
+        return c
+    }()
+
+    /// Tokenizes a whole file.
+    public static func tokenize(_ bytes: [UInt8]) -> JavaLexResult {
+        bytes.withUnsafeBufferPointer { tokenize($0) }
+    }
+
+    /// Tokenizes `buf`. Never fails: unterminated literals and comments end at the end of
+    /// their line / of the file and are reported in `problems`.
+    public static func tokenize(_ buf: UnsafeBufferPointer<UInt8>) -> JavaLexResult {
+        let n = buf.count
+        var tokens: [JavaToken] = []
+        tokens.reserveCapacity(n / 5 + 16)
+        var comments: [Range<Int>] = []
+        var problems: [String] = []
+        let cls = byteClass
+        let kwTable = keywordTable
+        var i = 0
+        // Skip a UTF-8 BOM.
+        if n >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF { i = 3 }
+
+        @inline(__always) func emit(_ k: JavaTokenKind, _ code: UInt8, _ s: Int, _ e: Int) {
+            tokens.append(JavaToken(kind: k, code: code, start: UInt32(truncatingIfNeeded: s), end: UInt32(truncatingIfNeeded: e)))
+        }
+        @inline(__always) func isHex(_ b: UInt8) -> Bool {
+            (b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x66)
+        }
+        /// `\uXXXX` (any number of `u`) at `p`: returns the offset after it, or nil.
+        func unicodeEscapeEnd(_ p: Int) -> Int? {
+            guard p + 1 < n, buf[p] == 0x5C, buf[p + 1] == 0x75 else { return nil }
+            var q = p + 1
+            while q < n && buf[q] == 0x75 { q += 1 }
+            guard q + 4 <= n, isHex(buf[q]), isHex(buf[q + 1]), isHex(buf[q + 2]), isHex(buf[q + 3]) else { return nil }
+            return q + 4
+        }
+
+        while i < n {
+            let b = buf[i]
+            let c = cls[Int(b)]
+            if c == 4 { i += 1; continue }
+            let s = i
+            if c & 1 != 0 || (b == 0x5C && unicodeEscapeEnd(i) != nil) {
+                // Identifier or keyword.
+                var allLower = b >= 0x61 && b <= 0x7A
+                if b == 0x5C { i = unicodeEscapeEnd(i)!; allLower = false } else { i += 1 }
+                while i < n {
+                    let d = buf[i]
+                    let dc = cls[Int(d)]
+                    if dc & 2 != 0 {
+                        if d < 0x61 || d > 0x7A { allLower = false }
+                        i += 1
+                    } else if d == 0x5C, let e = unicodeEscapeEnd(i) {
+                        allLower = false; i = e
+                    } else { break }
+                }
+                let len = i - s
+                if allLower && len >= 2 && len <= 12 {
+                    let bucket = kwTable[len * 32 + Int(b &- 0x61)]
+                    var found: JavaKeyword? = nil
+                    for entry in bucket {
+                        var k = 1
+                        while k < len && entry.bytes[k] == buf[s + k] { k += 1 }
+                        if k == len { found = entry.kw; break }
+                    }
+                    if let kw = found { emit(.keyword, kw.rawValue, s, i); continue }
+                }
+                emit(.identifier, 0, s, i)
+                continue
+            }
+            if c == 2 || (b == 0x2E && i + 1 < n && cls[Int(buf[i + 1])] == 2) {
+                // Number: digits, hex/binary, `_`, `.`, exponents with signs, suffixes.
+                i += 1
+                var isHexNum = false
+                if b == 0x30 && i < n && (buf[i] | 0x20 == 0x78) { isHexNum = true; i += 1 }
+                while i < n {
+                    let d = buf[i]
+                    if cls[Int(d)] & 2 != 0 && d < 0x80 {
+                        let lower = d | 0x20
+                        if (lower == 0x65 && !isHexNum) || (lower == 0x70 && isHexNum) {
+                            i += 1
+                            if i < n && (buf[i] == 0x2B || buf[i] == 0x2D) { i += 1 }
+                            continue
+                        }
+                        i += 1
+                    } else if d == 0x2E && !(i + 1 < n && buf[i + 1] == 0x2E) {
+                        i += 1
+                    } else { break }
+                }
+                emit(.number, 0, s, i)
+                continue
+            }
+            switch b {
+            case 0x2F: // '/'
+                if i + 1 < n && buf[i + 1] == 0x2F {
+                    i += 2
+                    while i < n && buf[i] != 0x0A && buf[i] != 0x0D { i += 1 }
+                    if SuppressionDirective.mentions(buf, s..<i) { comments.append(s..<i) }
+                    continue
+                }
+                if i + 1 < n && buf[i + 1] == 0x2A {
+                    i += 2
+                    var closed = false
+                    while i + 1 < n {
+                        if buf[i] == 0x2A && buf[i + 1] == 0x2F { i += 2; closed = true; break }
+                        i += 1
+                    }
+                    if !closed { i = n; problems.append("unterminated block comment at byte \(s)") }
+                    if SuppressionDirective.mentions(buf, s..<i) { comments.append(s..<i) }
+                    continue
+                }
+                if i + 1 < n && buf[i + 1] == 0x3D { i += 2; emit(.op, JavaOp.compoundAssign.rawValue, s, i); continue }
+                i += 1; emit(.punct, b, s, i)
+            case 0x22: // '"'
+                if i + 2 < n && buf[i + 1] == 0x22 && buf[i + 2] == 0x22 {
+                    // Text block: """ … """, escapes honoured.
+                    i += 3
+                    var closed = false
+                    while i < n {
+                        let d = buf[i]
+                        if d == 0x5C { i += 2; continue }
+                        if d == 0x22 && i + 2 < n && buf[i + 1] == 0x22 && buf[i + 2] == 0x22 { i += 3; closed = true; break }
+                        i += 1
+                    }
+                    if i > n { i = n }
+                    if !closed { problems.append("unterminated text block at byte \(s)") }
+                    emit(.textBlock, 0, s, i)
+                    continue
+                }
+                i = literalEnd(buf, i + 1, quote: 0x22)
+                if i <= n, i > s + 1, buf[i - 1] == 0x22, !escapedQuote(buf, s + 1, i - 1) {} else {
+                    problems.append("unterminated string literal at byte \(s)")
+                }
+                emit(.string, 0, s, i)
+            case 0x27: // '\''
+                i = literalEnd(buf, i + 1, quote: 0x27)
+                if i <= n, i > s + 1, buf[i - 1] == 0x27, !escapedQuote(buf, s + 1, i - 1) {} else {
+                    problems.append("unterminated char literal at byte \(s)")
+                }
+                emit(.char, 0, s, i)
+            case 0x2D: // '-'
+                if i + 1 < n {
+                    let d = buf[i + 1]
+                    if d == 0x3E { i += 2; emit(.op, JavaOp.arrow.rawValue, s, i); continue }
+                    if d == 0x2D { i += 2; emit(.op, JavaOp.minusMinus.rawValue, s, i); continue }
+                    if d == 0x3D { i += 2; emit(.op, JavaOp.compoundAssign.rawValue, s, i); continue }
+                }
+                i += 1; emit(.punct, b, s, i)
+            case 0x2B: // '+'
+                if i + 1 < n && buf[i + 1] == 0x2B { i += 2; emit(.op, JavaOp.plusPlus.rawValue, s, i); continue }
+                if i + 1 < n && buf[i + 1] == 0x3D { i += 2; emit(.op, JavaOp.compoundAssign.rawValue, s, i); continue }
+                i += 1; emit(.punct, b, s, i)
+            case 0x3A: // ':'
+                if i + 1 < n && buf[i + 1] == 0x3A { i += 2; emit(.op, JavaOp.colonColon.rawValue, s, i); continue }
+                i += 1; emit(.punct, b, s, i)
+            case 0x3D: // '='
+                if i + 1 < n && buf[i + 1] == 0x3D { i += 2; emit(.op, JavaOp.eqEq.rawValue, s, i); continue }
+                i += 1; emit(.punct, b, s, i)
+            case 0x21: // '!'
+                if i + 1 < n && buf[i + 1] == 0x3D { i += 2; emit(.op, JavaOp.notEq.rawValue, s, i); continue }
+                i += 1; emit(.punct, b, s, i)
+            case 0x3C: // '<'
+                if i + 1 < n && buf[i + 1] == 0x3D { i += 2; emit(.op, JavaOp.lessEq.rawValue, s, i); continue }
+                if i + 1 < n && buf[i + 1] == 0x3C {
+                    if i + 2 < n && buf[i + 2] == 0x3D { i += 3; emit(.op, JavaOp.compoundAssign.rawValue, s, i); continue }
+                    i += 2; emit(.op, JavaOp.shiftLeft.rawValue, s, i); continue
+                }
+                i += 1; emit(.punct, b, s, i)
+            case 0x3E: // '>': never joined with a following '>' (generics); `>=` is one token.
+                if i + 1 < n && buf[i + 1] == 0x3D { i += 2; emit(.op, JavaOp.greaterEq.rawValue, s, i); continue }
+                i += 1; emit(.punct, b, s, i)
+            case 0x26: // '&'
+                if i + 1 < n && buf[i + 1] == 0x26 { i += 2; emit(.op, JavaOp.andAnd.rawValue, s, i); continue }
+                if i + 1 < n && buf[i + 1] == 0x3D { i += 2; emit(.op, JavaOp.compoundAssign.rawValue, s, i); continue }
+                i += 1; emit(.punct, b, s, i)
+            case 0x7C: // '|'
+                if i + 1 < n && buf[i + 1] == 0x7C { i += 2; emit(.op, JavaOp.orOr.rawValue, s, i); continue }
+                if i + 1 < n && buf[i + 1] == 0x3D { i += 2; emit(.op, JavaOp.compoundAssign.rawValue, s, i); continue }
+                i += 1; emit(.punct, b, s, i)
+            case 0x2A, 0x25, 0x5E: // '*' '%' '^'
+                if i + 1 < n && buf[i + 1] == 0x3D { i += 2; emit(.op, JavaOp.compoundAssign.rawValue, s, i); continue }
+                i += 1; emit(.punct, b, s, i)
+            case 0x2E: // '.'
+                if i + 2 < n && buf[i + 1] == 0x2E && buf[i + 2] == 0x2E { i += 3; emit(.op, JavaOp.ellipsis.rawValue, s, i); continue }
+                i += 1; emit(.punct, b, s, i)
+            case 0x28, 0x29, 0x7B, 0x7D, 0x5B, 0x5D, 0x3B, 0x2C, 0x40, 0x3F, 0x7E:
+                // ( ) { } [ ] ; , @ ? ~
+                i += 1; emit(.punct, b, s, i)
+            default:
+                i += 1; emit(.unknown, b, s, i)
+            }
+        }
+        return JavaLexResult(tokens: tokens, directiveComments: comments, problems: problems)
+    }
+
+    /// End of a string or char literal starting after its opening quote: just past the
+    /// closing quote, or the end of the line when it is unterminated.
+    @inline(__always)
+    static func literalEnd(_ buf: UnsafeBufferPointer<UInt8>, _ from: Int, quote: UInt8) -> Int {
+        let n = buf.count
+        var i = from
+        while i < n {
+            let d = buf[i]
+            if d == 0x5C { i += 2; continue }
+            if d == quote { return i + 1 }
+            if d == 0x0A || d == 0x0D { return i }
+            i += 1
+        }
+        return n
+    }
+
+    /// Whether the quote at `q` is preceded by an odd run of backslashes (it is escaped).
+    static func escapedQuote(_ buf: UnsafeBufferPointer<UInt8>, _ lo: Int, _ q: Int) -> Bool {
+        var k = q - 1, count = 0
+        while k >= lo && buf[k] == 0x5C { count += 1; k -= 1 }
+        return count % 2 == 1
+    }
+}

@@ -1,0 +1,368 @@
+import Testing
+import LeakLintCore
+@testable import LeakLintJava
+
+func javaFacts(_ src: String, path: String = "com/acme/A.java", interest: Set<String> = []) -> FileFacts {
+    JavaFrontEnd().facts(for: SourceFile(path: path, bytes: Array(src.utf8)), interest: CallInterest(methods: interest))
+}
+
+func lineOf(_ f: FileFacts, _ src: String, _ ref: SourceRef) -> Int {
+    SourceFile(path: f.path, bytes: Array(src.utf8)).position(of: ref.start).line
+}
+
+@Suite("Java structural pass")
+struct JavaStructureTests {
+    static let netflix = """
+    package com.netflix.session;
+
+    import java.util.Map;
+    import java.util.concurrent.ConcurrentHashMap;
+
+    public class UserSessionCache {
+        private final Map<String, UserSession> cache = new ConcurrentHashMap<>();
+
+        public void storeSession(String sessionId, UserSession session) {
+            cache.put(sessionId, session); // Never evicted!
+        }
+
+        public UserSession getSession(String sessionId) {
+            return cache.get(sessionId);
+        }
+    }
+    """
+
+    @Test func netflixSessionCache() {
+        let f = javaFacts(Self.netflix)
+        #expect(f.unitName == "com.netflix.session")
+        #expect(f.imports == ["java.util.Map", "java.util.concurrent.ConcurrentHashMap"])
+        #expect(f.types.map(\.name) == ["UserSessionCache"])
+        #expect(f.types[0].methods == ["storeSession", "getSession"])
+        #expect(f.containers.count == 1)
+        let c = f.containers[0]
+        #expect(c.symbol == SymbolRef(owner: "UserSessionCache", name: "cache"))
+        #expect(c.storage == .instanceMember)
+        #expect(c.kind == .map)
+        #expect(c.typeText == "ConcurrentHashMap<String, UserSession>")
+        #expect(c.keyType == "String")
+        #expect(c.valueType == "UserSession")
+        #expect(c.initializer == "new ConcurrentHashMap<>()")
+        let ops = f.ops.map(\.op)
+        #expect(ops == ["call:put", "call:get"])
+        #expect(f.ops[0].target == c.symbol)
+        #expect(f.ops[0].resolution == .field)
+        #expect(f.ops[0].keyText == "sessionId")
+        #expect(f.ops[0].keyType == "String")
+        #expect(f.ops[0].valueText == "session")
+        #expect(f.ops[0].function == "UserSessionCache.storeSession")
+        #expect(f.ops[0].role == .normal)
+        #expect(lineOf(f, Self.netflix, f.ops[0].at) == 10)
+        #expect(f.functions.map(\.name) == ["storeSession", "getSession"])
+        #expect(f.functions[0].params == [Param(name: "sessionId", type: "String"), Param(name: "session", type: "UserSession")])
+    }
+
+    @Test func caffeineBuilderInitializerIsKept() {
+        let src = """
+        public class UserSessionCache {
+            private final Cache<String, UserSession> cache = Caffeine.newBuilder()
+                .maximumSize(10_000)
+                .expireAfterWrite(Duration.ofMinutes(30))
+                .removalListener((key, value, cause) ->
+                    log.debug("Session {} removed: {}", key, cause))
+                .build();
+            public void storeSession(String id, UserSession s) { cache.put(id, s); }
+        }
+        """
+        let f = javaFacts(src)
+        #expect(f.containers.count == 1)
+        #expect(f.containers[0].typeText == "Cache<String, UserSession>")
+        #expect(f.containers[0].initializer?.hasPrefix("Caffeine.newBuilder() .maximumSize(10_000) .expireAfterWrite") == true)
+        #expect(f.containers[0].initializer?.hasSuffix(".build()") == true)
+        #expect(f.ops.map(\.op) == ["call:put"])
+    }
+
+    @Test func staticFieldsNestedOwnersAndCrossClassStatics() {
+        let src = """
+        class Registry {
+            static final Map<String, Handler> HANDLERS = new HashMap<>();
+            static class Inner {
+                private static final List<String> LOG = new ArrayList<>();
+                void add(String s) { LOG.add(s); HANDLERS.put(s, null); }
+            }
+        }
+        class Other {
+            void f() { Registry.HANDLERS.remove("x"); Registry.Inner.LOG.clear(); System.out.println("x"); }
+        }
+        """
+        let f = javaFacts(src)
+        #expect(f.types.map(\.name) == ["Registry", "Registry.Inner", "Other"])
+        #expect(f.containers.map(\.symbol.display) == ["Registry.HANDLERS", "Registry.Inner.LOG"])
+        #expect(f.containers.map(\.storage) == [.staticMember, .staticMember])
+        #expect(f.containers[1].kind == .sequence)
+        #expect(f.containers[1].valueType == "String")
+        let ops = f.ops.map { "\($0.target.display) \($0.op) \($0.resolution.rawValue)" }
+        #expect(ops == ["Registry.Inner.LOG call:add staticMember",
+                        "Registry.HANDLERS call:put staticMember",
+                        "Registry.HANDLERS call:remove staticMember"])
+    }
+
+    @Test func assignmentsIteratorsAndViews() {
+        let src = """
+        class Store {
+            private Map<String, Long> seen = new HashMap<>();
+            private static List<String> items;
+            void reset() { this.seen = new HashMap<>(); }
+            void swap(Map<String, Long> other) { seen = other; }
+            void lazy() { if (items == null) { items = new ArrayList<>(); } items.add("a"); }
+            void prune() {
+                Iterator<Map.Entry<String, Long>> it = seen.entrySet().iterator();
+                while (it.hasNext()) { if (it.next().getValue() < 0) it.remove(); }
+                seen.keySet().removeIf(k -> k.isEmpty());
+            }
+            void shadow() { Map<String, Long> seen = new HashMap<>(); seen.put("a", 1L); }
+        }
+        """
+        let f = javaFacts(src)
+        let ops = f.ops.map { "\($0.function) \($0.target.name) \($0.op)\($0.guardedByEmptyCheck ? " guarded" : "")" }
+        #expect(ops == [
+            "Store.reset seen assign-fresh",
+            "Store.swap seen assign-other",
+            "Store.lazy items assign-fresh guarded",
+            "Store.lazy items call:add",
+            "Store.prune seen call:remove",
+            "Store.prune seen call:removeIf",
+        ])
+        #expect(f.ops[4].inLoop)
+    }
+
+    @Test func rolesOfFunctions() {
+        let src = """
+        @Service
+        public class Bus implements AutoCloseable {
+            static final Map<String, String> NAMES = new HashMap<>();
+            static { NAMES.put("a", "b"); }
+            private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+            Bus() { listeners.add(null); }
+            public void close() { listeners.clear(); }
+            @PreDestroy void bye() { listeners.remove(null); }
+            public static void main(String[] args) { NAMES.put("c", "d"); }
+        }
+        """
+        let f = javaFacts(src)
+        #expect(f.types[0].traits == ["annotation:Service"])
+        #expect(f.types[0].superTypes == ["AutoCloseable"])
+        let roles = f.ops.map { "\($0.function):\($0.role.rawValue)" }
+        #expect(roles == ["Bus.<clinit>:initializer", "Bus.<init>:constructor", "Bus.close:teardown", "Bus.bye:teardown", "Bus.main:main"])
+    }
+
+    @Test func constantInitialisersAndBoundedShapes() {
+        let src = """
+        class K {
+            static final Map<String, Integer> CODES = Map.of("a", 1, "b", 2);
+            static final List<String> NAMES = Arrays.asList(A, B, Other.C);
+            static final Set<String> DYN = new HashSet<>(load());
+            static final Map<String, byte[]> LRU = new LinkedHashMap<>(16, 0.75f, true) {
+                protected boolean removeEldestEntry(Map.Entry<String, byte[]> e) { return size() > 100; }
+            };
+            static final EnumMap<Color, String> E = new EnumMap<>(Color.class);
+        }
+        """
+        let f = javaFacts(src)
+        #expect(f.containers.map(\.initFromConstants) == [true, true, false, false, false])
+        #expect(f.containers[3].initializer == "new LinkedHashMap<>(16, 0.75f, true) { removeEldestEntry }")
+        #expect(f.containers[3].typeText == "LinkedHashMap<String, byte[]>")
+        #expect(f.containers[4].typeText == "EnumMap<Color, String>")
+        #expect(f.types.contains { $0.kind == "anonymous" && $0.superTypes == ["LinkedHashMap"] && $0.methods == ["removeEldestEntry"] })
+    }
+
+    @Test func singletonsAndInstances() {
+        let src = """
+        enum Registry { INSTANCE; private final Map<String, Object> m = new HashMap<>(); }
+        class Holder { static final Service SERVICE = new Service(); }
+        class Service {
+            private static final Service INSTANCE = new Service();
+            public static Service getInstance() { return INSTANCE; }
+        }
+        enum Color { RED, GREEN }
+        """
+        let f = javaFacts(src)
+        let traits = Dictionary(uniqueKeysWithValues: f.types.map { ($0.name, $0.traits) })
+        #expect(traits["Registry"] == ["enum-singleton"])
+        #expect(traits["Color"] == [])
+        #expect(Set(traits["Service"] ?? []) == ["static-instance", "singleton-accessor"])
+        #expect(f.instances.map { "\($0.typeName) \($0.variable)" } == ["Service SERVICE", "Service INSTANCE"])
+        #expect(f.containers.first?.symbol.display == "Registry.m")
+    }
+
+    @Test func threadLocalCallsAndFinally() {
+        let src = """
+        class Ctx {
+            private static final ThreadLocal<User> CURRENT = new ThreadLocal<>();
+            void handle(User u) {
+                CURRENT.set(u);
+                try { work(); } finally { CURRENT.remove(); }
+            }
+        }
+        """
+        let f = javaFacts(src)
+        #expect(f.containers.isEmpty)
+        let calls = f.calls.map { "\($0.callee) \($0.receiverSymbol?.display ?? "-") deferred=\($0.deferred)" }
+        #expect(calls == ["CURRENT.set Ctx.CURRENT deferred=false", "CURRENT.remove Ctx.CURRENT deferred=true"])
+    }
+
+    @Test func executorsResultsAndTryWithResources() throws {
+        let src = """
+        class Pools {
+            private final ExecutorService pool = Executors.newFixedThreadPool(4);
+            private final ScheduledExecutorService injected;
+            Pools(ScheduledExecutorService s) { this.injected = s; }
+            void perCall(Runnable r) {
+                ExecutorService ex = Executors.newSingleThreadExecutor();
+                ex.submit(r);
+            }
+            void scoped() {
+                try (var ex = Executors.newVirtualThreadPerTaskExecutor()) { ex.submit(() -> work()); }
+            }
+            void fire() { Executors.newCachedThreadPool().execute(this::work); }
+            void stop() { pool.shutdown(); }
+        }
+        """
+        let f = javaFacts(src)
+        let created = f.calls.filter { $0.method.hasPrefix("new") }
+        #expect(created.map(\.result) == [.stored(SymbolRef(owner: "Pools", name: "pool")), .bound(["ex"]), .bound(["ex"]), .discarded])
+        #expect(created.map(\.role) == [.initializer, .normal, .normal, .normal])
+        let closes = f.calls.filter { $0.method == "close" }
+        #expect(closes.count == 1 && closes[0].deferred && closes[0].receiver == "ex")
+        let shutdown = f.calls.first { $0.method == "shutdown" }
+        #expect(shutdown?.receiverSymbol == SymbolRef(owner: "Pools", name: "pool"))
+        #expect(shutdown?.role == .teardown)
+        // `ex.submit(r)` with an unknown Runnable parameter has no body to summarise: no spawn.
+        try #require(f.spawns.map(\.kind) == ["submit", "execute"])
+        #expect(f.spawns[1].callee == SymbolRef(owner: "Pools", name: "work"))
+        #expect(f.spawns[0].body?.calls == ["work"])
+        #expect(f.spawns[1].handle == .discarded)
+    }
+
+    @Test func threadsAndLoops() throws {
+        let src = """
+        class Workers {
+            private volatile boolean running = true;
+            private Thread t;
+            void a() {
+                new Thread(() -> { while (true) { poll(); } }).start();
+            }
+            void b() {
+                Thread th = new Thread(() -> {
+                    while (!Thread.currentThread().isInterrupted()) { poll(); }
+                });
+                th.setDaemon(true);
+                th.start();
+            }
+            void c() {
+                t = new Thread(new Runnable() {
+                    public void run() { for (;;) { if (!running) break; poll(); } }
+                });
+                t.start();
+            }
+            void d() { new Worker().start(); }
+            void e() {
+                new Thread(() -> {
+                    do { poll(); if (running == false) return; } while (true);
+                }).start();
+            }
+            void poll() {}
+        }
+        class Worker extends Thread {
+            public void run() { while (true) { try { Thread.sleep(10); } catch (InterruptedException ex) { Thread.currentThread().interrupt(); } } }
+        }
+        """
+        let f = javaFacts(src)
+        try #require(f.spawns.count == 5)
+        let a = f.spawns[0]
+        #expect(a.kind == "Thread" && a.handle == .discarded)
+        #expect(a.body?.loops.count == 1)
+        #expect(a.body?.loops.first?.endless == true)
+        #expect(a.body?.loops.first?.exits == false)
+        #expect(a.body?.loops.first?.signals == [])
+        let b = f.spawns[1]
+        #expect(b.handle == .bound(["th"]))
+        #expect(b.body?.loops.first?.endless == false)
+        #expect(b.body?.loops.first?.signals == ["Thread.currentThread().isInterrupted()"])
+        // c: anonymous Runnable stored in a field, started later.
+        let anon = f.spawns.first { $0.function == "Workers.c" }
+        #expect(anon?.callee == SymbolRef(owner: "Workers$1", name: "run"))
+        #expect(anon?.handle == .stored(SymbolRef(owner: "Workers", name: "t")))
+        let run1 = f.functions.first { $0.owner == "Workers$1" && $0.name == "run" }
+        #expect(run1?.body.loops.first?.endless == true)
+        #expect(run1?.body.loops.first?.exits == true)
+        #expect(run1?.body.loops.first?.signals == ["running"])
+        let d = f.spawns.first { $0.function == "Workers.d" }
+        #expect(d?.callee == SymbolRef(owner: "Worker", name: "run"))
+        let e = f.spawns.first { $0.function == "Workers.e" }
+        #expect(e?.body?.loops.first?.endless == true)
+        #expect(e?.body?.loops.first?.exits == true)
+        let workerRun = f.functions.first { $0.owner == "Worker" && $0.name == "run" }
+        #expect(workerRun?.body.loops.first?.endless == true)
+        #expect(workerRun?.body.loops.first?.exits == false)
+    }
+
+    @Test func listenersAndShutdownHooks() {
+        let src = """
+        class Screen {
+            private final Model model;
+            Screen(Model m) { this.model = m; model.addChangeListener(this::refresh); }
+            void open() { Runtime.getRuntime().addShutdownHook(new Thread(() -> save())); bus.register(this); }
+            void dispose() { bus.unregister(this); }
+        }
+        """
+        let f = javaFacts(src)
+        let calls = f.calls.map { "\($0.method) \($0.receiver ?? "-") \($0.args.joined(separator: ",")) \($0.role.rawValue)" }
+        #expect(calls == [
+            "addChangeListener model this::refresh constructor",
+            "addShutdownHook Runtime.getRuntime() new Thread(() -> save()) normal",
+            "register bus this normal",
+            "unregister bus this teardown",
+        ])
+        // The shutdown-hook thread is handed over, not started here.
+        #expect(f.spawns.isEmpty)
+    }
+
+    @Test func suppressionsTargetLines() {
+        let src = """
+        class S {
+            // leaklint:ignore java/unbounded-static-map -- filled once at start-up
+            static final Map<String, String> A = new HashMap<>();
+            static final Map<String, String> B = new HashMap<>(); // leaklint:ignore java/unbounded-static-map -- bounded by enum
+        }
+        """
+        let f = javaFacts(src)
+        #expect(f.suppressions.map(\.targetLine) == [2, 3])
+        #expect(f.suppressions[0].rules == ["java/unbounded-static-map"])
+        #expect(f.suppressions[1].reason == "bounded by enum")
+    }
+
+    @Test func recordsInterfacesAndGenerics() {
+        let src = """
+        public record Point(int x, int y) implements Comparable<Point> {
+            static final Map<Point, String> NAMES = new ConcurrentHashMap<>();
+            public int compareTo(Point o) { return x < o.x ? -1 : x > o.y ? 1 : 0; }
+        }
+        interface Constants { List<String> ALL = new ArrayList<>(); }
+        class G<T extends Comparable<? super T>> {
+            <R> R map(Function<? super T, ? extends R> fn) { return null; }
+            boolean less(int a, int b) { return a < b && b > a; }
+        }
+        """
+        let f = javaFacts(src)
+        #expect(f.types.map(\.name) == ["Point", "Constants", "G"])
+        #expect(f.types[0].kind == "record")
+        #expect(f.types[0].superTypes == ["Comparable<Point>"])
+        #expect(f.containers.map(\.storage) == [.staticMember, .staticMember])
+        #expect(f.functions.map(\.name) == ["compareTo", "map", "less"])
+    }
+
+    @Test func callInterestAddsCalls() {
+        let src = "class A { void f() { x.frobnicate(1); y.other(); } }"
+        #expect(javaFacts(src).calls.isEmpty)
+        #expect(javaFacts(src, interest: ["frobnicate"]).calls.map(\.method) == ["frobnicate"])
+    }
+}
