@@ -1,15 +1,46 @@
 // MARK: - A tiny deterministic JSON writer
 
-/// A JSON value. Objects keep their keys as given and are written with keys sorted by their
-/// UTF-8 bytes, so the same value always produces the same bytes (no Foundation, no locale,
-/// no floating point).
+/// One key of a JSON object.
+public struct JSONMember: Sendable, Equatable {
+    public var key: String
+    public var value: JSONValue
+    public init(_ key: String, _ value: JSONValue) { self.key = key; self.value = value }
+}
+
+/// A JSON value. Object members are kept sorted by the UTF-8 bytes of their keys (one key
+/// once), so the same value always produces the same bytes (no Foundation, no locale, no
+/// floating point).
 public indirect enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case int(Int)
     case string(String)
     case array([JSONValue])
-    case object([String: JSONValue])
+    /// Members sorted by key bytes; build with `obj(_:)` or `object(_:)` to keep that true.
+    case members([JSONMember])
+
+    /// An object from a dictionary.
+    public static func object(_ dict: [String: JSONValue]) -> JSONValue {
+        obj(dict.map { ($0.key, $0.value) })
+    }
+
+    /// The value of `key` in an object, nil otherwise.
+    public subscript(key: String) -> JSONValue? {
+        guard case .members(let ms) = self else { return nil }
+        return ms.first { $0.key == key }?.value
+    }
+
+    /// An object with `value` set for `key` (replacing an existing member).
+    public func setting(_ key: String, _ value: JSONValue) -> JSONValue {
+        guard case .members(var ms) = self else { return self }
+        ms.removeAll { $0.key == key }
+        ms.append(JSONMember(key, value))
+        return JSONValue.sorted(ms)
+    }
+
+    private static func sorted(_ ms: [JSONMember]) -> JSONValue {
+        .members(ms.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) })
+    }
 
     /// Pretty-printed with two-space indentation, keys sorted, a final newline.
     public func serialized() -> [UInt8] {
@@ -20,11 +51,15 @@ public indirect enum JSONValue: Sendable, Equatable {
         return out
     }
 
-    /// `{ "a": 1 }` style objects built without repeating `.string(...)` everywhere.
+    /// An object from key/value pairs; nil values are left out, a repeated key keeps the last value.
     public static func obj(_ pairs: [(String, JSONValue?)]) -> JSONValue {
-        var d: [String: JSONValue] = [:]
-        for (k, v) in pairs { if let v { d[k] = v } }
-        return .object(d)
+        var ms: [JSONMember] = []
+        ms.reserveCapacity(pairs.count)
+        for (k, v) in pairs {
+            guard let v else { continue }
+            if let i = ms.firstIndex(where: { $0.key == k }) { ms[i].value = v } else { ms.append(JSONMember(k, v)) }
+        }
+        return sorted(ms)
     }
 
     private func write(into out: inout [UInt8], indent: Int) {
@@ -45,17 +80,16 @@ public indirect enum JSONValue: Sendable, Equatable {
             out.append(0x0A)
             JSONValue.pad(&out, indent)
             out.append(UInt8(ascii: "]"))
-        case .object(let dict):
-            if dict.isEmpty { out.append(contentsOf: "{}".utf8); return }
+        case .members(let ms):
+            if ms.isEmpty { out.append(contentsOf: "{}".utf8); return }
             out.append(UInt8(ascii: "{"))
-            let keys = dict.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-            for (i, key) in keys.enumerated() {
+            for (i, m) in ms.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
                 out.append(0x0A)
                 JSONValue.pad(&out, indent + 1)
-                JSONValue.writeString(key, into: &out)
+                JSONValue.writeString(m.key, into: &out)
                 out.append(contentsOf: ": ".utf8)
-                dict[key]!.write(into: &out, indent: indent + 1)
+                m.value.write(into: &out, indent: indent + 1)
             }
             out.append(0x0A)
             JSONValue.pad(&out, indent)
@@ -63,15 +97,29 @@ public indirect enum JSONValue: Sendable, Equatable {
         }
     }
 
+    private static let spaces = [UInt8](repeating: 0x20, count: 256)
+
     private static func pad(_ out: inout [UInt8], _ level: Int) {
-        for _ in 0..<(level * 2) { out.append(0x20) }
+        let n = level * 2
+        if n <= spaces.count { out.append(contentsOf: spaces[0..<n]) }
+        else { out.append(contentsOf: repeatElement(0x20, count: n)) }
     }
 
     /// RFC 8259 string: `"` `\` and control characters escaped, everything else as UTF-8.
     /// Swift strings are always valid Unicode, so the bytes written are valid UTF-8.
     static func writeString(_ s: String, into out: inout [UInt8]) {
-        let hex = Array("0123456789abcdef".utf8)
         out.append(UInt8(ascii: "\""))
+        // Fast path: a contiguous string with nothing to escape is copied in one go.
+        let done: Bool? = s.utf8.withContiguousStorageIfAvailable { buf in
+            for b in buf where b < 0x20 || b == 0x22 || b == 0x5C || b == 0x7F { return false }
+            out.append(contentsOf: buf)
+            return true
+        }
+        if done == true {
+            out.append(UInt8(ascii: "\""))
+            return
+        }
+        let hex: [UInt8] = Array("0123456789abcdef".utf8)
         for b in s.utf8 {
             switch b {
             case UInt8(ascii: "\""): out.append(contentsOf: [0x5C, 0x22])

@@ -150,13 +150,9 @@ public enum SARIFReporter {
         ]
         if !f.related.isEmpty {
             pairs.append(("relatedLocations", .array(f.related.enumerated().map { i, r in
-                var loc = location(r.location, withContext: false)
-                if case .object(var d) = loc {
-                    d["id"] = .int(i + 1)
-                    d["message"] = .obj([("text", .string(r.message.isEmpty ? "related location" : r.message))])
-                    loc = .object(d)
-                }
-                return loc
+                location(r.location, withContext: false)
+                    .setting("id", .int(i + 1))
+                    .setting("message", .obj([("text", .string(r.message.isEmpty ? "related location" : r.message))]))
             })))
         }
         if let fix = f.fix, let fixValue = fixObject(fix) { pairs.append(("fixes", .array([fixValue]))) }
