@@ -1,0 +1,571 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+import LeakLintCore
+
+// MARK: - Discovery
+
+/// Finds the files a scan reads.
+///
+/// Walking a directory:
+/// - `.gitignore` files (the root's and nested ones, with `*`, `**`, `?`, `[…]`, leading `/`
+///   anchoring, trailing `/` for directories only, `!` negation and `#` comments) and
+///   `.git/info/exclude` are honoured, deeper files taking precedence, as git does.
+/// - These directories are always skipped: `.git`, `.hg`, `.svn`, `vendor`, `testdata`,
+///   `node_modules`, `.build*`, `build`, `DerivedData`, `target`.
+/// - Test code is skipped unless tests are included (`--include-tests`, `include-tests: true`):
+///   Go `*_test.go`; Java files under a `src/test/` directory (Maven/Gradle); Swift files under
+///   a `Tests/` directory (SwiftPM); C++ files whose name ends in `_test`, `_tests` or
+///   `_unittest` before the extension. A directory named on the command line that is itself
+///   test code (`leaklint scan Tests/`) is scanned whole: the user asked for it.
+/// - Config `exclude` globs are skipped.
+/// - Symbolic links are followed only when they stay inside the scanned paths; directories
+///   are tracked by device and inode, so a symlink cycle or a second link to a directory
+///   is walked once. A file reachable under two names is read once (the first name in order).
+///
+/// A path named on the command line is always scanned, even when it would be skipped above
+/// (a vendored file, a gitignored file, a test file), except for config `exclude`, which is the
+/// user's own explicit choice and applies everywhere (so a pre-commit hook agrees with CI).
+/// A named path that does not exist is a `ScanError`; unreadable directories become error
+/// notifications and the walk goes on.
+struct Discovery {
+    /// A file to read.
+    struct File: Sendable, Hashable {
+        /// Absolute path, for opening.
+        var absolute: String
+        /// Path relative to the scan root with `/` separators: what every result shows.
+        var relative: String
+    }
+
+    static let skippedDirectories: Set<String> = [
+        ".git", ".hg", ".svn", "vendor", "testdata", "node_modules", "build", "DerivedData", "target",
+    ]
+
+    /// Absolute scan root.
+    let root: String
+    let includeTests: Bool
+    let exclude: [IgnorePattern]
+    let excludeText: [String]
+
+    init(root: String, includeTests: Bool, exclude: [String]) {
+        self.root = root
+        self.includeTests = includeTests
+        self.excludeText = exclude
+        self.exclude = exclude.compactMap { IgnorePattern(line: $0, allowNegation: false) }
+    }
+
+    /// Whether a directory name is one of the always-skipped ones.
+    static func isSkippedDirectory(_ name: String) -> Bool {
+        skippedDirectories.contains(name) || name.hasPrefix(".build")
+    }
+
+    /// Checks that every path exists (a `ScanError` otherwise) and returns the files to read,
+    /// sorted by relative path, with the notifications the walk produced.
+    func discover(paths: [String]) throws -> (files: [File], notifications: [ToolNotification]) {
+        let cwd = FileManager.default.currentDirectoryPath
+        var starts: [(abs: String, rel: String, isDir: Bool)] = []
+        for p in paths {
+            let abs = Paths.absolute(p, cwd: cwd)
+            var st = stat()
+            guard stat(abs, &st) == 0 else {
+                var lst = stat()
+                if lstat(abs, &lst) == 0 { throw ScanError("broken symbolic link: \(p)") }
+                throw ScanError("no such file or directory: \(p)")
+            }
+            starts.append((abs, Paths.relative(abs, to: root), (st.st_mode & S_IFMT) == S_IFDIR))
+        }
+        var walker = Walker(discovery: self)
+        walker.scannedRoots = starts.filter(\.isDir).compactMap { Paths.real($0.abs) }
+        for s in starts where !s.isDir {
+            walker.addExplicitFile(abs: s.abs, rel: s.rel)
+        }
+        for s in starts where s.isDir {
+            walker.walk(abs: s.abs, rel: s.rel)
+        }
+        // One entry per file: the first name in path order wins over links and hard links.
+        var seenNames: Set<String> = []
+        var seenIDs: Set<Walker.FileID> = []
+        let files = walker.files.sorted { $0.file.relative < $1.file.relative }
+            .filter { seenNames.insert($0.file.relative).inserted && seenIDs.insert($0.id).inserted }
+            .map(\.file)
+        return (files, walker.notifications.sorted())
+    }
+
+    /// True when `rel` (root-relative) is excluded by config; `isDir` for directories.
+    func isExcluded(_ rel: String, isDir: Bool) -> String? {
+        guard !exclude.isEmpty, !rel.hasPrefix("../"), rel != ".." else { return nil }
+        let segs = Paths.segments(rel)
+        for (i, p) in exclude.enumerated() where p.matches(segs, isDir: isDir) {
+            return excludeText[i]
+        }
+        return nil
+    }
+
+    /// Whether a file is test code by the conventions in the type's documentation. Only path
+    /// components at index `belowIndex` or later (below the directory the walk started from)
+    /// can make a file test code through its directories.
+    static func isTestFile(_ rel: String, belowIndex: Int) -> Bool {
+        let segs = rel.split(separator: "/", omittingEmptySubsequences: true)
+        guard let name = segs.last else { return false }
+        let ext = PathText.fileExtension(of: String(name))
+        switch ext {
+        case "go":
+            return name.hasSuffix("_test.go")
+        case "java":
+            var i = max(1, belowIndex)
+            while i < segs.count - 1 {
+                if segs[i] == "test" && segs[i - 1] == "src" { return true }
+                i += 1
+            }
+            return false
+        case "swift":
+            var i = max(0, belowIndex)
+            while i < segs.count - 1 {
+                if segs[i] == "Tests" { return true }
+                i += 1
+            }
+            return false
+        default:
+            guard FrontEnds.forPath(String(name))?.language == .cpp else { return false }
+            let stem = name.dropLast(ext.count + 1)
+            return stem.hasSuffix("_test") || stem.hasSuffix("_tests") || stem.hasSuffix("_unittest")
+        }
+    }
+
+    /// The git work tree holding `path`: the nearest ancestor (or itself) with a `.git`
+    /// directory or file (worktrees and submodules have a `.git` file).
+    static func gitRoot(containing path: String) -> String? {
+        var dir = path
+        var st = stat()
+        if stat(dir, &st) == 0, (st.st_mode & S_IFMT) != S_IFDIR { dir = Paths.parent(dir) }
+        while true {
+            var g = stat()
+            if lstat(Paths.join(dir, ".git"), &g) == 0 { return dir }
+            if dir == "/" { return nil }
+            dir = Paths.parent(dir)
+        }
+    }
+
+    /// The scan root for a set of command-line paths: the git work tree holding the first path;
+    /// else the current directory when the first path is inside it; else the first path itself
+    /// (its directory for a file), so results never start with `../`.
+    static func scanRoot(for paths: [String]) -> String {
+        let cwd = Paths.absolute(".", cwd: FileManager.default.currentDirectoryPath)
+        let first = Paths.absolute(paths.first ?? ".", cwd: cwd)
+        if let g = gitRoot(containing: first) { return g }
+        if first == cwd || first.hasPrefix(cwd == "/" ? "/" : cwd + "/") { return cwd }
+        var st = stat()
+        if stat(first, &st) == 0, (st.st_mode & S_IFMT) != S_IFDIR { return Paths.parent(first) }
+        return first
+    }
+}
+
+// MARK: - Walker
+
+/// One walk's mutable state.
+struct Walker {
+    let discovery: Discovery
+    var files: [(file: Discovery.File, id: FileID)] = []
+    var notifications: [ToolNotification] = []
+    var scannedRoots: [String] = []
+    var visitedDirs: Set<FileID> = []
+    /// `.git/info/exclude` of the root, loaded once.
+    lazy var infoExclude: IgnoreFile? = {
+        let text = Paths.readText(Paths.join(discovery.root, ".git/info/exclude"))
+        return text.map { IgnoreFile(base: [], text: $0) }
+    }()
+
+    struct FileID: Hashable { var dev: UInt64; var ino: UInt64 }
+
+    init(discovery: Discovery) { self.discovery = discovery }
+
+    mutating func note(_ level: Severity, _ id: String, _ message: String, _ path: String) {
+        notifications.append(ToolNotification(level: level, id: id, message: message, path: path))
+    }
+
+    mutating func addExplicitFile(abs: String, rel: String) {
+        var st = stat()
+        guard stat(abs, &st) == 0 else { return }
+        guard (st.st_mode & S_IFMT) == S_IFREG else {
+            note(.warning, "not-a-file", "\(rel) is not a regular file; skipped", rel)
+            return
+        }
+        guard FrontEnds.forPath(rel) != nil else {
+            note(.note, "unsupported-file", "\(rel): leaklint does not read this kind of file (by its extension)", rel)
+            return
+        }
+        if let pattern = discovery.isExcluded(rel, isDir: false) {
+            note(.note, "excluded-path", "\(rel) is excluded by the config pattern '\(pattern)'", rel)
+            return
+        }
+        files.append((.init(absolute: abs, relative: rel), FileID(dev: UInt64(st.st_dev), ino: UInt64(st.st_ino))))
+    }
+
+    /// Walks the directory `abs` (root-relative `rel`, named on the command line).
+    mutating func walk(abs: String, rel: String) {
+        if rel != ".", let pattern = discovery.isExcluded(rel, isDir: true) {
+            note(.note, "excluded-path", "\(rel) is excluded by the config pattern '\(pattern)'", rel)
+            return
+        }
+        // The .gitignore files of the directories above the start, root first.
+        var ignores: [IgnoreFile] = []
+        let relSegs = rel == "." ? [] : Paths.segments(rel)
+        let underRoot = !(relSegs.first == "..")
+        if underRoot {
+            var dir = discovery.root
+            var base: [String] = []
+            for seg in relSegs {
+                if let f = IgnoreFile.load(dir: dir, base: base) { ignores.append(f) }
+                dir = Paths.join(dir, seg)
+                base.append(seg)
+            }
+        }
+        var stack: [Frame] = [Frame(abs: abs, rel: rel == "." ? "" : rel, ignores: ignores)]
+        let testBelow = relSegs.count
+        while let frame = stack.popLast() {
+            var st = stat()
+            guard stat(frame.abs, &st) == 0 else { continue }
+            guard visitedDirs.insert(FileID(dev: UInt64(st.st_dev), ino: UInt64(st.st_ino))).inserted else { continue }
+            var ignores = frame.ignores
+            let segs = frame.rel.isEmpty ? [] : Paths.segments(frame.rel)
+            if underRoot, let f = IgnoreFile.load(dir: frame.abs, base: segs) { ignores.append(f) }
+            guard let names = Paths.list(frame.abs) else {
+                note(.error, "unreadable-directory",
+                     "cannot read directory \(frame.rel.isEmpty ? "." : frame.rel): \(String(cString: strerror(errno)))",
+                     frame.rel.isEmpty ? "." : frame.rel)
+                continue
+            }
+            var subdirs: [Frame] = []
+            for entry in names {
+                guard let name = entry else {
+                    note(.warning, "invalid-file-name", "a file name in \(frame.rel.isEmpty ? "." : frame.rel) is not valid UTF-8; skipped",
+                         frame.rel.isEmpty ? "." : frame.rel)
+                    continue
+                }
+                let childAbs = Paths.join(frame.abs, name)
+                let childRel = frame.rel.isEmpty ? name : frame.rel + "/" + name
+                var lst = stat()
+                guard lstat(childAbs, &lst) == 0 else { continue }
+                var kind = lst.st_mode & S_IFMT
+                var cst = lst
+                if kind == S_IFLNK {
+                    // Follow only links that stay inside the scanned paths.
+                    guard stat(childAbs, &cst) == 0, let real = Paths.real(childAbs),
+                          scannedRoots.contains(where: { real == $0 || real.hasPrefix($0 == "/" ? "/" : $0 + "/") })
+                    else { continue }
+                    kind = cst.st_mode & S_IFMT
+                }
+                let childSegs = segs + [name]
+                if kind == S_IFDIR {
+                    if Discovery.isSkippedDirectory(name) { continue }
+                    if isIgnored(childSegs, isDir: true, ignores) { continue }
+                    if discovery.isExcluded(childRel, isDir: true) != nil { continue }
+                    subdirs.append(Frame(abs: childAbs, rel: childRel, ignores: ignores))
+                } else if kind == S_IFREG {
+                    guard FrontEnds.forPath(name) != nil else { continue }
+                    if isIgnored(childSegs, isDir: false, ignores) { continue }
+                    if discovery.isExcluded(childRel, isDir: false) != nil { continue }
+                    if !discovery.includeTests && Discovery.isTestFile(childRel, belowIndex: testBelow) { continue }
+                    files.append((.init(absolute: childAbs, relative: childRel),
+                                  FileID(dev: UInt64(cst.st_dev), ino: UInt64(cst.st_ino))))
+                }
+                // Sockets, FIFOs, devices: never opened.
+            }
+            // Depth first in name order: push in reverse so the first name is walked first.
+            stack.append(contentsOf: subdirs.reversed())
+        }
+    }
+
+    struct Frame {
+        var abs: String
+        var rel: String
+        var ignores: [IgnoreFile]
+    }
+
+    /// Git's rule: the last matching pattern of the deepest file that has one decides.
+    mutating func isIgnored(_ segs: [String], isDir: Bool, _ ignores: [IgnoreFile]) -> Bool {
+        guard segs.first != ".." else { return false }
+        for f in ignores.reversed() {
+            if let verdict = f.verdict(segs, isDir: isDir) { return verdict }
+        }
+        if let ex = infoExclude, let verdict = ex.verdict(segs, isDir: isDir) { return verdict }
+        return false
+    }
+}
+
+// MARK: - .gitignore
+
+/// The patterns of one `.gitignore` (or `.git/info/exclude`), relative to its directory.
+struct IgnoreFile: Sendable {
+    /// Root-relative segments of the directory holding the file.
+    var base: [String]
+    var patterns: [IgnorePattern]
+
+    init(base: [String], text: String) {
+        self.base = base
+        self.patterns = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" })
+            .compactMap { IgnorePattern(line: String($0), allowNegation: true) }
+    }
+
+    static func load(dir: String, base: [String]) -> IgnoreFile? {
+        guard let text = Paths.readText(Paths.join(dir, ".gitignore")) else { return nil }
+        let f = IgnoreFile(base: base, text: text)
+        return f.patterns.isEmpty ? nil : f
+    }
+
+    /// true = ignored, false = re-included by `!`, nil = no pattern matches.
+    func verdict(_ segs: [String], isDir: Bool) -> Bool? {
+        guard segs.count > base.count, Array(segs.prefix(base.count)) == base else { return nil }
+        let local = Array(segs.dropFirst(base.count))
+        for p in patterns.reversed() where p.matches(local, isDir: isDir) {
+            return !p.negated
+        }
+        return nil
+    }
+}
+
+/// One gitignore-style pattern, pre-split into path segments.
+struct IgnorePattern: Sendable {
+    var segments: [[UInt8]]
+    var negated: Bool
+    var directoryOnly: Bool
+
+    /// Parses a `.gitignore` line; nil for blank lines and comments.
+    init?(line raw: String, allowNegation: Bool) {
+        var b = Array(raw.utf8)
+        if b.last == 0x0D { b.removeLast() }
+        // Trailing spaces are dropped unless escaped with a backslash.
+        while let l = b.last, l == 0x20, !(b.count >= 2 && b[b.count - 2] == 0x5C) { b.removeLast() }
+        guard !b.isEmpty, b[0] != UInt8(ascii: "#") else { return nil }
+        negated = false
+        if allowNegation && b[0] == UInt8(ascii: "!") {
+            negated = true
+            b.removeFirst()
+        } else if b[0] == 0x5C && b.count > 1 && (b[1] == UInt8(ascii: "#") || b[1] == UInt8(ascii: "!")) {
+            b.removeFirst()
+        }
+        directoryOnly = false
+        while b.last == UInt8(ascii: "/") {
+            directoryOnly = true
+            b.removeLast()
+        }
+        guard !b.isEmpty else { return nil }
+        let anchored = b.contains(UInt8(ascii: "/"))
+        while b.first == UInt8(ascii: "/") { b.removeFirst() }
+        guard !b.isEmpty else { return nil }
+        var segs = b.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true).map(Array.init)
+        // Collapse runs of `**`.
+        var collapsed: [[UInt8]] = []
+        for s in segs where !(s == IgnorePattern.doubleStar && collapsed.last == IgnorePattern.doubleStar) {
+            collapsed.append(s)
+        }
+        segs = collapsed
+        // A pattern without a slash matches a name at any depth.
+        if !anchored { segs.insert(IgnorePattern.doubleStar, at: 0) }
+        segments = segs
+    }
+
+    static let doubleStar: [UInt8] = [UInt8(ascii: "*"), UInt8(ascii: "*")]
+
+    /// Whether the path (segments relative to the pattern's base) matches.
+    func matches(_ path: [String], isDir: Bool) -> Bool {
+        if directoryOnly && !isDir { return false }
+        let t = path.map { Array($0.utf8) }
+        return IgnorePattern.match(segments[...], t[...])
+    }
+
+    static func match(_ p: ArraySlice<[UInt8]>, _ t: ArraySlice<[UInt8]>) -> Bool {
+        guard let first = p.first else { return t.isEmpty }
+        if first == doubleStar {
+            let rest = p.dropFirst()
+            // A trailing `**` matches everything inside (one or more segments).
+            if rest.isEmpty { return !t.isEmpty }
+            var i = t.startIndex
+            while i <= t.endIndex {
+                if match(rest, t[i...]) { return true }
+                i += 1
+            }
+            return false
+        }
+        guard let head = t.first, segmentMatch(first, head) else { return false }
+        return match(p.dropFirst(), t.dropFirst())
+    }
+
+    /// Glob over one path segment: `*`, `?`, `[abc]`, `[a-z]`, `[!x]`, `\x`.
+    static func segmentMatch(_ p: [UInt8], _ t: [UInt8]) -> Bool {
+        var pi = 0, ti = 0
+        var starP = -1, starT = 0
+        while ti < t.count {
+            if pi < p.count {
+                let c = p[pi]
+                if c == UInt8(ascii: "*") {
+                    starP = pi; starT = ti; pi += 1
+                    continue
+                }
+                if c == UInt8(ascii: "?") {
+                    pi += 1; ti += 1
+                    continue
+                }
+                if c == UInt8(ascii: "["), let (ok, next) = classMatch(p, pi, t[ti]) {
+                    if ok { pi = next; ti += 1; continue }
+                } else {
+                    var lit = c
+                    var adv = 1
+                    if c == 0x5C && pi + 1 < p.count { lit = p[pi + 1]; adv = 2 }
+                    if lit == t[ti] { pi += adv; ti += 1; continue }
+                }
+            }
+            if starP >= 0 {
+                pi = starP + 1
+                starT += 1
+                ti = starT
+                continue
+            }
+            return false
+        }
+        while pi < p.count && p[pi] == UInt8(ascii: "*") { pi += 1 }
+        return pi == p.count
+    }
+
+    /// Matches a `[…]` class at `p[start]`; nil when the class is unterminated (then `[` is literal).
+    static func classMatch(_ p: [UInt8], _ start: Int, _ c: UInt8) -> (Bool, Int)? {
+        var i = start + 1
+        var negate = false
+        if i < p.count && (p[i] == UInt8(ascii: "!") || p[i] == UInt8(ascii: "^")) { negate = true; i += 1 }
+        var matched = false
+        var first = true
+        while i < p.count {
+            if p[i] == UInt8(ascii: "]") && !first { return (matched != negate, i + 1) }
+            first = false
+            var lo = p[i]
+            if lo == 0x5C && i + 1 < p.count { i += 1; lo = p[i] }
+            if i + 2 < p.count && p[i + 1] == UInt8(ascii: "-") && p[i + 2] != UInt8(ascii: "]") {
+                let hi = p[i + 2]
+                if c >= lo && c <= hi { matched = true }
+                i += 3
+            } else {
+                if c == lo { matched = true }
+                i += 1
+            }
+        }
+        return nil
+    }
+}
+
+// MARK: - Paths
+
+/// Path helpers over POSIX; every path is absolute or root-relative with `/` separators.
+enum Paths {
+    /// `p` made absolute against `cwd`, with `.` and `..` segments and duplicate slashes removed
+    /// (lexically: symbolic links are not resolved).
+    static func absolute(_ p: String, cwd: String) -> String {
+        let full = p.hasPrefix("/") ? p : cwd + "/" + p
+        var out: [Substring] = []
+        for seg in full.split(separator: "/", omittingEmptySubsequences: true) {
+            if seg == "." { continue }
+            if seg == ".." { if !out.isEmpty { out.removeLast() }; continue }
+            out.append(seg)
+        }
+        return "/" + out.joined(separator: "/")
+    }
+
+    /// `abs` relative to `root` (`.` when equal), with `../` when outside it.
+    static func relative(_ abs: String, to root: String) -> String {
+        if abs == root { return "." }
+        if root == "/" { return String(abs.dropFirst()) }
+        if abs.hasPrefix(root + "/") { return String(abs.dropFirst(root.count + 1)) }
+        let a = segments(abs), r = segments(root)
+        var common = 0
+        while common < a.count && common < r.count && a[common] == r[common] { common += 1 }
+        let ups = Array(repeating: "..", count: r.count - common)
+        return (ups + a[common...]).joined(separator: "/")
+    }
+
+    static func segments(_ p: String) -> [String] {
+        p.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+    }
+
+    static func join(_ dir: String, _ name: String) -> String {
+        dir == "/" ? "/" + name : dir + "/" + name
+    }
+
+    static func parent(_ p: String) -> String {
+        guard let slash = p.lastIndex(of: "/") else { return "." }
+        return slash == p.startIndex ? "/" : String(p[..<slash])
+    }
+
+    /// The canonical path (symbolic links resolved), nil when it does not exist.
+    static func real(_ p: String) -> String? {
+        guard let r = realpath(p, nil) else { return nil }
+        defer { free(r) }
+        return String(cString: r)
+    }
+
+    /// Entry names of a directory, sorted by their UTF-8 bytes; nil entries are names that are
+    /// not valid UTF-8. nil when the directory cannot be read.
+    static func list(_ dir: String) -> [String?]? {
+        guard let d = opendir(dir) else { return nil }
+        defer { closedir(d) }
+        var names: [String?] = []
+        while let ent = readdir(d) {
+            let name: String? = withUnsafePointer(to: &ent.pointee.d_name) { ptr in
+                ptr.withMemoryRebound(to: CChar.self, capacity: MemoryLayout.size(ofValue: ent.pointee.d_name)) {
+                    String(validatingCString: $0)
+                }
+            }
+            if name == "." || name == ".." { continue }
+            names.append(name)
+        }
+        return names.sorted { a, b in
+            switch (a, b) {
+            case let (x?, y?): return Array(x.utf8).lexicographicallyPrecedes(Array(y.utf8))
+            case (nil, _?): return false
+            case (_?, nil): return true
+            default: return false
+            }
+        }
+    }
+
+    /// A small text file's contents (ignore files, go.mod), nil when absent or unreadable.
+    static func readText(_ path: String) -> String? {
+        var st = stat()
+        guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_size < 16 << 20 else { return nil }
+        guard let bytes = try? readBytes(path) else { return nil }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    struct ReadError: Error { var code: Int32 }
+
+    /// Every byte of a regular file.
+    static func readBytes(_ path: String) throws -> [UInt8] {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw ReadError(code: errno) }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw ReadError(code: errno) }
+        var out = [UInt8](repeating: 0, count: max(0, Int(st.st_size)))
+        var filled = 0
+        while true {
+            if filled == out.count {
+                // The file grew (or reports size 0): read on in chunks.
+                out.append(contentsOf: repeatElement(0, count: max(65536, out.count / 2)))
+            }
+            let n = out.withUnsafeMutableBytes { buf in
+                read(fd, buf.baseAddress! + filled, buf.count - filled)
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw ReadError(code: errno)
+            }
+            if n == 0 { break }
+            filled += n
+        }
+        out.removeSubrange(filled...)
+        return out
+    }
+}
