@@ -1,0 +1,390 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Dispatch
+import Foundation
+import LeakLintCore
+
+// MARK: - Options
+
+/// What to scan and how; filled from the command line.
+public struct ScanOptions: Sendable {
+    /// Paths as given on the command line (files or directories); default `["."]`.
+    public var paths: [String]
+    /// `--config FILE`; nil = the nearest `.leaklint.yml` walking up from the first path.
+    public var configPath: String?
+    /// `--include-tests`; nil = the config decides (default false).
+    public var includeTests: Bool?
+    /// Worker count; 0 or less = the active processor count.
+    public var jobs: Int
+    /// Report findings only in these root-relative paths (pre-commit / staged mode). Whole
+    /// scopes are still read, so an insert in a staged file still pairs with the delete in an
+    /// unstaged file of the same package. Notifications about other files are dropped too.
+    public var onlyFiles: Set<String>?
+
+    public init(paths: [String] = ["."], configPath: String? = nil, includeTests: Bool? = nil, jobs: Int = 0,
+                onlyFiles: Set<String>? = nil) {
+        self.paths = paths; self.configPath = configPath; self.includeTests = includeTests
+        self.jobs = jobs; self.onlyFiles = onlyFiles
+    }
+}
+
+// MARK: - Scanner
+
+/// The spine between the CLI and the analyses: discovery → read → front ends (parallel) →
+/// scopes → analyses (parallel) → suppressions → one sorted, deduplicated result.
+///
+/// ```swift
+/// let scanner = try Scanner(options: ScanOptions(paths: ["."]))
+/// let result = scanner.run()
+/// ```
+public struct Scanner {
+    public let options: ScanOptions
+    /// The scan root: the git work tree holding the first path; else the current directory
+    /// when the first path is inside it; else the first path (its directory for a file).
+    /// Every path in the results is relative to it, with `/` separators.
+    public let root: String
+    /// The config in force (defaults when no file was found).
+    public let config: Config
+    /// The rules that run: enabled by config, config vocabulary and severity applied, sorted by id.
+    public let rules: [Rule]
+    /// Every rule known before config (to tell a disabled rule from a typo in suppressions).
+    let knownRules: [Rule]
+    let includeTests: Bool
+    let jobs: Int
+    /// Test hook: analyses used for rules whose `analysis` is not in `Analyses.all`.
+    var extraAnalyses: [String: any Analysis] = [:]
+
+    /// Loads rules (nil = built-in), finds and loads the config, and checks that every path
+    /// exists. Throws `ScanError` when the scan cannot run.
+    public init(options: ScanOptions, rules: [Rule]? = nil) throws {
+        var options = options
+        if options.paths.isEmpty { options.paths = ["."] }
+        self.options = options
+        let cwd = FileManager.default.currentDirectoryPath
+        for p in options.paths {
+            var st = stat()
+            if stat(Paths.absolute(p, cwd: cwd), &st) != 0 {
+                throw ScanError("no such file or directory: \(p)")
+            }
+        }
+        self.root = Discovery.scanRoot(for: options.paths)
+        let all = try rules ?? RuleCatalog.builtin()
+        var seen: Set<String> = []
+        for r in all where !seen.insert(r.id).inserted {
+            throw ScanError("two rules share the id '\(r.id)'")
+        }
+        self.knownRules = all.sorted { $0.id < $1.id }
+        let configPath = options.configPath ?? ConfigLoader.discover(from: Paths.absolute(options.paths[0], cwd: cwd))
+        let config = try configPath.map { try ConfigLoader.load(path: $0, rules: all) } ?? Config()
+        self.config = config
+        self.includeTests = options.includeTests ?? config.includeTests
+        self.rules = all.sorted { $0.id < $1.id }.filter { config.isEnabled($0.id) }.map { config.apply(to: $0) }
+        self.jobs = options.jobs > 0 ? options.jobs : ProcessInfo.processInfo.activeProcessorCount
+    }
+
+    /// Runs the scan. Never throws: files that cannot be read or parsed become notifications.
+    public func run() -> ScanResult {
+        var notes: [ToolNotification] = []
+        for r in rules {
+            for name in Scanner.analysisNames(r) where Analyses.all[name] == nil && extraAnalyses[name] == nil {
+                notes.append(ToolNotification(
+                    level: .warning, id: "unknown-analysis",
+                    message: "rule \(r.id) names the analysis '\(name)', which this leaklint does not have; that part of the rule did not run"))
+            }
+        }
+
+        // Discovery.
+        let discovery = Discovery(root: root, includeTests: includeTests, exclude: config.exclude)
+        let files: [Discovery.File]
+        do {
+            let d = try discovery.discover(paths: options.paths)
+            files = d.files
+            notes += d.notifications
+        } catch {
+            notes.append(ToolNotification(level: .error, id: "discovery-failed", message: "\(error)"))
+            files = []
+        }
+
+        // Read + front ends, in parallel.
+        let interest = Analyses.callInterest(for: rules)
+        let outcomes = Parallel.map(files.count, workers: jobs) { i in
+            FileLoader.load(absolute: files[i].absolute, relative: files[i].relative, interest: interest)
+        }
+
+        var facts: [FileFacts] = []
+        var sources: [String: SourceFile] = [:]
+        var lines = 0
+        for o in outcomes {
+            notes += o.notifications
+            guard let f = o.facts, let s = o.source else { continue }
+            facts.append(f)
+            sources[s.path] = s
+            lines += FileLoader.countLines(s)
+        }
+
+        // Scopes + analyses, in parallel.
+        let scopes = ScopeBuilder.scopes(facts: facts, sources: sources, root: root)
+        let rules = self.rules
+        let extra = extraAnalyses
+        let perScope = Parallel.map(scopes.count, workers: jobs) { i in
+            ScopeBuilder.analyse(scopes[i], rules: rules, extra: extra)
+        }
+        var findings = perScope.flatMap { $0 }
+
+        // Suppressions over the whole scan, then config severity, sort and dedupe.
+        let inputs = facts.map { Suppressions.Input(path: $0.path, language: $0.language, suppressions: $0.suppressions) }
+        let applied = Suppressions.apply(findings: findings, files: inputs, sources: sources,
+                                         knownRules: knownRules, enabled: Set(rules.map(\.id)))
+        findings = applied.findings
+        notes += applied.notifications
+        for i in findings.indices {
+            if let s = config.severityOverride(findings[i].ruleID) { findings[i].severity = s }
+        }
+        findings = Scanner.sortAndDedupe(findings)
+
+        if let only = options.onlyFiles {
+            findings = findings.filter { only.contains($0.location.path) }
+            notes = notes.filter { n in n.path.map { only.contains($0) } ?? true }
+        }
+        return ScanResult(root: root, findings: findings, notifications: Array(Set(notes)).sorted(),
+                          rules: rules, filesScanned: facts.count, linesScanned: lines)
+    }
+
+    /// The analyses a rule names: `analysis:` may list several, comma-separated.
+    static func analysisNames(_ rule: Rule) -> [String] {
+        rule.analysis.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    /// Findings sorted by path, line, column, rule id and message; identical ones once.
+    static func sortAndDedupe(_ findings: [Finding]) -> [Finding] {
+        let sorted = findings.sorted { a, b in
+            let la = a.location, lb = b.location
+            if la.path != lb.path { return la.path < lb.path }
+            if la.region.startLine != lb.region.startLine { return la.region.startLine < lb.region.startLine }
+            if la.region.startColumn != lb.region.startColumn { return la.region.startColumn < lb.region.startColumn }
+            if a.ruleID != b.ruleID { return a.ruleID < b.ruleID }
+            if a.message != b.message { return a.message < b.message }
+            if la.region != lb.region { return la.region < lb.region }
+            return a.symbol < b.symbol
+        }
+        var seen: Set<Finding> = []
+        return sorted.filter { seen.insert($0).inserted }
+    }
+}
+
+// MARK: - Reading one file
+
+/// Reads one file and runs its front end.
+enum FileLoader {
+    struct Outcome: Sendable {
+        var facts: FileFacts?
+        var source: SourceFile?
+        var notifications: [ToolNotification] = []
+    }
+
+    static func load(absolute: String, relative: String, interest: CallInterest) -> Outcome {
+        guard let fe = FrontEnds.forPath(relative) else { return Outcome() }
+        let bytes: [UInt8]
+        do {
+            bytes = try Paths.readBytes(absolute)
+        } catch let e as Paths.ReadError {
+            return Outcome(notifications: [ToolNotification(
+                level: .error, id: "unreadable-file",
+                message: "cannot read \(relative): \(String(cString: strerror(e.code)))", path: relative)])
+        } catch {
+            return Outcome(notifications: [ToolNotification(
+                level: .error, id: "unreadable-file", message: "cannot read \(relative): \(error)", path: relative)])
+        }
+        return analyse(bytes: bytes, relative: relative, frontEnd: fe, interest: interest)
+    }
+
+    /// Sniffs the bytes and runs the front end: binary → skipped with an error notification;
+    /// invalid UTF-8 → a warning and analysed anyway (front ends read bytes).
+    static func analyse(bytes: [UInt8], relative: String, frontEnd fe: any FrontEnd, interest: CallInterest) -> Outcome {
+        var out = Outcome()
+        if ByteSniff.looksBinary(bytes) {
+            out.notifications.append(ToolNotification(
+                level: .error, id: "binary-file",
+                message: "\(relative) looks like a binary file (a NUL byte in its first 8 KiB); skipped", path: relative))
+            return out
+        }
+        let source = SourceFile(path: relative, bytes: bytes)
+        if let bad = ByteSniff.firstInvalidUTF8(bytes) {
+            let line = source.lineIndex(of: bad) + 1
+            out.notifications.append(ToolNotification(
+                level: .warning, id: "invalid-utf8",
+                message: "\(relative) is not valid UTF-8 (first bad byte on line \(line)); analysed as bytes",
+                path: relative, line: line))
+        }
+        let facts = fe.facts(for: source, interest: interest)
+        for p in facts.problems {
+            out.notifications.append(ToolNotification(level: .warning, id: "parse-problem",
+                                                      message: "\(relative): \(p)", path: relative))
+        }
+        out.facts = facts
+        out.source = source
+        return out
+    }
+
+    /// Lines of text (a final line terminator does not start another line).
+    static func countLines(_ s: SourceFile) -> Int {
+        guard let last = s.bytes.last else { return 0 }
+        return s.lineCount - ((last == 0x0A || last == 0x0D) ? 1 : 0)
+    }
+}
+
+// MARK: - Scopes
+
+/// Groups facts into scopes and runs the analyses over one scope.
+enum ScopeBuilder {
+    /// One scope per `(language, scopeKey)`, sorted; files sorted by path.
+    static func scopes(facts: [FileFacts], sources: [String: SourceFile], root: String) -> [Scope] {
+        struct Key: Hashable, Comparable {
+            var language: Language
+            var key: String
+            static func < (a: Key, b: Key) -> Bool {
+                a.language.rawValue != b.language.rawValue ? a.language.rawValue < b.language.rawValue : a.key < b.key
+            }
+        }
+        var groups: [Key: [FileFacts]] = [:]
+        for f in facts { groups[Key(language: f.language, key: f.scopeKey), default: []].append(f) }
+        var goModCache: [String: [String: String]] = [:]
+        return groups.keys.sorted().map { k in
+            let files = groups[k]!.sorted { $0.path < $1.path }
+            var src: [String: SourceFile] = [:]
+            for f in files { src[f.path] = sources[f.path] }
+            var props: [String: String] = [:]
+            if k.language == .go {
+                let dir = Paths.absolute(PathText.directory(of: files[0].path), cwd: root)
+                if let cached = goModCache[dir] {
+                    props = cached
+                } else {
+                    props = GoModule.properties(from: dir, root: root)
+                    goModCache[dir] = props
+                }
+            }
+            return Scope(key: k.key, language: k.language, files: files, sources: src, properties: props)
+        }
+    }
+
+    /// Runs the rules over one scope: `Analyses.run` for registered analyses, the test hook's
+    /// `extra` analyses for the rest. Fix edits get their resolved regions.
+    static func analyse(_ scope: Scope, rules: [Rule], extra: [String: any Analysis]) -> [Finding] {
+        var out = Analyses.run(scope: scope, rules: rules)
+        if !extra.isEmpty {
+            for rule in rules where rule.languages.contains(scope.language) {
+                for name in Scanner.analysisNames(rule) where Analyses.all[name] == nil {
+                    if let a = extra[name] { out += a.run(scope: scope, rule: rule) }
+                }
+            }
+        }
+        for i in out.indices {
+            guard var fix = out[i].fix, !fix.edits.isEmpty else { continue }
+            for e in fix.edits.indices where fix.edits[e].region == nil {
+                if let f = scope.sources[fix.edits[e].path] {
+                    let edit = fix.edits[e]
+                    fix.edits[e].region = Location(SourceRef(path: edit.path, start: edit.start, end: edit.end), in: f).region
+                }
+            }
+            out[i].fix = fix
+        }
+        return out
+    }
+}
+
+/// Facts from the `go.mod` that governs a package directory.
+enum GoModule {
+    /// `go.version` ("1.22", major.minor of the `go` line), `go.version.full` (as written),
+    /// `go.module` (module path) and `module.root` (the go.mod's directory relative to `root`),
+    /// from the nearest `go.mod` walking up from `dir` to the filesystem root.
+    static func properties(from dir: String, root: String) -> [String: String] {
+        var d = dir
+        while true {
+            if let text = Paths.readText(Paths.join(d, "go.mod")) {
+                var props = parse(text)
+                props["module.root"] = Paths.relative(d, to: root)
+                return props
+            }
+            if d == "/" { return [:] }
+            d = Paths.parent(d)
+        }
+    }
+
+    static func parse(_ text: String) -> [String: String] {
+        var props: [String: String] = [:]
+        for raw in text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) {
+            var line = Substring(raw)
+            if let c = line.range(of: "//") { line = line[..<c.lowerBound] }
+            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            guard fields.count >= 2 else { continue }
+            if fields[0] == "go" && props["go.version.full"] == nil {
+                let full = String(fields[1])
+                props["go.version.full"] = full
+                let parts = full.split(separator: ".")
+                if parts.count >= 2 {
+                    let minor = parts[1].prefix { $0.isASCII && $0.isNumber }
+                    props["go.version"] = "\(parts[0]).\(minor)"
+                } else {
+                    props["go.version"] = full
+                }
+            } else if fields[0] == "module" && props["go.module"] == nil {
+                props["go.module"] = String(fields[1]).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            }
+        }
+        return props
+    }
+}
+
+// MARK: - Parallelism
+
+/// A bounded parallel map: `workers` threads pull indices from a shared counter.
+enum Parallel {
+    static func map<T: Sendable>(_ count: Int, workers: Int, _ body: @Sendable (Int) -> T) -> [T] {
+        guard count > 0 else { return [] }
+        let w = max(1, min(workers, count))
+        if w == 1 { return (0..<count).map(body) }
+        let slots = Slots<T>(count)
+        let counter = Counter()
+        withoutActuallyEscaping(body) { body in
+            DispatchQueue.concurrentPerform(iterations: w) { _ in
+                while true {
+                    let i = counter.next()
+                    if i >= count { break }
+                    slots.set(i, body(i))
+                }
+            }
+        }
+        return slots.take()
+    }
+
+    /// One slot per index; each index is written by exactly one worker.
+    final class Slots<T>: @unchecked Sendable {
+        let base: UnsafeMutablePointer<T?>
+        let count: Int
+        init(_ count: Int) {
+            self.count = count
+            base = .allocate(capacity: count)
+            base.initialize(repeating: nil, count: count)
+        }
+        func set(_ i: Int, _ v: T) { (base + i).pointee = v }
+        func take() -> [T] { (0..<count).map { base[$0]! } }
+        deinit {
+            base.deinitialize(count: count)
+            base.deallocate()
+        }
+    }
+
+    final class Counter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = 0
+        func next() -> Int {
+            lock.lock()
+            defer { lock.unlock() }
+            value += 1
+            return value - 1
+        }
+    }
+}
