@@ -1,0 +1,213 @@
+import Foundation
+import LeakLintCore
+@testable import LeakLintEngine
+import Testing
+
+@Suite struct RuleCatalogTests {
+    static let sample = """
+        id: go/sample-rule
+        summary: A sample.
+        severity: warning
+        family: unbounded-map
+        languages: [go]
+        analysis: container-growth
+        message: "{name} grows"
+        description: |
+          ## Why is this a leak?
+          It grows.
+
+          ## Example
+          ```go
+          var m = map[string]int{}
+          ```
+
+          ## Use instead
+          An LRU.
+
+          ## Fix safety
+          Unsafe.
+        fix:
+          applicability: display-only
+          description: Bound {name}
+          template: "lru.New[{key}, {value}](10_000)"
+        checklist: Is every global map bounded?
+        vocabulary:
+          grow-calls: [index-set, "call:Store"]
+          shrink-calls: []
+        options:
+          role-of-growth: normal
+        """
+
+    func error(_ yaml: String, path: String = "go/sample-rule.yaml") -> String? {
+        do {
+            _ = try RuleCatalog.parse(yaml: yaml, path: path)
+            return nil
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    // MARK: Parsing
+
+    @Test func parsesEveryField() throws {
+        let r = try RuleCatalog.parse(yaml: Self.sample, path: "go/sample-rule.yaml")
+        #expect(r.id == "go/sample-rule")
+        #expect(r.summary == "A sample.")
+        #expect(r.severity == .warning)
+        #expect(r.family == .unboundedMap)
+        #expect(r.languages == [.go])
+        #expect(r.analysis == "container-growth")
+        #expect(r.message == "{name} grows")
+        #expect(r.description.hasPrefix("## Why is this a leak?\nIt grows.\n"))
+        #expect(r.fix == RuleFix(applicability: .displayOnly, description: "Bound {name}",
+                                 template: "lru.New[{key}, {value}](10_000)"))
+        #expect(r.checklist == "Is every global map bounded?")
+        #expect(r.vocabulary == ["grow-calls": ["index-set", "call:Store"], "shrink-calls": []])
+        #expect(r.options == ["role-of-growth": "normal"])
+        // A longer path gives the same id.
+        #expect(try RuleCatalog.parse(yaml: Self.sample, path: "/x/Rules/go/sample-rule.yaml").id == "go/sample-rule")
+    }
+
+    @Test func idMustMatchPath() {
+        #expect(error(Self.sample, path: "go/other.yaml")
+                == "go/other.yaml:1: id 'go/sample-rule' must equal the file's path without extension: 'go/other'")
+    }
+
+    @Test func unknownKeyNamesLineAndAllowed() {
+        let yaml = Self.sample.replacingOccurrences(of: "checklist:", with: "checklst:")
+        let e = error(yaml)
+        #expect(e?.hasPrefix("go/sample-rule.yaml:26: unknown key 'checklst' in a rule file (allowed: id, summary,") == true)
+        #expect(error(Self.sample + "\nextra: 1\n")?.contains("unknown key 'extra'") == true)
+        let fix = Self.sample.replacingOccurrences(of: "  template:", with: "  templat:")
+        #expect(error(fix)?.contains("unknown key 'templat' in fix (allowed: applicability, description, template)") == true)
+    }
+
+    @Test func badValuesAreErrors() {
+        let sev = Self.sample.replacingOccurrences(of: "severity: warning", with: "severity: high")
+        #expect(error(sev) == "go/sample-rule.yaml:3: 'severity' is 'high' (allowed: note, warning, error)")
+        let fam = Self.sample.replacingOccurrences(of: "family: unbounded-map", with: "family: leak")
+        #expect(error(fam) == "go/sample-rule.yaml:4: 'family' is 'leak' (allowed: unbounded-map, append-only, listener, uncancelled-task)")
+        let lang = Self.sample.replacingOccurrences(of: "languages: [go]", with: "languages: [go, rust]")
+        #expect(error(lang)?.contains("unknown language 'rust'") == true)
+        let wrongDir = Self.sample.replacingOccurrences(of: "languages: [go]", with: "languages: [java]")
+        #expect(error(wrongDir)?.contains("a rule under go/ must list 'go' in languages") == true)
+        let app = Self.sample.replacingOccurrences(of: "applicability: display-only", with: "applicability: maybe")
+        #expect(error(app)?.contains("(allowed: safe, unsafe, display-only)") == true)
+        let voc = Self.sample.replacingOccurrences(of: "  shrink-calls: []", with: "  shrink-calls: delete")
+        #expect(error(voc)?.contains("'shrink-calls' must be a list") == true)
+        let missing = Self.sample.replacingOccurrences(of: "analysis: container-growth\n", with: "")
+        #expect(error(missing) == "go/sample-rule.yaml:1: missing required key 'analysis'")
+        let empty = Self.sample.replacingOccurrences(of: "summary: A sample.", with: "summary:")
+        #expect(error(empty) == "go/sample-rule.yaml:2: 'summary' must not be empty")
+        let dup = Self.sample + "\nsummary: again\n"
+        #expect(error(dup)?.contains("duplicate key 'summary' in one mapping") == true)
+        #expect(error("[a, b]\n")?.contains("a rule file must be a mapping") == true)
+        #expect(error("")?.contains("empty rule file") == true)
+        #expect(error("id: [\n")?.hasPrefix("go/sample-rule.yaml: invalid YAML:") == true)
+    }
+
+    @Test func descriptionSectionsRequired() {
+        let yaml = Self.sample.replacingOccurrences(of: "  ## Use instead\n", with: "  ## Instead\n")
+        #expect(error(yaml)?.contains("description lacks the section(s) '## Use instead'") == true)
+        #expect(RuleCatalog.missingSections(in: "## Why is this a leak?\n## Example\n## Use instead\n## Fix safety") == [])
+        #expect(RuleCatalog.missingSections(in: "text ## Example") == RuleCatalog.requiredSections)
+    }
+
+    @Test func rulesOutsideALanguageDirectoryAreRejected() {
+        let yaml = Self.sample.replacingOccurrences(of: "id: go/sample-rule", with: "id: misc/sample-rule")
+        #expect(error(yaml, path: "misc/sample-rule.yaml")?.contains("rule files live in Rules/<language>/") == true)
+    }
+
+    @Test func duplicateIDsAcrossFiles() {
+        #expect(throws: ScanError.self) {
+            try RuleCatalog.parseAll([("go/sample-rule.yaml", Self.sample), ("go/sample-rule.yaml", Self.sample)])
+        }
+    }
+
+    // MARK: The shipped catalog
+
+    static let rulesDir = TestSupport.repoRoot + "/Rules"
+
+    /// `Rules/**/*.yaml` as (path under Rules/, text), sorted by path.
+    static func ruleFilesOnDisk() -> [(path: String, yaml: String)] {
+        guard let walker = FileManager.default.enumerator(atPath: rulesDir) else { return [] }
+        var out: [(String, String)] = []
+        while let rel = walker.nextObject() as? String {
+            guard rel.hasSuffix(".yaml") else { continue }
+            let data = FileManager.default.contents(atPath: rulesDir + "/" + rel) ?? Data()
+            out.append((rel, String(decoding: data, as: UTF8.self)))
+        }
+        return out.sorted { $0.0 < $1.0 }
+    }
+
+    @Test func embeddedRulesAreInSyncWithRulesDirectory() {
+        let disk = Self.ruleFilesOnDisk()
+        let embedded = EmbeddedRules.files
+        #expect(disk.map(\.path) == embedded.map(\.path), "run scripts/embed_rules.py")
+        for (d, e) in zip(disk, embedded) where d.path == e.path {
+            #expect(d.yaml == e.yaml, "Rules/\(d.path) changed: run scripts/embed_rules.py")
+        }
+    }
+
+    @Test func everyBuiltinRuleParses() throws {
+        let rules = try RuleCatalog.builtin()
+        #expect(rules.map(\.id) == EmbeddedRules.files.map { RuleCatalog.id(forPath: $0.path) }.sorted())
+        #expect(Set(rules.map(\.id)).count == rules.count)
+        for r in rules {
+            #expect(RuleCatalog.missingSections(in: r.description).isEmpty, "\(r.id)")
+            let names = LeakLintEngine.Scanner.analysisNames(r)
+            #expect(!names.isEmpty, "\(r.id) names no analysis")
+            for name in names {
+                #expect(Analyses.all[name] != nil, "\(r.id) names the analysis '\(name)', which does not exist")
+            }
+        }
+    }
+
+    @Test func everyBuiltinRuleHasPositiveAndNegativeFixtures() throws {
+        let rules = try RuleCatalog.builtin()
+        for r in rules {
+            var positives = 0, negatives = 0
+            for lang in r.languages {
+                let dir = TestSupport.repoRoot + "/fixtures/" + lang.rawValue
+                for fixture in FixtureChecker.fixtures(under: TestSupport.repoRoot + "/fixtures") where fixture.hasPrefix(dir + "/") {
+                    let files = FixtureChecker.isDirectory(fixture)
+                        ? FixtureChecker.sourceFiles(in: fixture).map { fixture + "/" + $0 } : [fixture]
+                    for f in files {
+                        let bytes = (try? Paths.readBytes(f)) ?? []
+                        for a in FixtureChecker.annotations(in: bytes) where a.ids.contains(r.id) {
+                            if a.kind == .ruleid { positives += 1 }
+                            if a.kind == .ok { negatives += 1 }
+                        }
+                    }
+                }
+            }
+            #expect(positives > 0, "\(r.id) has no `ruleid:` fixture line under fixtures/")
+            #expect(negatives > 0, "\(r.id) has no `ok:` fixture line under fixtures/")
+        }
+    }
+
+    // MARK: The embed script
+
+    @Test func embedScriptPicksASafeRawStringDelimiter() throws {
+        let dir = TestSupport.tempDir()
+        defer { TestSupport.remove(dir) }
+        try FileManager.default.createDirectory(atPath: dir + "/scripts", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: TestSupport.repoRoot + "/scripts/embed_rules.py",
+                                         toPath: dir + "/scripts/embed_rules.py")
+        let tricky = "id: go/a\nmessage: 'ends \"\"\"# and has \\#( and \\## too'\n"
+        TestSupport.write(dir, "Rules/go/a.yaml", tricky)
+        TestSupport.write(dir, "Rules/go/b.yaml", "id: go/b\n")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", dir + "/scripts/embed_rules.py"]
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+        let out = String(decoding: FileManager.default.contents(
+            atPath: dir + "/Sources/LeakLintEngine/Generated/EmbeddedRules.swift") ?? Data(), as: UTF8.self)
+        #expect(out.contains("(path: \"go/a.yaml\", yaml: ###\"\"\"\n" + tricky + "\n\"\"\"###),"))
+        #expect(out.contains("(path: \"go/b.yaml\", yaml: #\"\"\"\nid: go/b\n\n\"\"\"#),"))
+        #expect(out.range(of: "go/a.yaml")!.lowerBound < out.range(of: "go/b.yaml")!.lowerBound)
+    }
+}
