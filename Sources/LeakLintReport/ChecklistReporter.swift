@@ -16,6 +16,11 @@ public enum ChecklistReporter {
         }
     }
 
+    /// Findings listed under one checklist item; the rest are counted.
+    public static let maxFindingsPerItem = 10
+    /// Characters of findings listed in total (GitHub comments hold at most 65,536).
+    public static let bodyBudget = 50_000
+
     public static func render(_ result: ScanResult, options: ReportOptions = ReportOptions()) -> [UInt8] {
         let all = Reporter.visibleFindings(result, includeSuppressed: true)
         let reported = all.filter { $0.suppression == nil }
@@ -47,7 +52,18 @@ public enum ChecklistReporter {
                 let hits = famFindings.filter { g.ruleIDs.contains($0.ruleID) }
                 let ids = g.ruleIDs.map { "`\($0)`" }.joined(separator: ", ")
                 body += "  - [\(hits.isEmpty ? "x" : " ")] \(escape(g.text)) — \(ids)\n"
-                for f in hits { body += findingItem(f, options: options, indent: "    ") }
+                // A pull-request comment holds at most 65,536 characters: list a few findings per
+                // item and stop listing once the budget is spent; the counts stay exact.
+                var listed = 0
+                for f in hits {
+                    let item = findingItem(f, options: options, indent: "    ")
+                    guard listed < maxFindingsPerItem, body.utf8.count + item.utf8.count <= bodyBudget else { break }
+                    body += item
+                    listed += 1
+                }
+                if listed < hits.count {
+                    body += "    - … and \(Plural.count(hits.count - listed, "more finding")) (see the full report: `leaklint scan --format text`)\n"
+                }
             }
         }
 
@@ -107,17 +123,29 @@ public enum ChecklistReporter {
         return "[`\(shown)`](\(target))"
     }
 
-    /// Backslash-escapes the markdown characters that would change a message's meaning.
+    /// Backslash-escapes the markdown characters that would change a message's meaning, keeping
+    /// `code spans` (rule messages quote names in backticks) as they are. An unpaired backtick
+    /// is escaped too.
     static func escape(_ s: String) -> String {
-        var out = ""
-        for ch in s.unicodeScalars {
-            switch ch {
-            case "\\", "`", "*", "_", "[", "]", "<", ">", "|", "#": out += "\\" + String(ch)
-            case "\n", "\r": out += " "
-            default: out.unicodeScalars.append(ch)
+        let scalars = Array(s.unicodeScalars)
+        var out = String.UnicodeScalarView()
+        var i = 0
+        while i < scalars.count {
+            let ch = scalars[i]
+            if ch == "`", let close = scalars[(i + 1)...].firstIndex(of: "`"), close > i + 1,
+               !scalars[(i + 1)..<close].contains(where: { $0 == "\n" || $0 == "\r" }) {
+                out.append(contentsOf: scalars[i...close])
+                i = close + 1
+                continue
             }
+            switch ch {
+            case "\\", "`", "*", "_", "[", "]", "<", ">", "|", "#": out.append("\\"); out.append(ch)
+            case "\n", "\r": out.append(" ")
+            default: out.append(ch)
+            }
+            i += 1
         }
-        return out
+        return String(out)
     }
 }
 

@@ -46,6 +46,30 @@ import Testing
         #expect(out.contains("### Suppressed (1)\n\n- [`internal/cache/tokens.go:3`](https://github.com/o/r/blob/abc123/internal/cache/tokens.go#L3) package-level map 'tokens' only grows — `go/unbounded-global-map`, suppressed (inSource): filled once at start-up\n"))
     }
 
+    @Test func codeSpansKeptOtherMarkdownEscaped() {
+        var r = SampleScan.empty
+        var f = SampleScan.task
+        f.message = "map `m` (map[string]*T) grows_fast <b> in `a|b` and ` stray"
+        r.findings = [f]
+        let out = text(ChecklistReporter.render(r))
+        #expect(out.contains("**error**: map `m` (map\\[string\\]\\*T) grows\\_fast \\<b\\> in `a|b` and \\` stray\n"))
+    }
+
+    @Test func longListsAreCappedForPullRequestComments() {
+        var r = SampleScan.empty
+        r.findings = (0..<2_000).map { i in
+            var f = SampleScan.sessions
+            f.location.path = "pkg\(i)/sessions.go"
+            f.fix?.snippet = String(repeating: "x", count: 200)
+            return f
+        }
+        let out = text(ChecklistReporter.render(r))
+        #expect(out.utf8.count < 65_536)
+        #expect(out.contains("**2000 findings to review**"))
+        #expect(out.components(separatedBy: "/sessions.go:12`]").count - 1 == ChecklistReporter.maxFindingsPerItem)
+        #expect(out.contains("    - … and 1990 more findings (see the full report: `leaklint scan --format text`)\n"))
+    }
+
     @Test func fenceLongerThanBackticksInSnippet() {
         var r = SampleScan.empty
         var f = SampleScan.task
