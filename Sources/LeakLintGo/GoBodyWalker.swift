@@ -29,6 +29,7 @@ struct BodyWalker {
         var kind: FrameKind
         var end: Int
         var loop: Int = -1          // index into ctx.loops
+        var ctxId: Int = 0
         var label: String? = nil
         var ifCond: String? = nil
         var clauses: Int = 0         // select/switch: number of case/default clauses
@@ -37,6 +38,7 @@ struct BodyWalker {
 
     /// One function context: the named function or a function literal.
     struct Ctx {
+        var id = 0
         var loops: [LoopFact] = []
         var frameBase: Int           // index in `frames` of this ctx's root frame
         var role: FunctionRole
@@ -57,6 +59,7 @@ struct BodyWalker {
         var guarded: Bool            // in a select case header with alternatives
         var altText: String?
         var altTok: Int?
+        var inLoop = false           // inside a loop of the owning function: the loop comes back
     }
 
     struct PendingFrame {
@@ -79,6 +82,17 @@ struct BodyWalker {
     var caseColons: Set<Int> = []
     var deferUntil = -1
     var pendingLabel: String? = nil
+    /// Names the body calls, for the engine's run-once propagation. Calls made inside a function
+    /// literal (which may run any number of times later) are prefixed `lit:`; functions handed to
+    /// `once.Do(f)` are recorded as `once:f`.
+    var calledNames: Set<String> = []
+    /// Enclosing loops of every recorded op / call / spawn, as (ctx id, loop index); resolved to
+    /// `inLoop` ("inside a loop that never ends") once every loop's exits are known.
+    var opLoops: [[(Int, Int)]] = []
+    var callLoops: [[(Int, Int)]] = []
+    var spawnLoops: [[(Int, Int)]] = []
+    var finalLoops: [Int: [LoopFact]] = [:]
+    var nextCtxId = 1
 
     init(parser: GoParser, functionName: String, owner: String?, receiver: String?, role: FunctionRole,
          params: [Param], localTypes: [String: String]) {
@@ -99,7 +113,7 @@ struct BodyWalker {
     mutating func walk(open: Int) -> BodyFact {
         let end = Int(p.match[open])
         frames.append(Frame(kind: .funcLit, end: end))
-        ctxs.append(Ctx(frameBase: 0, role: role))
+        ctxs.append(Ctx(id: 0, frameBase: 0, role: role))
         var i = open + 1
         var atStmt = true
         while i < end {
@@ -128,16 +142,59 @@ struct BodyWalker {
         while frames.count > 1 { popFrame() }
         let root = ctxs.removeLast()
         finishHandoffs(root)
-        return BodyFact(loops: root.loops)
+        finalLoops[root.id] = root.loops
+        resolveLoops()
+        return BodyFact(loops: root.loops, calls: calledNames.sorted())
     }
 
     var ctxRole: FunctionRole { ctxs.last?.role ?? role }
 
-    var inLoop: Bool {
-        guard let base = ctxs.last?.frameBase else { return false }
-        var k = frames.count - 1
-        while k > base { if frames[k].kind == .loop { return true }; k -= 1 }
+    /// Inside an `if` whose condition is an atomic compare-and-swap: "start exactly once".
+    var casGuarded: Bool {
+        for f in frames where f.kind == .ifBlock {
+            if let c = f.ifCond, c.contains("CompareAndSwap") || c.contains("Cas(") || c.contains("CAS(") { return true }
+        }
         return false
+    }
+
+    /// Provisional: inside any loop of this function (refined by `resolveLoops`).
+    var inLoop: Bool {
+        var k = frames.count - 1
+        while k > 0 { if frames[k].kind == .loop { return true }; k -= 1 }
+        return false
+    }
+
+    /// Every loop frame enclosing the current position, across function literals.
+    func enclosingLoops() -> [(Int, Int)] {
+        var out: [(Int, Int)] = []
+        for f in frames where f.kind == .loop && f.loop >= 0 { out.append((f.ctxId, f.loop)) }
+        return out
+    }
+
+    func endless(_ keys: [(Int, Int)]) -> Bool {
+        for (c, l) in keys {
+            guard let loops = finalLoops[c], l < loops.count else { continue }
+            let lf = loops[l]
+            if lf.endless && !lf.exits { return true }
+        }
+        return false
+    }
+
+    mutating func recordOp(_ o: ContainerOp) {
+        ops.append(o)
+        opLoops.append(enclosingLoops())
+    }
+
+    mutating func recordCall(_ c: CallFact) {
+        calls.append(c)
+        callLoops.append(enclosingLoops())
+    }
+
+    /// Resolves `inLoop` on every recorded fact now that all loops are final.
+    mutating func resolveLoops() {
+        for k in ops.indices where k < opLoops.count { ops[k].inLoop = endless(opLoops[k]) }
+        for k in calls.indices where k < callLoops.count { calls[k].inLoop = endless(callLoops[k]) }
+        for k in spawns.indices where k < spawnLoops.count { spawns[k].inLoop = endless(spawnLoops[k]) || spawns[k].inLoop }
     }
 
     mutating func openFrame(at i: Int) {
@@ -152,6 +209,7 @@ struct BodyWalker {
             ctxs[ctxs.count - 1].loops.append(LoopFact(at: p.ref(pf.loopAt), endless: pf.endless, exits: false,
                                                       signals: [], rangeOver: pf.rangeOver))
             f.loop = ctxs[ctxs.count - 1].loops.count - 1
+            f.ctxId = ctxs[ctxs.count - 1].id
         case .select, .switchStmt:
             // Count clauses at this frame's depth and remember their headers.
             var j = i + 1
@@ -172,11 +230,12 @@ struct BodyWalker {
             var role: FunctionRole = .normal
             if let r = pf.roleOverride { role = r }
             else if parentRole == .initializer && !inLoop && pf.spawnTok == nil { role = .normal }
-            var c = Ctx(frameBase: frames.count, role: role)
+            var c = Ctx(id: nextCtxId, frameBase: frames.count, role: role)
+            nextCtxId += 1
             c.spawnTok = pf.spawnTok
             c.spawnInLoop = inLoop
             c.deferred = pf.deferred
-            if pf.spawnTok != nil { c.role = parentRole }
+            if pf.spawnTok != nil { c.role = casGuarded ? .once : parentRole }
             frames.append(f)
             ctxs.append(c)
             return
@@ -190,6 +249,7 @@ struct BodyWalker {
         if f.kind == .funcLit, let c = ctxs.last, c.frameBase == frames.count, ctxs.count > 1 {
             let done = ctxs.removeLast()
             finishHandoffs(done)
+            finalLoops[done.id] = done.loops
             if let g = done.spawnTok {
                 // go func(…) { … }(args)
                 var args: [String] = []
@@ -197,7 +257,8 @@ struct BodyWalker {
                 if p.isP(after, 0x28) { args = splitArgs(after) }
                 spawns.append(SpawnFact(kind: "go", at: p.ref(g, g + 2), function: functionName, role: ctxRole,
                                         callee: nil, body: BodyFact(loops: done.loops), handle: .discarded,
-                                        args: args, inLoop: done.spawnInLoop))
+                                        args: args, inLoop: false))
+                spawnLoops.append(enclosingLoops())
             }
         }
     }
@@ -522,7 +583,7 @@ struct BodyWalker {
         var keyType: String? = nil
         if close == open + 2, p.isIdent(open + 1) {
             let k = p.text(open + 1)
-            keyType = params.first(where: { $0.name == k })?.type
+            keyType = params.first(where: { $0.name == k })?.type ?? localTypes[k]
         } else if p.identIs(open + 1, "reflect") {
             keyType = "reflect.Type"
         }
@@ -530,7 +591,7 @@ struct BodyWalker {
                             valueText: value, at: p.ref(a, close + 1), function: functionName, role: ctxRole,
                             via: via, inLoop: inLoop)
         o.guardedByEmptyCheck = false
-        ops.append(o)
+        recordOp(o)
     }
 
     /// `lhs = rhs` for one pair.
@@ -581,7 +642,7 @@ struct BodyWalker {
         var o = ContainerOp(target: sym, resolution: res, op: op, valueText: p.text(ra, rb, limit: 80),
                             at: p.ref(a, rb), function: functionName, role: ctxRole, via: via, inLoop: inLoop)
         o.guardedByEmptyCheck = guarded
-        ops.append(o)
+        recordOp(o)
     }
 
     /// What a local is bound to: its type for field resolution, or an unbuffered channel.
@@ -655,7 +716,7 @@ struct BodyWalker {
 
     mutating func addOp(_ sym: SymbolRef, _ res: TargetResolution, _ via: String?, _ op: String, at: SourceRef,
                         key: String? = nil) {
-        ops.append(ContainerOp(target: sym, resolution: res, op: op, keyText: key, at: at, function: functionName,
+        recordOp(ContainerOp(target: sym, resolution: res, op: op, keyText: key, at: at, function: functionName,
                                role: ctxRole, via: via, inLoop: inLoop))
     }
 
@@ -673,6 +734,17 @@ struct BodyWalker {
         let complexPrefix = chainStart >= 1 && p.isP(chainStart - 1, 0x2E)
         let hasReceiver = chainStart < i
         if p.isK(i - 1, .func) { return }  // a method name in a declaration
+        // Record the callee for run-once propagation (not calls into other packages).
+        if !hasReceiver || complexPrefix || p.imports[p.text(chainStart)] == nil {
+            let inLiteral = ctxs.count > 1 && ctxs.last?.role != .once
+            calledNames.insert(inLiteral ? "lit:" + name : name)
+            if name == "Do" || name == "OnceFunc" {
+                let args = splitList(open + 1, close)
+                if args.count == 1, args[0].1 == args[0].0 + 1 || (args[0].1 == args[0].0 + 3 && p.isP(args[0].0 + 1, 0x2E)) {
+                    calledNames.insert("once:" + p.text(args[0].1 - 1))
+                }
+            }
+        }
         // Exit calls end every open loop of this function.
         if BodyWalker.exitCalls.contains(name) {
             let recv = hasReceiver ? p.text(chainStart, i - 1) : ""
@@ -705,13 +777,13 @@ struct BodyWalker {
                 var keyType: String? = nil
                 if let (ka, kb) = args.first, kb == ka + 1, p.isIdent(ka) {
                     let k = p.text(ka)
-                    keyType = params.first(where: { $0.name == k })?.type
+                    keyType = params.first(where: { $0.name == k })?.type ?? localTypes[k]
                 }
                 var o = ContainerOp(target: sym, resolution: res, op: OpName.call(name), keyText: key, keyType: keyType,
                                     at: p.ref(chainStart, close + 1), function: functionName, role: ctxRole, via: via,
                                     inLoop: inLoop)
                 o.guardedByEmptyCheck = false
-                ops.append(o)
+                recordOp(o)
             }
         }
         guard wanted else { return }
@@ -721,7 +793,7 @@ struct BodyWalker {
         let calleeText = hasReceiver ? p.text(chainStart, i + 1) : name
         var use = resultUse[i] ?? .escapes
         if case .escapes = use, chainStart >= 1, p.isK(chainStart - 1, .return) { use = .escapes }
-        calls.append(CallFact(callee: calleeText, method: name, receiver: receiverText, receiverSymbol: recvSym,
+        recordCall(CallFact(callee: calleeText, method: name, receiver: receiverText, receiverSymbol: recvSym,
                               args: splitArgs(open), argLabels: [], result: use, deferred: deferUntil > i || (ctxs.last?.deferred ?? false),
                               at: p.ref(chainStart, close + 1), function: functionName, role: ctxRole, inLoop: inLoop))
     }
@@ -821,8 +893,9 @@ struct BodyWalker {
         } else {
             callee = SymbolRef(owner: "*", name: name)
         }
-        spawns.append(SpawnFact(kind: "go", at: p.ref(i, Int(p.match[j]) + 1), function: functionName, role: ctxRole,
-                                callee: callee, body: nil, handle: .discarded, args: splitArgs(j), inLoop: inLoop))
+        spawns.append(SpawnFact(kind: "go", at: p.ref(i, Int(p.match[j]) + 1), function: functionName, role: casGuarded ? .once : ctxRole,
+                                callee: callee, body: nil, handle: .discarded, args: splitArgs(j), inLoop: false))
+        spawnLoops.append(enclosingLoops())
     }
 
     // MARK: Channels
@@ -874,8 +947,11 @@ struct BodyWalker {
                 break
             }
         }
+        var looped = false
+        var f = frames.count - 1
+        while f > ctxs[owner].frameBase { if frames[f].kind == .loop { looped = true; break }; f -= 1 }
         ctxs[owner].chanOps.append(ChanOp(name: name, tok: tok, send: send, spawnTok: spawnTok, guarded: guarded,
-                                          altText: altText, altTok: altTok))
+                                          altText: altText, altTok: altTok, inLoop: looped))
     }
 
     /// Hand-offs of a finished context: a spawned literal blocks on a local unbuffered channel
@@ -888,7 +964,10 @@ struct BodyWalker {
             guard let first = counterparts.first else { continue }
             var reasons: [String] = []
             var abandonAt: [SourceRef] = []
-            for cp in counterparts where cp.guarded {
+            // A select abandons the hand-off only when every counterpart is a select case that
+            // runs once: an unconditional receive elsewhere, or a select in a loop, drains it.
+            let selectOnly = counterparts.allSatisfy { $0.guarded && !$0.inLoop }
+            for cp in counterparts where cp.guarded && selectOnly {
                 reasons.append("select with `\(cp.altText ?? "another case")`")
                 if let t = cp.altTok { abandonAt.append(p.ref(t, t + 1)) }
             }

@@ -35,9 +35,13 @@ struct ContainerGrowthAnalysis: Analysis {
         let requestHints = Set(rule.words("request-key-hints").map { $0.lowercased() })
         let callbackTypes = WordList(rule.words("callback-types"))
         let elements = rule.options["elements"] ?? "any"
+        // Command-line programs run one invocation: their state is bounded by the run unless it
+        // is keyed by runtime data (then the "command" is a server).
+        let command = rule.options["command-code"] == "runtime-keys-only" && isCommandCode(scope)
         let factory = FindingFactory(scope: scope, rule: rule, analysis: name)
 
         // Ops by target name: most containers see few ops.
+        let onceSet = ix.runOnceFunctions(runOnce)
         var opsByName: [String: [ContainerOp]] = [:]
         for op in ix.ops { opsByName[op.target.name, default: []].append(op) }
 
@@ -52,6 +56,7 @@ struct ContainerGrowthAnalysis: Analysis {
             // Why the container lives long.
             var lifetime: String
             var lifetimeRef: SourceRef? = nil
+            var instanceVar: String? = nil
             switch decl.storage {
             case .global: lifetime = ""
             case .staticMember: lifetime = ""
@@ -60,13 +65,21 @@ struct ContainerGrowthAnalysis: Analysis {
                 guard let owner = decl.symbol.owner, let why = longLived(owner, ix, longLivedTraits, longLivedNames) else { continue }
                 lifetime = why.0
                 lifetimeRef = why.1
+                instanceVar = why.2
             }
             if decl.storage == .instanceMember, lifetimeRef == nil, let o = decl.symbol.owner, let t = ix.types[o] {
                 lifetimeRef = t.at
             }
 
             let mine = (opsByName[decl.symbol.name] ?? []).filter { targets($0, decl, ix) }
-            let growth = mine.filter { grow.matches($0.op) }
+            var growth = mine.filter { grow.matches($0.op) }
+            // Held long-lived only through one package-level variable: count growth in the
+            // type's own methods and through that variable, not through other instances.
+            if let v = instanceVar, let owner = decl.symbol.owner {
+                growth = growth.filter { op in
+                    op.via == v || (op.resolution == .field && op.function.hasPrefix(owner + "."))
+                }
+            }
             guard !growth.isEmpty else { continue }
             let shrinks = mine.filter { op in
                 guard shrink.matches(op.op) else { return false }
@@ -87,6 +100,7 @@ struct ContainerGrowthAnalysis: Analysis {
                 if op.role.runsOnce && !op.inLoop { return false }
                 if op.role == .initializer { return false }
                 if op.role == .constructor && decl.storage == .instanceMember { return false }
+                if onceSet.contains(op.function) && !op.inLoop { return false }
                 let fname = op.function.lastComponent
                 if runOnce.matches(fname) || runOnce.matches(op.function) {
                     let runtimeKey = op.keyText.map { looksRuntime($0, requestHints) } ?? false
@@ -95,6 +109,7 @@ struct ContainerGrowthAnalysis: Analysis {
                 return true
             }
             if perCall.isEmpty { continue }
+            if command && !perCall.contains(where: { op in op.keyText.map { looksRuntime($0, requestHints) } ?? false }) { continue }
 
             // Keys from a bounded domain: constant keys, enum-like or small key types.
             if decl.kind == .map || decl.kind == .set {
@@ -122,6 +137,13 @@ struct ContainerGrowthAnalysis: Analysis {
                                        related: factory.related(rel)))
         }
         return out
+    }
+
+    /// Code of a command-line program: Go's `cmd/<tool>/…` layout, or a scope of `package main` files.
+    func isCommandCode(_ scope: Scope) -> Bool {
+        let parts = scope.key.split(separator: "/")
+        if let i = parts.firstIndex(of: "cmd"), i + 1 < parts.count { return true }
+        return !scope.files.isEmpty && scope.files.allSatisfy { $0.unitName == "main" }
     }
 
     /// Whether a key expression names runtime data: one of its identifier words (split at
@@ -181,17 +203,25 @@ struct ContainerGrowthAnalysis: Analysis {
         }
     }
 
-    /// Why an owner type lives long, or nil.
-    func longLived(_ owner: String, _ ix: ScopeIndex, _ traits: WordList, _ names: WordList) -> (String, SourceRef?)? {
-        if let inst = ix.instances.first(where: { $0.typeName == owner }) {
-            return ("\(owner) is held by package-level `\(inst.variable)`", inst.at)
-        }
+    /// Why an owner type lives long (and the package-level variable holding it, if that is the
+    /// reason), or nil.
+    func longLived(_ owner: String, _ ix: ScopeIndex, _ traits: WordList, _ names: WordList) -> (String, SourceRef?, String?)? {
         if let t = ix.types[owner] {
             for tr in t.traits where traits.matches(tr) {
-                return (describe(trait: tr, owner), t.at)
+                return (describe(trait: tr, owner), t.at, nil)
             }
         }
-        if names.matches(owner) { return ("a \(owner) usually lives for the process", nil) }
+        if names.matches(owner) { return ("a \(owner) usually lives for the process", nil, nil) }
+        // A package-level instance makes that instance long-lived — unless the type has an
+        // exported constructor, which says it is made many times (NewServeMux, NewCertPool).
+        if let inst = ix.instances.first(where: { $0.typeName == owner }) {
+            let hasConstructor = ix.functions.contains { fn in
+                fn.owner == nil && fn.name.hasPrefix("New") && (fn.name == "New" + owner || fn.name == "New")
+            }
+            if !hasConstructor {
+                return ("\(owner) is held by package-level `\(inst.variable)`", inst.at, inst.variable)
+            }
+        }
         return nil
     }
 

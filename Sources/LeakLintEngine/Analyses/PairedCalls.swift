@@ -52,9 +52,10 @@ struct PairedCallsAnalysis: Analysis {
         }
         let factory = FindingFactory(scope: scope, rule: rule, analysis: name)
         var out: [Finding] = []
+        let onceSet = ix.runOnceFunctions(runOnce)
 
         for c in ix.calls {
-            let oncePlace = (c.role.runsOnce || runOnce.matches(c.function.lastComponent)) && !c.inLoop
+            let oncePlace = (c.role.runsOnce || runOnce.matches(c.function.lastComponent) || onceSet.contains(c.function)) && !c.inLoop
             if unstoppable.matches(c.callee) {
                 if oncePlace { continue }
                 var caps = captures(c)

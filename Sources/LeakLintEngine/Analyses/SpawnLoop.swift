@@ -22,9 +22,10 @@ struct SpawnLoopAnalysis: Analysis {
         let factory = FindingFactory(scope: scope, rule: rule, analysis: name)
         var out: [Finding] = []
 
+        let onceSet = ix.runOnceFunctions(runOnce)
         for spawn in ix.spawns where kinds.matches(spawn.kind) {
             // A process-lifetime worker started once is by design.
-            if (spawn.role.runsOnce || runOnce.matches(spawn.function.lastComponent)) && !spawn.inLoop { continue }
+            if (spawn.role.runsOnce || runOnce.matches(spawn.function.lastComponent) || onceSet.contains(spawn.function)) && !spawn.inLoop { continue }
             // Resolve the body: a literal, or the named function of the scope.
             var body: BodyFact? = spawn.body
             var calleeFn: FunctionFact? = nil

@@ -73,6 +73,40 @@ struct ScopeIndex {
         for i in instances { instanceOf[i.variable] = i.typeName }
     }
 
+    /// Functions that run once per process: start-up roles, names in `runOnce`, functions
+    /// handed to `once.Do`, and — propagated to a fixpoint — unexported functions whose every call
+    /// site in the scope is in a run-once function (calls from function literals never count).
+    func runOnceFunctions(_ runOnce: WordList) -> Set<String> {
+        var once: Set<String> = []
+        var callers: [String: [(String, Bool)]] = [:]   // callee name → (caller qualified name, from literal)
+        for fn in functions {
+            if fn.role.runsOnce || runOnce.matches(fn.name) { once.insert(fn.qualifiedName) }
+            for c in fn.body.calls {
+                if c.hasPrefix("once:") { once.insert(String(c.dropFirst(5))); continue }
+                let lit = c.hasPrefix("lit:")
+                callers[lit ? String(c.dropFirst(4)) : c, default: []].append((fn.qualifiedName, lit))
+            }
+        }
+        // `once:f` names a function, not a qualified method: match by name.
+        let onceNames = Set(once.map { $0.lastComponent })
+        for fn in functions where onceNames.contains(fn.name) { once.insert(fn.qualifiedName) }
+        var changed = true
+        var rounds = 0
+        while changed && rounds < 32 {
+            changed = false
+            rounds += 1
+            for fn in functions where !once.contains(fn.qualifiedName) {
+                guard let first = fn.name.utf8.first, first >= 97 && first <= 122 || first == 95 else { continue }
+                guard let cs = callers[fn.name], !cs.isEmpty else { continue }
+                if cs.allSatisfy({ !$0.1 && once.contains($0.0) }) {
+                    once.insert(fn.qualifiedName)
+                    changed = true
+                }
+            }
+        }
+        return once
+    }
+
     /// Functions named `name` (any owner when `owner` is `*`).
     func functions(named name: String, owner: String?) -> [FunctionFact] {
         functions.filter { fn in
