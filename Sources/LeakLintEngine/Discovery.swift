@@ -548,16 +548,11 @@ enum Paths {
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw ReadError(code: errno) }
+        // Read the size fstat reports, then keep reading in chunks in case the file grew.
         var out = [UInt8](repeating: 0, count: max(0, Int(st.st_size)))
         var filled = 0
-        while true {
-            if filled == out.count {
-                // The file grew (or reports size 0): read on in chunks.
-                out.append(contentsOf: repeatElement(0, count: max(65536, out.count / 2)))
-            }
-            let n = out.withUnsafeMutableBytes { buf in
-                read(fd, buf.baseAddress! + filled, buf.count - filled)
-            }
+        while filled < out.count {
+            let n = out.withUnsafeMutableBytes { buf in read(fd, buf.baseAddress! + filled, buf.count - filled) }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw ReadError(code: errno)
@@ -565,7 +560,20 @@ enum Paths {
             if n == 0 { break }
             filled += n
         }
-        out.removeSubrange(filled...)
+        if filled < out.count {
+            out.removeSubrange(filled...)
+            return out
+        }
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { buf in read(fd, buf.baseAddress!, buf.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw ReadError(code: errno)
+            }
+            if n == 0 { break }
+            out.append(contentsOf: chunk[0..<n])
+        }
         return out
     }
 }
