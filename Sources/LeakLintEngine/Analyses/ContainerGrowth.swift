@@ -100,12 +100,11 @@ struct ContainerGrowthAnalysis: Analysis {
                 if op.role.runsOnce && !op.inLoop { return false }
                 if op.role == .initializer { return false }
                 if op.role == .constructor && decl.storage == .instanceMember { return false }
+                let runtimeKey = op.keyText.map { looksRuntime($0, requestHints) } ?? false
+                if runtimeKey { return true }
                 if onceSet.contains(op.function) && !op.inLoop { return false }
                 let fname = op.function.lastComponent
-                if runOnce.matches(fname) || runOnce.matches(op.function) {
-                    let runtimeKey = op.keyText.map { looksRuntime($0, requestHints) } ?? false
-                    if !runtimeKey { return false }
-                }
+                if runOnce.matches(fname) || runOnce.matches(op.function) { return false }
                 return true
             }
             if perCall.isEmpty { continue }

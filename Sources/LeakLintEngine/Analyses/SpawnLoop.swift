@@ -52,6 +52,21 @@ struct SpawnLoopAnalysis: Analysis {
             captures["loop"] = loop.rangeOver.map { "for range \($0)" } ?? "for"
             captures["receiver"] = calleeFn?.owner.map { String($0.prefix(1)).lowercased() } ?? "x"
             captures["args"] = spawn.args.joined(separator: ", ")
+            captures["argsAfterCtx"] = spawn.args.isEmpty ? "" : ", " + spawn.args.joined(separator: ", ")
+            // The started call as written (`store.cleanupLoop`) and the callee's signature head
+            // (`func (s *SessionStore) cleanupLoop`), from the source.
+            if let file = scope.sources[spawn.at.path] {
+                var call = file.text(spawn.at.start..<spawn.at.end)
+                if call.hasPrefix("go ") { call = String(call.dropFirst(3)) }
+                if let paren = call.firstIndex(of: "(") { call = String(call[..<paren]) }
+                captures["call"] = call.hasPrefix("func") ? "func" : call
+            }
+            if let fn = calleeFn, let file = scope.sources[fn.at.path] {
+                let start = file.lineStarts[file.lineIndex(of: fn.at.start)]
+                captures["signature"] = file.text(start..<fn.at.end)
+            } else {
+                captures["signature"] = "func \(calleeFn?.name ?? "worker")"
+            }
             captures["perIteration"] = spawn.inLoop ? " (one per loop iteration)" : ""
             var rel: [(SourceRef, String)] = [(loop.at, "this loop never ends: no return, break or cancellation case")]
             if let fn = calleeFn { rel.append((fn.at, "\(fn.qualifiedName) is started here as a \(spawn.kind)")) }
