@@ -289,7 +289,7 @@ struct Test: ParsableCommand {
         var mismatches = 0
         for f in fixtures.sorted() {
             for m in FixtureChecker.check(fixture: f, rules: rules) {
-                out += "\(m)\n"
+                out += "\(m.path):\(m.line): \(m.description)\n"
                 mismatches += 1
             }
         }

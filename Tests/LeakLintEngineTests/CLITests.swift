@@ -253,8 +253,21 @@ import Testing
         #expect(unknown.stderr.contains("did you mean: go/unbounded-global-map"))
     }
 
-    @Test func testCommandNeedsFixtures() throws {
+    @Test func testCommandChecksAnnotations() throws {
         let r = try leaklint(["test", "/nonexistent/fixtures"])
         #expect(r.status == 2)
+        let annotated = Self.leakyGo.replacingOccurrences(of: "var sessions", with: "// ruleid: go/unbounded-global-map\nvar sessions")
+        let good = try project(["go/sessions.go": annotated])
+        defer { try? FileManager.default.removeItem(at: good) }
+        let ok = try leaklint(["test", good.path])
+        #expect(ok.status == 0, "\(ok.stdout)\(ok.stderr)")
+        #expect(ok.stdout.contains("1 fixture checked, 0 mismatches"))
+        // The same leak without its annotation is a mismatch, reported as path:line.
+        let bad = try project(["go/sessions.go": Self.leakyGo])
+        defer { try? FileManager.default.removeItem(at: bad) }
+        let mismatch = try leaklint(["test", bad.path])
+        #expect(mismatch.status == 1, "\(mismatch.stdout)\(mismatch.stderr)")
+        #expect(mismatch.stdout.contains("go/sessions.go:5: "))
+        #expect(mismatch.stdout.contains("1 fixture checked, 1 mismatch\n"))
     }
 }
