@@ -17,7 +17,8 @@ import LeakLintCore
 ///   anchoring, trailing `/` for directories only, `!` negation and `#` comments) and
 ///   `.git/info/exclude` are honoured, deeper files taking precedence, as git does.
 /// - These directories are always skipped: `.git`, `.hg`, `.svn`, `vendor`, `testdata`,
-///   `node_modules`, `.build*`, `build`, `DerivedData`, `target`.
+///   `node_modules`, `.build*`, `build`, `DerivedData`, `target` — except that a `build` or
+///   `target` directory holding `.go` files directly is a Go package (`go/build`) and is walked.
 /// - Test code is skipped unless tests are included (`--include-tests`, `include-tests: true`):
 ///   Go `*_test.go`; Java files under a `src/test/` directory (Maven/Gradle); Swift files under
 ///   a `Tests/` directory (SwiftPM); C++ files whose name ends in `_test`, `_tests` or
@@ -62,6 +63,14 @@ struct Discovery {
     /// Whether a directory name is one of the always-skipped ones.
     static func isSkippedDirectory(_ name: String) -> Bool {
         skippedDirectories.contains(name) || name.hasPrefix(".build")
+    }
+
+    /// `build` and `target` are build-output directories (Gradle, CMake, Maven, Cargo), except
+    /// when they directly hold `.go` files: then they are Go packages (the standard library's
+    /// `go/build`), and output directories never hold Go sources at their top.
+    static func isGoPackageNamedLikeOutput(_ name: String, _ abs: String) -> Bool {
+        guard name == "build" || name == "target" else { return false }
+        return Paths.list(abs)?.contains { $0?.hasSuffix(".go") == true } == true
     }
 
     /// Checks that every path exists (a `ScanError` otherwise) and returns the files to read,
@@ -262,7 +271,7 @@ struct Walker {
                 }
                 let childSegs = segs + [name]
                 if kind == S_IFDIR {
-                    if Discovery.isSkippedDirectory(name) { continue }
+                    if Discovery.isSkippedDirectory(name) && !Discovery.isGoPackageNamedLikeOutput(name, childAbs) { continue }
                     if isIgnored(childSegs, isDir: true, ignores) { continue }
                     if discovery.isExcluded(childRel, isDir: true) != nil { continue }
                     subdirs.append(Frame(abs: childAbs, rel: childRel, ignores: ignores))

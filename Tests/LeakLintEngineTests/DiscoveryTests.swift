@@ -99,14 +99,17 @@ import Testing
         let dir = TestSupport.tempDir()
         defer { TestSupport.remove(dir) }
         for d in ["vendor", "testdata", "node_modules", ".build", ".build-x", "build", "DerivedData", "target", ".git", "src"] {
-            TestSupport.write(dir, "\(d)/f.go", "")
+            TestSupport.write(dir, "\(d)/gen/f.go", "")
         }
         TestSupport.write(dir, "vendor/inner/vendor/g.go", "")
-        #expect(try found(dir).files == ["src/f.go"])
+        TestSupport.write(dir, "go/build/build.go", "")          // a Go package named build
+        TestSupport.write(dir, "gradle/build/generated/G.java", "")
+        TestSupport.write(dir, "rust/target/debug/x.go", "")
+        #expect(try found(dir).files == ["go/build/build.go", "src/gen/f.go"])
         // A named directory is walked, though nested skipped directories still are skipped.
-        #expect(try found(dir, [dir + "/vendor"]).files == ["vendor/f.go"])
+        #expect(try found(dir, [dir + "/vendor"]).files == ["vendor/gen/f.go"])
         // A named file is read.
-        #expect(try found(dir, [dir + "/build/f.go"]).files == ["build/f.go"])
+        #expect(try found(dir, [dir + "/build/gen/f.go"]).files == ["build/gen/f.go"])
     }
 
     @Test func testCodeIsSkippedUnlessIncludedOrNamed() throws {
