@@ -68,11 +68,12 @@ vocabulary:
   shrink-calls: [append-reset, assign-fresh, assign-other, reslice-front, reslice-back, clear, escape]
   init-calls: [assign-fresh]
   bounded-types: ["*ring.*"]
-  long-lived-traits: [mutex-member]
+  long-lived-traits: []
   long-lived-type-names: ["*Server", "*Store", "*Manager", "*Registry", "*Hub", "*Broker", "*Service"]
-  run-once-functions: [init, main, "Register*", "register*", "MustRegister*", "Must*"]
+  run-once-functions: [init, main, Main, "Register*", "register*", "MustRegister*", "Must*", Publish]
   callback-types: ["func(*", "func()*", "*Handler", "*HandlerFunc", "*Listener", "*Callback", "*Hook", "*Observer", "*Func"]
 options:
+  command-code: runtime-keys-only
   elements: data
 
 """#),
@@ -197,17 +198,17 @@ description: |
   owner's `Close`/`Stop`.
 fix:
   applicability: display-only
-  description: "Pass a context.Context to {callee} and return on ctx.Done(); cancel it from the owner's Close"
+  description: "Give {callee} a context.Context and return on ctx.Done(); cancel it from the owner's Close"
   template: |
-    ctx, cancel := context.WithCancel(context.Background()) // keep cancel; call it in Close()
-    go {Callee}(ctx{args})
+    ctx, cancel := context.WithCancel(context.Background()) // keep cancel; call it from Close()
+    go {call}(ctx{argsAfterCtx})
 
-    func {Callee}(ctx context.Context) {
+    {signature}(ctx context.Context) {
         for {
             select {
             case <-ctx.Done():
                 return
-            // case <-ticker.C: … the loop's work …
+            // case <-ticker.C: … the loop's work, from `{loop}` …
             }
         }
     }
@@ -216,7 +217,7 @@ vocabulary:
   spawn-kinds: [go]
   cancel-signals: ["*Done()", "*done*", "*Done", "*quit*", "*Quit*", "*stop*", "*Stop*", "*closing*", "*closed*", "*shutdown*", "*Shutdown*", "*exit*", "*cancel*", "*ctx*"]
   endless-ranges: ["*.C", "*icker.C", "time.Tick(*)", "time.Tick(*"]
-  run-once-functions: [init, main]
+  run-once-functions: [init, main, Main]
 
 """#),
         (path: "go/ticker-not-stopped.yaml", yaml: #"""
@@ -275,7 +276,7 @@ vocabulary:
   create-calls: ["time.NewTicker"]
   stop-calls: [Stop]
   unstoppable-calls: ["time.Tick"]
-  run-once-functions: [init, main]
+  run-once-functions: [init, main, Main]
   endless-ranges: ["*.C", "time.Tick(*"]
 options:
   pairing: result
@@ -356,13 +357,14 @@ vocabulary:
   shrink-calls: [delete, clear, assign-fresh, assign-other, "call:Delete", "call:LoadAndDelete", "call:CompareAndDelete", "call:Clear", escape]
   init-calls: [assign-fresh]
   bounded-types: ["*lru.*", "*expirable.*", "*ristretto.*", "*cache.Cache*", "*bigcache.*", "*freecache.*", "*groupcache*", "*ttlcache.*"]
-  long-lived-traits: [mutex-member]
+  long-lived-traits: []
   long-lived-type-names: ["*Server", "*Store", "*Manager", "*Registry", "*Hub", "*Broker", "*Service"]
-  run-once-functions: [init, main, "Register*", "register*", "MustRegister*", "Must*"]
-  bounded-key-types: [bool, byte, uint8, int8, rune, "reflect.Type", "*reflect.rtype", "reflect.Kind", "*types.*", "unsafe.Pointer", "uintptr"]
-  request-key-hints: [id, ids, session, sid, user, uid, token, addr, conn, req, request, url, uri, header, client, remote, peer, ip, host, r]
+  run-once-functions: [init, main, Main, "Register*", "register*", "MustRegister*", "Must*", Publish]
+  bounded-key-types: [bool, byte, uint8, int8, rune, "*Type", "*rtype", "*_type", "*Kind", "*types.*", "*types2.*", "unsafe.Pointer", uintptr]
+  request-key-hints: [id, ids, session, sid, user, token, addr, conn, req, request, url, uri, header, client, remote, peer, ip, host, r]
   callback-types: ["func(*", "func()*", "*Handler", "*HandlerFunc", "*Listener", "*Callback", "*Hook", "*Observer", "*Func"]
 options:
+  command-code: runtime-keys-only
   elements: data
 
 """#),
@@ -436,13 +438,14 @@ vocabulary:
   shrink-calls: [delete, clear, append-reset, assign-fresh, assign-other, reslice-front, reslice-back, "call:Delete", "call:LoadAndDelete", escape]
   init-calls: [assign-fresh]
   bounded-types: []
-  long-lived-traits: [mutex-member]
+  long-lived-traits: []
   long-lived-type-names: ["*Server", "*Store", "*Manager", "*Registry", "*Hub", "*Broker", "*Service", "*Bus", "*Emitter", "*Dispatcher"]
-  run-once-functions: [init, main, "Register*", "register*", "MustRegister*", "Must*", "Handle", "HandleFunc"]
+  run-once-functions: [init, main, Main, "Register*", "register*", "MustRegister*", "Must*", Handle, HandleFunc, Publish]
   callback-types: ["func(*", "func()*", "*Handler", "*HandlerFunc", "*Listener", "*Callback", "*Hook", "*Observer", "*Func"]
   create-calls: ["signal.Notify@first-arg", "signal.NotifyContext@result-discarded:1"]
   stop-calls: [Stop]
 options:
+  command-code: runtime-keys-only
   elements: callbacks
   release-call: signal.Stop
   message.paired-calls: "`{callee}({args})` in {function} {problem}: the runtime keeps delivering to the channel and holds it (and everything reachable from it) after {function} is done"
