@@ -145,7 +145,9 @@ public struct Scanner {
         }
         findings = Scanner.sortAndDedupe(findings)
 
-        if let only = options.onlyFiles {
+        if let given = options.onlyFiles {
+            // Root-relative as documented; `./a.go` and absolute paths are accepted too.
+            let only = Set(given.map { Paths.relative(Paths.absolute($0, cwd: root), to: root) })
             findings = findings.filter { only.contains($0.location.path) }
             notes = notes.filter { n in n.path.map { only.contains($0) } ?? true }
         }

@@ -246,6 +246,11 @@ struct ScopeAnalysis: Analysis {
         #expect(result.findings.first { $0.ruleID == "go/scope" }?.message.contains("files=a.go,b.go") == true)
         // The invalid-UTF-8 warning is about a file outside the selection.
         #expect(result.notifications.isEmpty)
+        // `./` and absolute spellings name the same file.
+        for spelling in ["./p/a.go", dir + "/p/a.go", "p//a.go"] {
+            let r = try TestSupport.scanner([dir], rules: [marker], onlyFiles: [spelling]).run()
+            #expect(r.findings.map(\.location.path) == ["p/a.go"], "\(spelling)")
+        }
     }
 
     @Test func configDisablesRulesAndOverridesSeverity() throws {
