@@ -96,12 +96,17 @@ struct Discovery {
         for s in starts where s.isDir {
             walker.walk(abs: s.abs, rel: s.rel)
         }
-        // One entry per file: the first name in path order wins over links and hard links.
+        // Directories reached through symbolic links last, so a directory is listed under its
+        // own name when the walk reaches it that way too.
+        walker.drainLinked()
+        // One entry per file: a name without symbolic links wins, then the first in path order.
         var seenNames: Set<String> = []
         var seenIDs: Set<Walker.FileID> = []
-        let files = walker.files.sorted { $0.file.relative < $1.file.relative }
+        let files = walker.files
+            .sorted { ($0.viaLink ? 1 : 0, $0.file.relative) < ($1.viaLink ? 1 : 0, $1.file.relative) }
             .filter { seenNames.insert($0.file.relative).inserted && seenIDs.insert($0.id).inserted }
             .map(\.file)
+            .sorted { $0.relative < $1.relative }
         return (files, walker.notifications.sorted())
     }
 
@@ -179,7 +184,9 @@ struct Discovery {
 /// One walk's mutable state.
 struct Walker {
     let discovery: Discovery
-    var files: [(file: Discovery.File, id: FileID)] = []
+    var files: [(file: Discovery.File, id: FileID, viaLink: Bool)] = []
+    /// Directories reached through a symbolic link, walked after everything else.
+    var linked: [Frame] = []
     var notifications: [ToolNotification] = []
     var scannedRoots: [String] = []
     var visitedDirs: Set<FileID> = []
@@ -212,7 +219,7 @@ struct Walker {
             note(.note, "excluded-path", "\(rel) is excluded by the config pattern '\(pattern)'", rel)
             return
         }
-        files.append((.init(absolute: abs, relative: rel), FileID(dev: UInt64(st.st_dev), ino: UInt64(st.st_ino))))
+        files.append((.init(absolute: abs, relative: rel), FileID(dev: UInt64(st.st_dev), ino: UInt64(st.st_ino)), false))
     }
 
     /// Walks the directory `abs` (root-relative `rel`, named on the command line).
@@ -234,9 +241,25 @@ struct Walker {
                 base.append(seg)
             }
         }
-        var stack: [Frame] = [Frame(abs: abs, rel: rel == "." ? "" : rel, ignores: ignores)]
-        let testBelow = relSegs.count
+        walkFrames([Frame(abs: abs, rel: rel == "." ? "" : rel, ignores: ignores, underRoot: underRoot,
+                          testBelow: relSegs.count, viaLink: false)])
+    }
+
+    /// Walks the directories reached through symbolic links (each once, by device and inode).
+    mutating func drainLinked() {
+        while !linked.isEmpty {
+            let batch = linked
+            linked = []
+            walkFrames(batch.reversed())
+        }
+    }
+
+    /// Depth-first walk from `start` frames (the last one first).
+    mutating func walkFrames(_ start: [Frame]) {
+        var stack = start
         while let frame = stack.popLast() {
+            let underRoot = frame.underRoot
+            let testBelow = frame.testBelow
             var st = stat()
             guard stat(frame.abs, &st) == 0 else { continue }
             guard visitedDirs.insert(FileID(dev: UInt64(st.st_dev), ino: UInt64(st.st_ino))).inserted else { continue }
@@ -262,7 +285,8 @@ struct Walker {
                 guard lstat(childAbs, &lst) == 0 else { continue }
                 var kind = lst.st_mode & S_IFMT
                 var cst = lst
-                if kind == S_IFLNK {
+                let isLink = kind == S_IFLNK
+                if isLink {
                     // Follow only links that stay inside the scanned paths.
                     guard stat(childAbs, &cst) == 0, let real = Paths.real(childAbs),
                           scannedRoots.contains(where: { real == $0 || real.hasPrefix($0 == "/" ? "/" : $0 + "/") })
@@ -274,14 +298,16 @@ struct Walker {
                     if Discovery.isSkippedDirectory(name) && !Discovery.isGoPackageNamedLikeOutput(name, childAbs) { continue }
                     if isIgnored(childSegs, isDir: true, ignores) { continue }
                     if discovery.isExcluded(childRel, isDir: true) != nil { continue }
-                    subdirs.append(Frame(abs: childAbs, rel: childRel, ignores: ignores))
+                    let sub = Frame(abs: childAbs, rel: childRel, ignores: ignores, underRoot: underRoot,
+                                    testBelow: testBelow, viaLink: frame.viaLink || isLink)
+                    if isLink && !frame.viaLink { linked.append(sub) } else { subdirs.append(sub) }
                 } else if kind == S_IFREG {
                     guard FrontEnds.forPath(name) != nil else { continue }
                     if isIgnored(childSegs, isDir: false, ignores) { continue }
                     if discovery.isExcluded(childRel, isDir: false) != nil { continue }
                     if !discovery.includeTests && Discovery.isTestFile(childRel, belowIndex: testBelow) { continue }
                     files.append((.init(absolute: childAbs, relative: childRel),
-                                  FileID(dev: UInt64(cst.st_dev), ino: UInt64(cst.st_ino))))
+                                  FileID(dev: UInt64(cst.st_dev), ino: UInt64(cst.st_ino)), frame.viaLink || isLink))
                 }
                 // Sockets, FIFOs, devices: never opened.
             }
@@ -294,6 +320,12 @@ struct Walker {
         var abs: String
         var rel: String
         var ignores: [IgnoreFile]
+        /// Whether the frame is inside the scan root (gitignore files apply).
+        var underRoot: Bool
+        /// Path components below this index can make a file test code (see `isTestFile`).
+        var testBelow: Int
+        /// Reached through a symbolic link.
+        var viaLink: Bool
     }
 
     /// Git's rule: the last matching pattern of the deepest file that has one decides.

@@ -159,9 +159,13 @@ import Testing
         try fm.createSymbolicLink(atPath: dir + "/out", withDestinationPath: outside)
         try fm.createSymbolicLink(atPath: dir + "/alias.go", withDestinationPath: "a/f.go")
         try fm.createSymbolicLink(atPath: dir + "/dangling.go", withDestinationPath: "nowhere.go")
+        try fm.createSymbolicLink(atPath: dir + "/0link", withDestinationPath: "a")   // sorts before `a`
+        TestSupport.write(dir, "hidden/vendor/v.go", "")
+        try fm.createSymbolicLink(atPath: dir + "/vlink", withDestinationPath: "hidden/vendor")
         let r = try found(dir)
-        // Each file once, under its first name; nothing from outside; no hang.
-        #expect(r.files == ["a/f.go"])
+        // Each file once, under its own name rather than a link's; nothing from outside; no hang.
+        // A link inside the scanned paths is followed (vlink reaches a directory the walk skips).
+        #expect(r.files == ["a/f.go", "vlink/v.go"])
         // A link named on the command line is followed.
         #expect(try found(dir, [dir + "/out"]).files.map { PathText.fileName(of: $0) } == ["o.go"])
     }
