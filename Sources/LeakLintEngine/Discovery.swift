@@ -27,7 +27,9 @@ import LeakLintCore
 /// - Config `exclude` globs are skipped.
 /// - Symbolic links are followed only when they stay inside the scanned paths; directories
 ///   are tracked by device and inode, so a symlink cycle or a second link to a directory
-///   is walked once. A file reachable under two names is read once (the first name in order).
+///   is walked once, and directories reached through links are walked last, so a file keeps
+///   its own name. A file reachable under two names is read once (a link-free name first,
+///   then the first in path order).
 ///
 /// A path named on the command line is always scanned, even when it would be skipped above
 /// (a vendored file, a gitignored file, a test file), except for config `exclude`, which is the
