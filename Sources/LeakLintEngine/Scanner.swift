@@ -151,7 +151,10 @@ public struct Scanner {
             findings = findings.filter { only.contains($0.location.path) }
             notes = notes.filter { n in n.path.map { only.contains($0) } ?? true }
         }
-        return ScanResult(root: root, findings: findings, notifications: Array(Set(notes)).sorted(),
+        let sortedNotes = Array(Set(notes)).sorted { a, b in
+            a < b || (!(b < a) && a.level.rawValue < b.level.rawValue)
+        }
+        return ScanResult(root: root, findings: findings, notifications: sortedNotes,
                           rules: rules, filesScanned: facts.count, linesScanned: lines)
     }
 
