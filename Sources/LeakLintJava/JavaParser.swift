@@ -31,6 +31,8 @@ final class JavaClassCtx {
     /// Thread spawns stored into fields, emitted when the field is started somewhere in the class.
     var threadFields: [String: SpawnFact] = [:]
     var startedFields: Set<String> = []
+    /// Names of the methods declared in the class, in order.
+    var methodNames: [String] = []
     init(name: String, simple: String, parent: JavaClassCtx?, isInterface: Bool) {
         self.name = name; self.simple = simple; self.parent = parent; self.isInterface = isInterface
     }
@@ -59,7 +61,8 @@ final class JavaParser {
     let buf: UnsafeBufferPointer<UInt8>
     let toks: [JavaToken]
     let count: Int
-    var match: [Int32]
+    /// Matching bracket index per token (-1 for non-brackets); openers never closed point at `count`.
+    let match: UnsafeMutableBufferPointer<Int32>
     let path: String
     let interest: CallInterest
     var facts: FileFacts
@@ -75,6 +78,8 @@ final class JavaParser {
     var budgetProblemReported = false
     /// `new X(…).start()` / `x.start()` of non-Thread classes: resolved against the file's types at the end.
     var pendingTypeTraits: [(type: String, trait: String)] = []
+    /// Parameter type text → simple type name, filled while parsing parameter lists.
+    var paramBases: [String: String] = [:]
 
     init(buf: UnsafeBufferPointer<UInt8>, tokens: [JavaToken], path: String, interest: CallInterest, facts: FileFacts) {
         self.buf = buf
@@ -83,11 +88,14 @@ final class JavaParser {
         self.path = path
         self.interest = interest
         self.facts = facts
-        self.match = []
+        self.match = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(tokens.count, 1))
+        self.match.initialize(repeating: -1)
         self.eofTok = JavaToken(kind: .unknown, code: 0, start: UInt32(truncatingIfNeeded: buf.count),
                                 end: UInt32(truncatingIfNeeded: buf.count))
         self.summaryBudget = tokens.count * 8 + 100_000
     }
+
+    deinit { match.deallocate() }
 
     // MARK: - Token helpers
 
@@ -146,7 +154,6 @@ final class JavaParser {
     // MARK: - Bracket matching
 
     func matchBrackets() {
-        match = [Int32](repeating: -1, count: count)
         var stack: [Int32] = []
         var reported = false
         for i in 0..<count {
@@ -483,18 +490,21 @@ final class JavaParser {
                 parseTypeDecl(at, b, mods: mods, outer: cls)
             case .fieldInit(let f, _, let r, let mods):
                 guard let cls = cls, !r.isEmpty else { continue }
-                let fn = JavaFnCtx(name: "\(cls.name).\(mods.isStatic ? "<clinit>" : "<init>")", role: .initializer, cls: cls)
+                // Static initialisers run once; instance field initialisers run with every constructor.
+                let fn = JavaFnCtx(name: "\(cls.name).\(mods.isStatic ? "<clinit>" : "<init>")",
+                                   role: mods.isStatic ? .initializer : .constructor, cls: cls)
                 scanCode(r.lowerBound, r.upperBound, fn: fn)
                 finishFunction(fn)
                 _ = f
             case .method(let name, let nameAt, let params, let body, let role, _):
                 guard let cls = cls else { continue }
+                if !name.hasPrefix("<") && !cls.methodNames.contains(name) { cls.methodNames.append(name) }
                 let summary = body.map { summarize($0.lowerBound, $0.upperBound, cls: cls) } ?? BodyFact()
                 facts.functions.append(FunctionFact(name: name, owner: cls.name, at: ref(nameAt, nameAt + 1), role: role,
                                                     params: params, body: summary))
                 if let body = body {
                     let fn = JavaFnCtx(name: "\(cls.name).\(name)", role: role, cls: cls)
-                    for p in params { fn.locals[p.name] = Self.baseName(p.type) }
+                    for p in params { fn.locals[p.name] = paramBases[p.type] ?? Self.baseName(p.type) }
                     scanCode(body.lowerBound, body.upperBound, fn: fn)
                     finishFunction(fn)
                 }
@@ -555,7 +565,9 @@ final class JavaParser {
             if isK(nameAt, .this) { continue }
             while nameAt < r.upperBound && !isIdent(nameAt) { nameAt += 1 }
             guard nameAt < r.upperBound else { continue }
-            params.append(Param(name: text(nameAt), type: text(j, ty.end)))
+            let typeText = text(j, ty.end)
+            paramBases[typeText] = ty.base
+            params.append(Param(name: text(nameAt), type: typeText))
         }
         return (params, c + 1)
     }
@@ -636,17 +648,7 @@ final class JavaParser {
         }
         facts.types[typeIndex].traits = traits
         parseMembers(bodyStart, c, cls: cls)
-        collectMethods(typeIndex: typeIndex, owner: qualified)
-    }
-
-    /// Records the names of the methods of `owner` parsed so far on its TypeFact.
-    func collectMethods(typeIndex: Int, owner: String) {
-        var names: [String] = []
-        var seen: Set<String> = []
-        for f in facts.functions where f.owner == owner && !f.name.hasPrefix("<") {
-            if seen.insert(f.name).inserted { names.append(f.name) }
-        }
-        facts.types[typeIndex].methods = names
+        facts.types[typeIndex].methods = cls.methodNames
     }
 
     /// Enum constants `A, B(x), C { … };` → index after them, constant count.
@@ -704,7 +706,7 @@ final class JavaParser {
         defer { depth -= 1 }
         let cls = JavaClassCtx(name: name, simple: name, parent: outer, isInterface: false)
         parseMembers(open + 1, min(c, count), cls: cls)
-        collectMethods(typeIndex: typeIndex, owner: name)
+        facts.types[typeIndex].methods = cls.methodNames
     }
 
     func addTrait(_ type: String, _ trait: String) {
@@ -741,10 +743,13 @@ final class JavaParser {
         var base = typeBase
         if base == "var", let nt = newType { base = nt }
         var kind = JavaNames.containerKind(base)
-        if kind == nil || kind == .unknown, let nt = newType { kind = JavaNames.containerKind(nt) }
+        if kind == nil, let nt = newType { kind = JavaNames.containerKind(nt) }
         var field = JavaField(name: name, isStatic: mods.isStatic, isVolatile: mods.isVolatile, typeBase: base,
                               kind: kind, newType: newType)
-        if base == "ThreadLocal" || base == "InheritableThreadLocal" { field.kind = nil }
+        // A ThreadLocal is a per-thread map entry: recorded with kind `unknown` so that rules can
+        // pair `set` with `remove` on it like any other container.
+        if base == "ThreadLocal" || base == "InheritableThreadLocal" || newType == "ThreadLocal"
+            || newType == "InheritableThreadLocal" { field.kind = .unknown }
         cls.fields[name] = field
         if mods.isStatic, let nt = newType, anonOpen == nil {
             facts.instances.append(InstanceFact(typeName: nt, variable: name, at: ref(nameAt, nameAt + 1)))
@@ -1036,6 +1041,7 @@ final class JavaParser {
         }
         // Body: exits and signals.
         var exits = false
+        var blockingCall = false, catchesInterrupt = false
         var breakables: [Int] = []   // ends of nested loops / switches
         var ifConds: [Int] = []      // ends of `if (…)` conditions being read
         j = shape.bodyStart
@@ -1062,16 +1068,29 @@ final class JavaParser {
                     }
                 case JavaKeyword.if.rawValue:
                     if isP(j + 1, 0x28) { ifConds.append(close(j + 1)) }
+                case JavaKeyword.catch.rawValue:
+                    if isP(j + 1, 0x28) {
+                        var k = j + 2
+                        let c = close(j + 1)
+                        while k < c {
+                            if identIs(k, "InterruptedException") || identIs(k, "Exception") || identIs(k, "Throwable") { catchesInterrupt = true }
+                            k += 1
+                        }
+                    }
                 default: break
                 }
             } else if t.kind == .identifier {
                 let name = text(j)
+                if isP(j + 1, 0x28) && JavaNames.interruptibleCalls.contains(name) { blockingCall = true }
                 if JavaNames.interruptChecks.contains(name) && isP(j + 1, 0x28) { addSignal(signalText(j)) }
                 else if name == "exit" || name == "halt", isP(j - 1, 0x2E), identIs(j - 2, "System") || isP(j - 2, 0x29) { exits = true }
                 else if !ifConds.isEmpty, let f = flagName(j) { addSignal(f) }
             }
             j += 1
         }
+        // A blocking call whose InterruptedException is not caught inside the loop ends the loop
+        // when the thread is interrupted.
+        if blockingCall && !catchesInterrupt { addSignal("InterruptedException") }
         let loop = LoopFact(at: ref(i, i + 1), endless: shape.endless, exits: exits, signals: signals)
         return (loop, shape.end)
     }
@@ -1549,6 +1568,16 @@ final class JavaParser {
         guard let ty = skipType(i + 1), isP(ty.end, 0x28) else { return }
         let open = ty.end
         let c = close(open)
+        if ty.base != "Thread" && (ty.base.hasSuffix("Executor") || ty.base.hasSuffix("ExecutorService") || ty.base == "Timer") {
+            // A constructor that starts threads: recorded as a call `new ThreadPoolExecutor(…)`.
+            var exprEnd = c + 1
+            if isP(c + 1, 0x7B) { exprEnd = close(c + 1) + 1 }
+            let args = splitTopLevel(open + 1, c).map { text($0.lowerBound, $0.upperBound, limit: 120) }
+            facts.calls.append(CallFact(callee: "new \(ty.base)", method: "new \(ty.base)", receiver: nil, args: args,
+                                        argLabels: args.map { _ in nil }, result: resultUse(i, exprEnd, fn: fn),
+                                        deferred: false, at: ref(i, c + 1), function: fn.name, role: fn.role,
+                                        inLoop: regions.contains { $0.kind == 1 }))
+        }
         guard ty.base == "Thread" else {
             // `new Worker(…).start()` for a Thread subclass.
             if isP(c + 1, 0x2E) && identIs(c + 2, "start") && isP(c + 3, 0x28) && isP(c + 4, 0x29) {

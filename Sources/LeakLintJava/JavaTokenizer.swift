@@ -144,6 +144,9 @@ public enum JavaTokenizer {
         var problems: [String] = []
         let cls = byteClass
         let kwTable = keywordTable
+        guard n > 0, let base = buf.baseAddress else {
+            return JavaLexResult(tokens: [], directiveComments: [], problems: [])
+        }
         var i = 0
         // Skip a UTF-8 BOM.
         if n >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF { i = 3 }
@@ -222,19 +225,42 @@ public enum JavaTokenizer {
             case 0x2F: // '/'
                 if i + 1 < n && buf[i + 1] == 0x2F {
                     i += 2
-                    while i < n && buf[i] != 0x0A && buf[i] != 0x0D { i += 1 }
-                    if SuppressionDirective.mentions(buf, s..<i) { comments.append(s..<i) }
+                    var colon = false
+                    // Eight bytes at a time to the line end; note any ':' (a directive needs one).
+                    while i + 8 <= n {
+                        let x = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                        if hasByte(x, 0x3A) != 0 { colon = true }
+                        let eol = hasByte(x, 0x0A) | hasByte(x, 0x0D)
+                        if eol == 0 { i += 8; continue }
+                        i += eol.trailingZeroBitCount >> 3
+                        break
+                    }
+                    while i < n && buf[i] != 0x0A && buf[i] != 0x0D { if buf[i] == 0x3A { colon = true }; i += 1 }
+                    if colon && SuppressionDirective.mentions(buf, s..<i) { comments.append(s..<i) }
                     continue
                 }
                 if i + 1 < n && buf[i + 1] == 0x2A {
                     i += 2
                     var closed = false
-                    while i + 1 < n {
-                        if buf[i] == 0x2A && buf[i + 1] == 0x2F { i += 2; closed = true; break }
+                    var colon = false
+                    while i + 8 <= n {
+                        let x = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                        if hasByte(x, 0x3A) != 0 { colon = true }
+                        let star = hasByte(x, 0x2A)
+                        if star == 0 { i += 8; continue }
+                        i += star.trailingZeroBitCount >> 3
+                        if i + 1 < n && buf[i + 1] == 0x2F { i += 2; closed = true; break }
                         i += 1
                     }
+                    if !closed {
+                        while i + 1 < n {
+                            if buf[i] == 0x3A { colon = true }
+                            if buf[i] == 0x2A && buf[i + 1] == 0x2F { i += 2; closed = true; break }
+                            i += 1
+                        }
+                    }
                     if !closed { i = n; problems.append("unterminated block comment at byte \(s)") }
-                    if SuppressionDirective.mentions(buf, s..<i) { comments.append(s..<i) }
+                    if colon && SuppressionDirective.mentions(buf, s..<i) { comments.append(s..<i) }
                     continue
                 }
                 if i + 1 < n && buf[i + 1] == 0x3D { i += 2; emit(.op, JavaOp.compoundAssign.rawValue, s, i); continue }
@@ -319,6 +345,13 @@ public enum JavaTokenizer {
             }
         }
         return JavaLexResult(tokens: tokens, directiveComments: comments, problems: problems)
+    }
+
+    /// Non-zero when some byte of `x` equals `b` (the lowest set 0x80 bit marks the first one).
+    @inline(__always)
+    static func hasByte(_ x: UInt64, _ b: UInt8) -> UInt64 {
+        let y = x ^ (UInt64(b) &* 0x0101_0101_0101_0101)
+        return (y &- 0x0101_0101_0101_0101) & ~y & 0x8080_8080_8080_8080
     }
 
     /// End of a string or char literal starting after its opening quote: just past the

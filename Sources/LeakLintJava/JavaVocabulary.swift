@@ -78,6 +78,9 @@ enum JavaNames {
     /// Identifiers that observe interruption / cancellation inside a loop.
     static let interruptChecks: Set<String> = ["isInterrupted", "interrupted", "isShutdown", "isTerminated", "isCancelled", "isDone"]
 
+    /// Blocking calls that throw InterruptedException.
+    static let interruptibleCalls: Set<String> = ["sleep", "take", "wait", "join", "await", "acquire", "lockInterruptibly", "transfer"]
+
     /// Types whose fields act as stop flags when read in a loop condition.
     static let flagTypes: Set<String> = ["AtomicBoolean", "CountDownLatch", "Future", "CompletableFuture"]
 

@@ -204,7 +204,10 @@ struct JavaStructureTests {
         }
         """
         let f = javaFacts(src)
-        #expect(f.containers.isEmpty)
+        // A ThreadLocal is recorded as a per-thread container of kind `unknown`.
+        #expect(f.containers.map(\.kind) == [.unknown])
+        #expect(f.containers.first?.typeText == "ThreadLocal<User>")
+        #expect(f.ops.map(\.op) == ["call:set", "call:remove"])
         let calls = f.calls.map { "\($0.callee) \($0.receiverSymbol?.display ?? "-") deferred=\($0.deferred)" }
         #expect(calls == ["CURRENT.set Ctx.CURRENT deferred=false", "CURRENT.remove Ctx.CURRENT deferred=true"])
     }
@@ -229,7 +232,8 @@ struct JavaStructureTests {
         let f = javaFacts(src)
         let created = f.calls.filter { $0.method.hasPrefix("new") }
         #expect(created.map(\.result) == [.stored(SymbolRef(owner: "Pools", name: "pool")), .bound(["ex"]), .bound(["ex"]), .discarded])
-        #expect(created.map(\.role) == [.initializer, .normal, .normal, .normal])
+        // An instance field initialiser runs with every constructor.
+        #expect(created.map(\.role) == [.constructor, .normal, .normal, .normal])
         let closes = f.calls.filter { $0.method == "close" }
         #expect(closes.count == 1 && closes[0].deferred && closes[0].receiver == "ex")
         let shutdown = f.calls.first { $0.method == "shutdown" }
@@ -364,5 +368,25 @@ struct JavaStructureTests {
         let src = "class A { void f() { x.frobnicate(1); y.other(); } }"
         #expect(javaFacts(src).calls.isEmpty)
         #expect(javaFacts(src, interest: ["frobnicate"]).calls.map(\.method) == ["frobnicate"])
+    }
+
+    @Test func executorConstructorsAndInterruptPropagation() {
+        let src = """
+        class T {
+            private final ExecutorService ex = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, q);
+            void a(BlockingQueue<String> q) {
+                new Thread(() -> { try { while (true) { q.take(); } } catch (InterruptedException e) { } }).start();
+            }
+            void b(BlockingQueue<String> q) {
+                new Thread(() -> { while (true) { try { q.take(); } catch (InterruptedException e) { } } }).start();
+            }
+        }
+        """
+        let f = javaFacts(src)
+        let ctor = f.calls.first { $0.callee == "new ThreadPoolExecutor" }
+        #expect(ctor?.result == .stored(SymbolRef(owner: "T", name: "ex")))
+        #expect(f.spawns.count == 2)
+        #expect(f.spawns.first?.body?.loops.first?.signals == ["InterruptedException"])
+        #expect(f.spawns.last?.body?.loops.first?.signals == [])
     }
 }
