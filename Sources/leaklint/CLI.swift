@@ -155,8 +155,12 @@ struct ScanFlags: ParsableArguments {
         }
         let status = ScanExit.status(result, failOn: failOn)
         if status == ScanExit.couldNotRun {
-            let n = result.notifications.filter { $0.level == .error }.count
-            OutputWriter.writeStderr("leaklint: error: \(n == 1 ? "1 file" : "\(n) files") could not be analysed; the report lists them\n")
+            let errors = result.notifications.filter { $0.level == .error }
+            let files = Set(errors.compactMap(\.path)).count
+            let what = files == errors.count
+                ? (files == 1 ? "1 file could not be analysed" : "\(files) files could not be analysed")
+                : "\(errors.count) error\(errors.count == 1 ? "" : "s") during the scan"
+            OutputWriter.writeStderr("leaklint: error: the scan is incomplete: \(what) (listed in the report)\n")
         }
         return status
     }
