@@ -1,13 +1,180 @@
 import LeakLintCore
 import SwiftParser
-import SwiftSyntax
+@_spi(RawSyntax) import SwiftSyntax
 
-/// Swift front end (placeholder until the visitor lands).
+/// The Swift front end: swift-syntax's parser, then one `SyntaxVisitor` walk per file that
+/// records facts (`FactVisitor`). It never decides whether something leaks.
+///
+/// Scopes: a Swift module is a target folder. `…/Sources/<Target>/…` (and `…/Tests/<Target>/…`)
+/// map to `…/Sources/<Target>`; any other file maps to the first component of its path (the
+/// top-level folder under the scan root, e.g. an Xcode project's `MyApp/`), and a file with no
+/// folder in its path (or an absolute path with no `Sources/` part) to its own directory.
 public struct SwiftFrontEnd: FrontEnd {
     public init() {}
     public var language: Language { .swift }
     public var extensions: [String] { ["swift"] }
+
+    /// Bracket nesting (`(`, `[`, `{`, `<`, `#if`) past which the parser stops and hands the rest
+    /// of the file back as unexpected tokens. swift-syntax's own default is 256 in release and 20
+    /// in debug builds; 20 cuts real code short, so debug builds (tests) use 128.
+    #if DEBUG
+    public static let maximumNestingLevel = 128
+    #else
+    public static let maximumNestingLevel = 256
+    #endif
+
+    /// Files larger than this are not parsed (a generated 50 MB file would cost seconds and a
+    /// gigabyte of syntax tree for no facts worth having); a problem says so.
+    public static let maximumFileBytes = 16 << 20
+
+    /// Syntax-tree depth past which the walk skips a subtree (a 100k-long `a.b.c…` chain or
+    /// `else if` ladder is one level of brackets but 100k levels of tree).
+    public static let maximumTreeDepth = 2_000
+
+    /// Naive bracket depth (see `naiveBracketDepth`) past which a file is not parsed.
+    public static let maximumNaiveBracketDepth = 4_096
+
+    /// The deepest `(`/`[`/`{` nesting of the bytes, strings and comments included, never below 0.
+    static func naiveBracketDepth(_ bytes: [UInt8]) -> Int {
+        bytes.withUnsafeBufferPointer { buf in
+            var depth = 0, maxDepth = 0
+            for b in buf {
+                switch b {
+                case UInt8(ascii: "("), UInt8(ascii: "["), UInt8(ascii: "{"):
+                    depth += 1
+                    if depth > maxDepth { maxDepth = depth }
+                case UInt8(ascii: ")"), UInt8(ascii: "]"), UInt8(ascii: "}"):
+                    if depth > 0 { depth -= 1 }
+                default:
+                    break
+                }
+            }
+            return maxDepth
+        }
+    }
+
     public func facts(for file: SourceFile, interest: CallInterest) -> FileFacts {
-        FileFacts(path: file.path, language: .swift, scopeKey: scopeKey(forPath: file.path))
+        var facts = FileFacts(path: file.path, language: .swift, scopeKey: scopeKey(forPath: file.path),
+                              unitName: Self.moduleName(forPath: file.path))
+        if file.bytes.count > Self.maximumFileBytes {
+            facts.problems.append("file is \(file.bytes.count) bytes, over the Swift front end's limit of \(Self.maximumFileBytes); not analysed")
+            return facts
+        }
+        if ByteSniff.looksBinary(file.bytes) {
+            facts.problems.append("file holds NUL bytes (binary?); not analysed")
+            return facts
+        }
+        // Bracket depth past any real code's (counted naively over the bytes): swift-syntax's
+        // lexer and parser spend memory and time superlinear in it (100k nested string
+        // interpolations take gigabytes), so such a file is reported and skipped.
+        let depth = Self.naiveBracketDepth(file.bytes)
+        if depth > Self.maximumNaiveBracketDepth {
+            facts.problems.append("nesting deeper than \(Self.maximumNaiveBracketDepth) brackets (\(depth)); not analysed")
+            return facts
+        }
+        // Parse and walk on a thread whose stack grows with the file (see `LargeStack`).
+        let box = FactsBox(facts)
+        LargeStack.run(stackBytes: LargeStack.size(forFileBytes: file.bytes.count)) {
+            box.facts = Self.extract(file: file, interest: interest, into: box.facts)
+        }
+        return box.facts
+    }
+
+    private final class FactsBox: @unchecked Sendable {
+        var facts: FileFacts
+        init(_ facts: FileFacts) { self.facts = facts }
+    }
+
+    /// Parse + one visitor walk.
+    static func extract(file: SourceFile, interest: CallInterest, into start: FileFacts) -> FileFacts {
+        var facts = start
+        file.bytes.withUnsafeBufferPointer { buf in
+            let tree = Parser.parse(source: buf, maximumNestingLevel: Self.maximumNestingLevel)
+            if tree.hasMaximumNestingLevelOverflow {
+                facts.problems.append("nesting deeper than \(Self.maximumNestingLevel) levels; the rest of the file after that point was not analysed")
+            }
+            let fileName = PathText.fileName(of: file.path)
+            let visitor = FactVisitor(path: file.path, buffer: buf, interest: interest,
+                                      isMainFile: fileName == "main.swift")
+            visitor.walk(tree)
+            visitor.finish(into: &facts)
+            if SuppressionDirective.mentions(buf, 0..<buf.count) {
+                facts.suppressions = Self.suppressions(in: tree, file: file)
+            }
+        }
+        return facts
+    }
+
+    // MARK: - Scopes
+
+    public func scopeKey(forPath path: String) -> String {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        // `…/Sources/<Target>/…/file.swift`: the target folder (SwiftPM's module).
+        if parts.count >= 3 {
+            var i = 0
+            while i + 2 < parts.count {
+                if parts[i] == "Sources" || parts[i] == "Tests" {
+                    return parts[0...(i + 1)].joined(separator: "/")
+                }
+                i += 1
+            }
+        }
+        // Otherwise the top-level scanned folder; a bare file name is its own directory's scope.
+        if parts.count >= 2, let first = parts.first, !first.isEmpty, first != "." {
+            return String(first)
+        }
+        if parts.count >= 3, parts[0] == "." { return "./" + parts[1] }
+        return PathText.directory(of: path)
+    }
+
+    /// The module name for a path: the target folder's name, or the scope's last component.
+    static func moduleName(forPath path: String) -> String? {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: true)
+        var i = 0
+        while i + 2 < parts.count {
+            if parts[i] == "Sources" || parts[i] == "Tests" { return String(parts[i + 1]) }
+            i += 1
+        }
+        return parts.count >= 2 ? String(parts[0]) : nil
+    }
+
+    // MARK: - Suppressions
+
+    /// `leaklint:ignore` directives in comments. A comment in a token's leading trivia applies
+    /// to that token's line (the line below a directive on its own line, or the same line for
+    /// `/* … */ code`); one in trailing trivia applies to its own line.
+    static func suppressions(in tree: SourceFileSyntax, file: SourceFile) -> [SuppressionFact] {
+        var out: [SuppressionFact] = []
+        for token in tree.tokens(viewMode: .sourceAccurate) {
+            var offset = token.position.utf8Offset
+            let tokenLine = file.lineIndex(of: token.positionAfterSkippingLeadingTrivia.utf8Offset)
+            for piece in token.leadingTrivia {
+                let len = piece.sourceLength.utf8Length
+                if let s = directive(piece, at: offset, length: len, file: file, targetLine: tokenLine) { out.append(s) }
+                offset += len
+            }
+            offset = token.endPositionBeforeTrailingTrivia.utf8Offset
+            for piece in token.trailingTrivia {
+                let len = piece.sourceLength.utf8Length
+                if let s = directive(piece, at: offset, length: len, file: file, targetLine: file.lineIndex(of: offset)) {
+                    out.append(s)
+                }
+                offset += len
+            }
+        }
+        return out
+    }
+
+    static func directive(_ piece: TriviaPiece, at offset: Int, length: Int, file: SourceFile,
+                          targetLine: Int) -> SuppressionFact? {
+        switch piece {
+        case .lineComment(let text), .blockComment(let text), .docLineComment(let text), .docBlockComment(let text):
+            guard let d = SuppressionDirective.parse(text) else { return nil }
+            return SuppressionFact(rules: d.rules, reason: d.reason,
+                                   at: SourceRef(path: file.path, start: offset, end: offset + length),
+                                   targetLine: targetLine)
+        default:
+            return nil
+        }
     }
 }

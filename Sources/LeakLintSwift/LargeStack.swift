@@ -1,0 +1,58 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Runs work on a fresh thread with a large stack and waits for it.
+///
+/// swift-syntax's parser caps bracket nesting, but some constructs recurse once per token
+/// without brackets (`else if` ladders, `try try …`, `(A) -> (B) -> …` function types,
+/// `A<B<…>>` generics), so a hostile or generated file can need a stack proportional to its
+/// size. The stack is reserved, not committed: only the pages a parse touches cost memory.
+enum LargeStack {
+    /// Stack to reserve for parsing `fileBytes` bytes: generous per byte, within fixed bounds.
+    static func size(forFileBytes fileBytes: Int) -> Int {
+        let perByte = 2_048
+        let lo = 64 << 20, hi = 8 << 30
+        let (want, overflow) = fileBytes.multipliedReportingOverflow(by: perByte)
+        return overflow ? hi : min(hi, max(lo, want))
+    }
+
+    private final class Job: @unchecked Sendable {
+        let work: () -> Void
+        init(_ work: @escaping () -> Void) { self.work = work }
+    }
+
+    /// Runs `work` on a thread with `stackBytes` of stack; runs it inline when no thread can be made.
+    static func run(stackBytes: Int, _ work: @escaping () -> Void) {
+        var attr = pthread_attr_t()
+        guard pthread_attr_init(&attr) == 0 else { work(); return }
+        defer { pthread_attr_destroy(&attr) }
+        guard pthread_attr_setstacksize(&attr, stackBytes) == 0 else { work(); return }
+        let job = Unmanaged.passRetained(Job(work))
+        #if canImport(Darwin)
+        var thread: pthread_t? = nil
+        #else
+        var thread = pthread_t()
+        #endif
+        let rc = pthread_create(&thread, &attr, { raw in
+            guard let raw else { return nil }
+            let job = Unmanaged<Job>.fromOpaque(raw).takeRetainedValue()
+            job.work()
+            return nil
+        }, job.toOpaque())
+        guard rc == 0 else {
+            job.release()
+            work()
+            return
+        }
+        #if canImport(Darwin)
+        if let thread { pthread_join(thread, nil) }
+        #else
+        pthread_join(thread, nil)
+        #endif
+    }
+}
