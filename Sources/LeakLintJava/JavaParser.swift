@@ -33,6 +33,10 @@ final class JavaClassCtx {
     var startedFields: Set<String> = []
     /// Names of the methods declared in the class, in order.
     var methodNames: [String] = []
+    var isEnum = false
+    var hasPublicConstructor = false
+    /// Static fields initialised with `new Self(…)`: (field name, name token).
+    var selfInstances: [(String, Int)] = []
     init(name: String, simple: String, parent: JavaClassCtx?, isInterface: Bool) {
         self.name = name; self.simple = simple; self.parent = parent; self.isInterface = isInterface
     }
@@ -52,6 +56,10 @@ final class JavaFnCtx {
     /// Thread spawns bound to locals, emitted when the local is started.
     var threadLocals: [String: SpawnFact] = [:]
     var startedLocals: Set<String> = []
+    /// Locals handed whole to a call, a constructor, a return or an assignment.
+    var escapedNames: Set<String> = []
+    /// Index of the first CallFact recorded for this function.
+    var callsStart = -1
     init(name: String, role: FunctionRole, cls: JavaClassCtx) {
         self.name = name; self.role = role; self.cls = cls
     }
@@ -301,7 +309,7 @@ final class JavaParser {
     }
 
     struct Modifiers {
-        var isStatic = false, isFinal = false, isVolatile = false, isAbstract = false, isDefault = false
+        var isStatic = false, isFinal = false, isVolatile = false, isAbstract = false, isDefault = false, isPublic = false
         var annotations: [String] = []
     }
 
@@ -321,6 +329,7 @@ final class JavaParser {
                 i = j
             } else if t.kind == .keyword && JavaNames.modifierKeywords.contains(t.code) {
                 if t.code == JavaKeyword.static.rawValue { m.isStatic = true }
+                if t.code == JavaKeyword.public.rawValue { m.isPublic = true }
                 if t.code == JavaKeyword.final.rawValue { m.isFinal = true }
                 if t.code == JavaKeyword.volatile.rawValue { m.isVolatile = true }
                 if t.code == JavaKeyword.abstract.rawValue { m.isAbstract = true }
@@ -402,6 +411,7 @@ final class JavaParser {
             if isP(i, 0x3C), let e = typeArgsEnd(i) { i = e }
             // Constructor: Name ( … ) — also compact record constructors `Name {`.
             if isIdent(i) && isP(i + 1, 0x28) && text(i) == cls.simple {
+                if mods.isPublic { cls.hasPublicConstructor = true }
                 let (params, after) = parseParams(i + 1)
                 var j = after
                 j = skipThrows(j, b)
@@ -483,6 +493,18 @@ final class JavaParser {
             i = max(j, start + 1)
         }
 
+        // Static self-instances: one, with no public constructor, is a singleton.
+        var ctorRunsAtInit = false
+        if let cls = cls {
+            if cls.selfInstances.count == 1 && !cls.hasPublicConstructor {
+                let (name, at) = cls.selfInstances[0]
+                facts.instances.append(InstanceFact(typeName: cls.name, variable: name, at: ref(at, at + 1)))
+                addTrait(cls.name, "static-instance")
+            }
+            // Enum constructors, and non-public constructors of classes that build their own
+            // static instances (typesafe enums, singletons), run during class initialisation.
+            ctorRunsAtInit = cls.isEnum || (!cls.selfInstances.isEmpty && !cls.hasPublicConstructor)
+        }
         // Phase 2: bodies.
         for w in work {
             switch w {
@@ -496,8 +518,9 @@ final class JavaParser {
                 scanCode(r.lowerBound, r.upperBound, fn: fn)
                 finishFunction(fn)
                 _ = f
-            case .method(let name, let nameAt, let params, let body, let role, _):
+            case .method(let name, let nameAt, let params, let body, var role, let isCtor):
                 guard let cls = cls else { continue }
+                if isCtor && ctorRunsAtInit { role = .initializer }
                 if !name.hasPrefix("<") && !cls.methodNames.contains(name) { cls.methodNames.append(name) }
                 let summary = body.map { summarize($0.lowerBound, $0.upperBound, cls: cls) } ?? BodyFact()
                 facts.functions.append(FunctionFact(name: name, owner: cls.name, at: ref(nameAt, nameAt + 1), role: role,
@@ -634,6 +657,7 @@ final class JavaParser {
         let open = j, c = close(j)
         let cls = JavaClassCtx(name: qualified, simple: simple, parent: outer,
                                isInterface: kind == "interface" || kind == "annotation")
+        cls.isEnum = kind == "enum"
         for p in recordComponents {
             cls.fields[p.name] = JavaField(name: p.name, isStatic: false, isVolatile: false, typeBase: Self.baseName(p.type),
                                            kind: nil, newType: nil)
@@ -752,8 +776,16 @@ final class JavaParser {
             || newType == "InheritableThreadLocal" { field.kind = .unknown }
         cls.fields[name] = field
         if mods.isStatic, let nt = newType, anonOpen == nil {
-            facts.instances.append(InstanceFact(typeName: nt, variable: name, at: ref(nameAt, nameAt + 1)))
-            if nt == cls.simple { addTrait(cls.name, "static-instance") }
+            if nt == cls.simple {
+                cls.selfInstances.append((name, nameAt))
+            } else {
+                // Holder idiom: `static final Service INSTANCE = new Service()` in another class.
+                let lower = name.lowercased()
+                if lower.contains("instance") || lower.contains("singleton") || lower.contains("default")
+                    || lower.contains("shared") || lower.contains("global") {
+                    facts.instances.append(InstanceFact(typeName: nt, variable: name, at: ref(nameAt, nameAt + 1)))
+                }
+            }
         }
         guard let k = field.kind else { return field }
         // typeText: the concrete type when there is one, with a diamond filled from the declaration.
@@ -1116,6 +1148,7 @@ final class JavaParser {
 
     /// Walks the statements of a body (`a..<b`) and records ops, calls, spawns.
     func scanCode(_ a: Int, _ b: Int, fn: JavaFnCtx) {
+        if fn.callsStart < 0 { fn.callsStart = facts.calls.count }
         var regions: [Region] = []
         var i = a
         let b = min(b, count)
@@ -1148,6 +1181,8 @@ final class JavaParser {
                     }
                 case JavaKeyword.new.rawValue:
                     handleNew(i, b, fn: fn, regions: regions)
+                case JavaKeyword.return.rawValue:
+                    if isIdent(i + 1) && isP(i + 2, 0x3B) { fn.escapedNames.insert(text(i + 1)) }
                 default: break
                 }
             case .identifier:
@@ -1195,6 +1230,14 @@ final class JavaParser {
     }
 
     func finishFunction(_ fn: JavaFnCtx) {
+        // A handle bound to a local that is then handed on (an argument, a return, a field) escapes.
+        if fn.callsStart >= 0 && !fn.escapedNames.isEmpty {
+            for k in fn.callsStart..<facts.calls.count where facts.calls[k].function == fn.name {
+                if case .bound(let names) = facts.calls[k].result, names.contains(where: fn.escapedNames.contains) {
+                    facts.calls[k].result = .escapes
+                }
+            }
+        }
         for name in fn.threadLocals.keys.sorted() where fn.startedLocals.contains(name) {
             facts.spawns.append(fn.threadLocals[name]!)
         }
@@ -1350,8 +1393,19 @@ final class JavaParser {
     }
 
     /// What becomes of the value of the expression `s..<e` (s includes a leading `new`).
-    func resultUse(_ s: Int, _ e: Int, fn: JavaFnCtx) -> ResultUse {
+    func resultUse(_ s0: Int, _ e: Int, fn: JavaFnCtx) -> ResultUse {
         if isP(e, 0x2E) { return .discarded }
+        // Skip casts: `(ScheduledThreadPoolExecutor) Executors.newScheduledThreadPool(1)`.
+        var s = s0
+        var steps = 0
+        while isP(s - 1, 0x29) && steps < 4 {
+            let o = Int(match[s - 1])
+            guard o >= 0 && o < s - 1, let ty = skipType(o + 1), ty.end == s - 1 else { break }
+            let before = tok(o - 1)
+            if before.kind == .identifier || before.isPunct(0x29) || before.isPunct(0x5D)
+                || (before.kind == .keyword && !before.isKeyword(.return)) { break }
+            s = o; steps += 1
+        }
         let p = tok(s - 1)
         if p.isPunct(0x3D) {
             let l = s - 2
@@ -1404,6 +1458,7 @@ final class JavaParser {
         }
         let hasReceiver = recvStart < recvEnd
         let argRanges = splitTopLevel(open + 1, argsClose)
+        for r in argRanges where r.count == 1 && isIdent(r.lowerBound) { fn.escapedNames.insert(text(r.lowerBound)) }
         let inLoop = regions.contains { $0.kind == 1 }
 
         // Container op on a field (directly, through a view, or through an iterator local).
@@ -1439,7 +1494,11 @@ final class JavaParser {
                     }
                     if argRanges.count > 1 { valueText = text(argRanges[1].lowerBound, argRanges[1].upperBound, limit: 120) }
                     let guarded = regions.contains { $0.kind == 4 && $0.name == tg.symbol.name }
-                    facts.ops.append(ContainerOp(target: tg.symbol, resolution: tg.resolution, op: OpName.call(method),
+                    // `threadLocal.set(null)` empties the thread's slot, like `d[k] = nil`.
+                    var opName = OpName.call(method)
+                    if tg.field?.kind == .unknown && method == "set" && argRanges.count == 1
+                        && argRanges[0].count == 1 && isK(argRanges[0].lowerBound, .null) { opName = OpName.indexSetNil }
+                    facts.ops.append(ContainerOp(target: tg.symbol, resolution: tg.resolution, op: opName,
                                                  keyText: keyText, keyType: keyType, valueText: valueText,
                                                  at: ref(recvStart, argsClose + 1), function: fn.name, role: fn.role,
                                                  guardedByEmptyCheck: guarded, inLoop: inLoop))
@@ -1568,6 +1627,7 @@ final class JavaParser {
         guard let ty = skipType(i + 1), isP(ty.end, 0x28) else { return }
         let open = ty.end
         let c = close(open)
+        for r in splitTopLevel(open + 1, c) where r.count == 1 && isIdent(r.lowerBound) { fn.escapedNames.insert(text(r.lowerBound)) }
         if ty.base != "Thread" && (ty.base.hasSuffix("Executor") || ty.base.hasSuffix("ExecutorService") || ty.base == "Timer") {
             // A constructor that starts threads: recorded as a call `new ThreadPoolExecutor(…)`.
             var exprEnd = c + 1
@@ -1630,6 +1690,7 @@ final class JavaParser {
     // MARK: - Assignments
 
     func handleAssign(_ i: Int, _ b: Int, fn: JavaFnCtx, regions: [Region]) {
+        if isIdent(i + 2) && (isP(i + 3, 0x3B) || isP(i + 3, 0x2C) || isP(i + 3, 0x29)) { fn.escapedNames.insert(text(i + 2)) }
         // LHS: `f`, `this.f`, `X.f` ending at i.
         var s = i
         if isP(i - 1, 0x2E) {

@@ -177,7 +177,7 @@ struct JavaStructureTests {
     @Test func singletonsAndInstances() {
         let src = """
         enum Registry { INSTANCE; private final Map<String, Object> m = new HashMap<>(); }
-        class Holder { static final Service SERVICE = new Service(); }
+        class Holder { static final Service DEFAULT_SERVICE = new Service(); static final Widget W = new Widget(); }
         class Service {
             private static final Service INSTANCE = new Service();
             public static Service getInstance() { return INSTANCE; }
@@ -189,7 +189,8 @@ struct JavaStructureTests {
         #expect(traits["Registry"] == ["enum-singleton"])
         #expect(traits["Color"] == [])
         #expect(Set(traits["Service"] ?? []) == ["static-instance", "singleton-accessor"])
-        #expect(f.instances.map { "\($0.typeName) \($0.variable)" } == ["Service SERVICE", "Service INSTANCE"])
+        // Only singleton-looking holders and a lone self-instance count.
+        #expect(f.instances.map { "\($0.typeName) \($0.variable)" } == ["Service DEFAULT_SERVICE", "Service INSTANCE"])
         #expect(f.containers.first?.symbol.display == "Registry.m")
     }
 
@@ -388,5 +389,32 @@ struct JavaStructureTests {
         #expect(f.spawns.count == 2)
         #expect(f.spawns.first?.body?.loops.first?.signals == ["InterruptedException"])
         #expect(f.spawns.last?.body?.loops.first?.signals == [])
+    }
+
+    @Test func typesafeEnumConstructorsRunAtInitAndEscapes() {
+        let src = """
+        class Block {
+            private static final Map<String, Block> MAP = new HashMap<>();
+            public static final Block A = new Block("a");
+            public static final Block B = new Block("b");
+            private Block(String n) { MAP.put(n, this); }
+        }
+        class Pools {
+            ExecutorService make() { ExecutorService e = Executors.newFixedThreadPool(2); return e; }
+            void cast() { this.t = (ScheduledThreadPoolExecutor) Executors.newScheduledThreadPool(1); }
+            private Object t;
+        }
+        class Gate {
+            private static final ThreadLocal<Object> G = new ThreadLocal<>();
+            void run() { G.set(G); try { work(); } finally { G.set(null); } }
+        }
+        """
+        let f = javaFacts(src)
+        #expect(f.ops.first { $0.target.name == "MAP" }?.role == .initializer)
+        // Two self-instances with a non-public constructor: a typesafe enum, not a singleton.
+        #expect(f.instances.isEmpty)
+        let made = f.calls.filter { $0.method.hasPrefix("new") }.map(\.result)
+        #expect(made == [.escapes, .stored(SymbolRef(owner: "Pools", name: "t"))])
+        #expect(f.ops.filter { $0.target.name == "G" }.map(\.op) == ["call:set", "index-set-nil"])
     }
 }
