@@ -459,5 +459,467 @@ options:
     defer stop()
 
 """#),
+        (path: "java/append-only-static-list.yaml", yaml: #"""
+id: java/append-only-static-list
+summary: A static or singleton-held List/Queue/StringBuilder is only ever appended to
+severity: warning
+family: append-only
+languages: [java]
+analysis: container-growth
+message: "{what} ({type}){why} is appended to in {function} and nothing in the package ever removes from it, clears or replaces it: it grows with every call for the life of the process"
+description: |
+  A `List`, `Queue`, `Deque` or `StringBuilder` held by a static field or a long-lived
+  singleton that code only adds to keeps every element it was given. History buffers, audit
+  logs, "recent events" lists and debug `StringBuilder`s are typical.
+
+  ## Why is this a leak?
+  The collection is reachable for the whole run of the JVM and nothing ever drops an element,
+  so memory use grows linearly with traffic until `OutOfMemoryError`.
+
+  ## Example
+  ```java
+  public final class AuditLog {
+      private static final List<String> EVENTS = new ArrayList<>();
+
+      public static void record(String event) {
+          EVENTS.add(event);
+      }
+  }
+  ```
+
+  ## Use instead
+  Keep a bounded window (drop the oldest element when full), or ship elements elsewhere and
+  clear:
+  ```java
+  private static final int MAX_EVENTS = 1_000;
+  private static final Deque<String> EVENTS = new ArrayDeque<>();
+
+  public static synchronized void record(String event) {
+      if (EVENTS.size() == MAX_EVENTS) {
+          EVENTS.pollFirst();
+      }
+      EVENTS.addLast(event);
+  }
+  ```
+
+  ## Fix safety
+  Display only: old elements are dropped, so anything that reads the whole history sees only
+  the most recent window.
+fix:
+  applicability: display-only
+  description: "Bound {name} to the most recent entries: drop the oldest before adding"
+  template: |
+    private static final int MAX_{Name} = 1_000;
+    // {field}: a bounded window instead of an ever-growing {type}
+    private static final Deque<{elem}> {field} = new ArrayDeque<>();
+
+    synchronized (…) {
+        if ({field}.size() == MAX_{Name}) {
+            {field}.pollFirst();
+        }
+        {field}.addLast(value);
+    }
+checklist: Collections are cleared when no longer needed
+vocabulary:
+  container-kinds: [sequence, queue, text]
+  storage: [staticMember, instanceMember]
+  grow-calls: ["call:add", "call:addAll", "call:addFirst", "call:addLast", "call:offer", "call:offerFirst", "call:offerLast", "call:push", "call:append", "call:insert", "call:put"]
+  shrink-calls: ["call:remove", "call:removeAll", "call:removeIf", "call:retainAll", "call:removeFirst", "call:removeLast", "call:clear", "call:poll", "call:pollFirst", "call:pollLast", "call:pop", "call:take", "call:drainTo", "call:setLength", "call:delete", "call:deleteCharAt", "call:replace", assign-fresh, assign-other, escape]
+  init-calls: [assign-fresh]
+  bounded-types: ["ArrayBlockingQueue*", "new ArrayBlockingQueue*", "*EvictingQueue*", "*CircularFifoQueue*", "*RingBuffer*", "new LinkedBlockingQueue<*>(?*)", "new LinkedBlockingDeque<*>(?*)", "*Collections.unmodifiable*", "*Collections.empty*", "*List.of(*", "Immutable*", "*ImmutableList*", "*Arrays.asList(*", "*ReferenceQueue*"]
+  long-lived-traits: [static-instance, singleton-accessor, enum-singleton, "annotation:Component", "annotation:Service", "annotation:Singleton", "annotation:Repository", "annotation:Controller", "annotation:RestController", "annotation:Configuration", "annotation:ApplicationScoped"]
+  long-lived-type-names: ["*Cache", "*Registry", "*Manager", "*Service", "*Repository", "*Store", "*Log", "*Logger", "*Recorder", "*Tracker"]
+  run-once-functions: [main, "<clinit>", "register*", "Register*"]
+  callback-types: ["*Listener", "*Listener>", "*Callback", "*Observer", "*Hook", "Runnable", "Consumer<*", "*Subscriber"]
+options:
+  elements: data
+
+"""#),
+        (path: "java/executor-never-shutdown.yaml", yaml: #"""
+id: java/executor-never-shutdown
+summary: An executor, timer or periodic task the code creates is never shut down or cancelled
+severity: warning
+family: uncancelled-task
+languages: [java]
+analysis: paired-calls
+message: "`{callee}({args})` in {function} {problem}: its threads (and every task and object they reference) stay alive after {function}'s owner is gone"
+description: |
+  `Executors.newFixedThreadPool`, `newCachedThreadPool`, `newScheduledThreadPool`,
+  `new ThreadPoolExecutor(…)` and `new Timer()` start threads that run until the executor is
+  shut down. An executor created per call, or held by an object that is created many times,
+  without `shutdown()` (or try-with-resources on Java 19+), leaks its threads; so does a
+  `scheduleAtFixedRate` / `scheduleWithFixedDelay` whose future is never cancelled.
+  Executors handed in through the constructor are owned by someone else and are silent, as are
+  executors created once in a static initialiser or `main`.
+
+  ## Why is this a leak?
+  Pool threads are GC roots: the executor, its queue and every task (with whatever the task
+  captures) stay reachable while the threads wait for work. Non-daemon threads also keep the
+  JVM from exiting.
+
+  ## Example
+  ```java
+  public Report build(List<Part> parts) throws Exception {
+      ExecutorService pool = Executors.newFixedThreadPool(4);
+      return pool.submit(() -> render(parts)).get();
+  }
+  ```
+
+  ## Use instead
+  Shut the executor down on the way out — try-with-resources (Java 19+), a `finally`, or the
+  owner's `close()`:
+  ```java
+  public Report build(List<Part> parts) throws Exception {
+      try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
+          return pool.submit(() -> render(parts)).get();
+      }
+  }
+  ```
+
+  ## Fix safety
+  Safe for executors created and used within one method. For executors held in a field the
+  owner must be closed (try-with-resources, `@PreDestroy`) for `shutdown()` to run; tasks
+  still queued at shutdown complete, `shutdownNow()` interrupts them.
+fix:
+  applicability: display-only
+  description: "Shut the executor down when {function}'s work (or its owner) is done"
+  template: |
+    // scoped to one method (Java 19+): close() shuts down and waits
+    try (var {name} = {callee}({args})) {
+        // … submit work …
+    }
+
+    // held in a field: shut it down in the owner's close()
+    @Override
+    public void close() {
+        {name}.shutdown();
+    }
+checklist: Thread pools have proper shutdown procedures
+vocabulary:
+  create-calls: ["Executors.new*", "new *Executor", "new *ExecutorService", "new Timer", "*.scheduleAtFixedRate", "*.scheduleWithFixedDelay"]
+  stop-calls: [shutdown, shutdownNow, close, cancel, purge]
+  run-once-functions: [main, "<clinit>"]
+options:
+  pairing: result
+
+"""#),
+        (path: "java/thread-without-stop.yaml", yaml: #"""
+id: java/thread-without-stop
+summary: A thread or pooled task loops forever with no interrupt check, stop flag or exit
+severity: warning
+family: uncancelled-task
+languages: [java]
+analysis: spawn-loop
+message: "{kind} started in {function} runs {callee}, whose loop never ends: no return, break, interrupt check or volatile stop flag — it can never be stopped"
+description: |
+  A `Thread` (or a task handed to an executor) whose body is `while (true)` / `for (;;)` with
+  no `return`, `break` or `throw`, no `Thread.currentThread().isInterrupted()` check, no
+  uncaught `InterruptedException` and no volatile stop flag runs until the JVM exits. Started
+  from code that runs many times — a constructor, a request handler — each call adds a thread
+  that never ends. Threads started once from `main` or a static initialiser are
+  process-lifetime by design and are silent.
+
+  ## Why is this a leak?
+  A running thread is a GC root: its stack, the `Runnable` and everything they reference can
+  never be collected, and `shutdownNow()` / `interrupt()` cannot stop a loop that ignores
+  interruption.
+
+  ## Example
+  ```java
+  public Poller(Queue<Job> jobs) {
+      new Thread(() -> {
+          while (true) {
+              Job j = jobs.poll();
+              if (j != null) j.run();
+          }
+      }).start();
+  }
+  ```
+
+  ## Use instead
+  Check for interruption (or a volatile flag) in the loop and stop the thread from `close()`:
+  ```java
+  private final Thread worker;
+
+  public Poller(Queue<Job> jobs) {
+      worker = new Thread(() -> {
+          while (!Thread.currentThread().isInterrupted()) {
+              Job j = jobs.poll();
+              if (j != null) j.run();
+          }
+      });
+      worker.start();
+  }
+
+  public void close() {
+      worker.interrupt();
+  }
+  ```
+
+  ## Fix safety
+  Display only: work in progress when the thread is interrupted must tolerate being cut
+  short, and blocking calls inside the loop must let `InterruptedException` end it.
+fix:
+  applicability: display-only
+  description: "Make the loop of {callee} end on interruption and interrupt the thread from close()"
+  template: |
+    while (!Thread.currentThread().isInterrupted()) {
+        // … the loop's work …
+    }
+
+    // keep the Thread (or Future) started in {function} and stop it on close:
+    public void close() {
+        worker.interrupt();          // or future.cancel(true) / executor.shutdownNow()
+    }
+checklist: Threads and pooled tasks have a shutdown path (interrupt check, stop flag)
+vocabulary:
+  spawn-kinds: [Thread, submit, execute, schedule, scheduleAtFixedRate, scheduleWithFixedDelay, runAsync, supplyAsync]
+  cancel-signals: ["*"]
+  endless-ranges: []
+  run-once-functions: [main, "<clinit>"]
+
+"""#),
+        (path: "java/threadlocal-not-removed.yaml", yaml: #"""
+id: java/threadlocal-not-removed
+summary: A ThreadLocal is set and never removed
+severity: warning
+family: listener
+languages: [java]
+analysis: container-growth
+message: "ThreadLocal {name} ({type}) is set in {function} but nothing in the package calls {field}.remove(): on pooled threads the value (and its class loader) stays reachable after the task is done"
+description: |
+  `ThreadLocal.set` stores the value in the current thread's own map. Threads of a pool
+  (servlet containers, executors, virtual-thread carriers) live much longer than the task that
+  set the value, so the value stays reachable — together with everything it references and,
+  after a redeploy, its whole class loader — until the same thread happens to overwrite it.
+
+  ## Why is this a leak?
+  Each pooled thread keeps the last value set by any task. Large values (request contexts,
+  buffers, user sessions) multiply by the pool size, and a web-app redeploy leaves the old
+  class loader pinned by every thread that ran its code.
+
+  ## Example
+  ```java
+  private static final ThreadLocal<RequestContext> CURRENT = new ThreadLocal<>();
+
+  void handle(Request req) {
+      CURRENT.set(new RequestContext(req));
+      process(req);
+  }
+  ```
+
+  ## Use instead
+  Remove the value in a `finally` block so it is dropped on every exit path:
+  ```java
+  void handle(Request req) {
+      CURRENT.set(new RequestContext(req));
+      try {
+          process(req);
+      } finally {
+          CURRENT.remove();
+      }
+  }
+  ```
+
+  ## Fix safety
+  Safe when nothing reads the value after the method returns on the same thread; code that
+  relied on the stale value must set it again.
+fix:
+  applicability: display-only
+  description: "Remove {name} in a finally block after the work that needs it"
+  template: |
+    {field}.set(value);
+    try {
+        // … the work that reads {field}.get() …
+    } finally {
+        {field}.remove();
+    }
+checklist: ThreadLocal values are removed in a finally block
+vocabulary:
+  container-kinds: [unknown]
+  storage: [staticMember, instanceMember]
+  grow-calls: ["call:set"]
+  shrink-calls: ["call:remove", index-set-nil]
+  init-calls: []
+  bounded-types: ["*ThreadLocal<Boolean>", "*ThreadLocal<Integer>", "*ThreadLocal<Long>", "*ThreadLocal<Short>", "*ThreadLocal<Byte>", "*ThreadLocal<Character>", "TerminatingThreadLocal*"]
+  long-lived-traits: [static-instance, singleton-accessor, enum-singleton, "annotation:Component", "annotation:Service", "annotation:Singleton", "annotation:ApplicationScoped"]
+  long-lived-type-names: ["*Filter", "*Interceptor", "*Handler", "*Service", "*Manager", "*Context", "*Holder"]
+  run-once-functions: [main, "<clinit>"]
+options:
+  elements: any
+
+"""#),
+        (path: "java/unbounded-static-map.yaml", yaml: #"""
+id: java/unbounded-static-map
+summary: A static or singleton-held Map/Set/cache gains entries and none is ever removed
+severity: warning
+family: unbounded-map
+languages: [java]
+analysis: container-growth
+message: "{what} ({type}){why} gains entries in {function} and nothing in the package removes, clears, evicts or replaces them: it grows with every distinct key for the life of the process"
+description: |
+  A `Map`, `Set` or cache held by a static field, an enum singleton, a Spring/CDI singleton
+  (`@Service`, `@Component`, `@Singleton`) or a class that by its name lives for the process
+  (`*Cache`, `*Registry`, `*Manager`) keeps every entry put into it. When the keys come from
+  runtime data (session ids, user ids, request paths) the map grows until the heap is full.
+  Bounded types are silent: Caffeine / Guava `CacheBuilder` with `maximumSize`,
+  `maximumWeight` or `expireAfter*`, `LinkedHashMap` subclasses overriding
+  `removeEldestEntry`, `EnumMap`/`EnumSet`, `WeakHashMap`, and maps filled only in a static
+  initialiser from constants.
+
+  ## Why is this a leak?
+  The map is reachable from a GC root (a static field or a singleton) for the whole run of the
+  JVM, so every value it holds is too. Nothing ever removes an entry, so the map only grows:
+  the heap fills, GC pauses get longer and the service eventually dies with `OutOfMemoryError`
+  (Netflix's `UserSessionCache` incident).
+
+  ## Example
+  ```java
+  public class UserSessionCache {
+      private final Map<String, UserSession> cache = new ConcurrentHashMap<>();
+
+      public void storeSession(String sessionId, UserSession session) {
+          cache.put(sessionId, session); // never evicted
+      }
+  }
+  ```
+
+  ## Use instead
+  A size-capped cache with a TTL (Caffeine):
+  ```java
+  private final Cache<String, UserSession> cache = Caffeine.newBuilder()
+      .maximumSize(10_000)
+      .expireAfterAccess(Duration.ofMinutes(15))
+      .build();
+
+  public void storeSession(String sessionId, UserSession session) {
+      cache.put(sessionId, session);
+  }
+  ```
+  or remove entries explicitly when their owner goes away (`cache.remove(sessionId)` on logout).
+
+  ## Fix safety
+  Display only: a bounded cache evicts entries, so reads must handle a miss
+  (`getIfPresent` returns `null`), and the size and TTL must suit the workload.
+fix:
+  applicability: display-only
+  description: "Replace {name} with a Caffeine cache capped by maximumSize and expireAfterAccess"
+  template: |
+    // import com.github.benmanes.caffeine.cache.Cache;
+    // import com.github.benmanes.caffeine.cache.Caffeine;
+    private final Cache<{key}, {value}> {field} = Caffeine.newBuilder()
+        .maximumSize(10_000)
+        .expireAfterAccess(Duration.ofMinutes(15))
+        .build();
+
+    // inserts stay {field}.put({key-expr}, value); reads become {field}.getIfPresent(key)
+checklist: All caches have a bounded size and a TTL
+vocabulary:
+  container-kinds: [map, set]
+  storage: [staticMember, instanceMember]
+  grow-calls: ["call:put", "call:putIfAbsent", "call:computeIfAbsent", "call:compute", "call:merge", "call:putAll", "call:add", "call:addAll"]
+  shrink-calls: ["call:remove", "call:removeAll", "call:removeIf", "call:retainAll", "call:clear", "call:computeIfPresent", "call:invalidate", "call:invalidateAll", "call:cleanUp", "call:pollFirstEntry", "call:pollLastEntry", "call:pollFirst", "call:pollLast", "call:replaceAll", assign-fresh, assign-other, escape]
+  init-calls: [assign-fresh]
+  bounded-types: ["*maximumSize*", "*maximumWeight*", "*expireAfter*", "*refreshAfter*", "*weakKeys*", "*weakValues*", "*softValues*", "*removeEldestEntry*", "EnumMap*", "EnumSet*", "new EnumMap*", "WeakHashMap*", "new WeakHashMap*", "*Lru*", "*LRU*", "Immutable*", "*ImmutableMap*", "*ImmutableSet*", "*Collections.unmodifiable*", "*Collections.empty*", "*Map.of(*", "*Set.of(*", "*Map.copyOf(*", "*Set.copyOf(*", "*ReferenceQueue*", "*SoftReference<*", "*WeakReference<*", "*, Reference<*", "*<Weak*"]
+  long-lived-traits: [static-instance, singleton-accessor, enum-singleton, "annotation:Component", "annotation:Service", "annotation:Singleton", "annotation:Repository", "annotation:Controller", "annotation:RestController", "annotation:Configuration", "annotation:ApplicationScoped"]
+  long-lived-type-names: ["*Cache", "*Registry", "*Manager", "*Service", "*Repository", "*Store"]
+  run-once-functions: [main, "<clinit>", "register*", "Register*"]
+  bounded-key-types: [boolean, Boolean, byte, Byte, "Class", "Class<*", "*Enum", "*Kind", "*Type", "Locale", "Charset", "Method", "Field", "Module"]
+  request-key-hints: [id, ids, session, sid, user, uid, token, addr, conn, req, request, url, uri, header, client, remote, peer, ip, host]
+  callback-types: ["*Listener", "*Listener>", "*Callback", "*Observer", "*Hook", "Runnable", "Consumer<*", "*Subscriber"]
+options:
+  elements: data
+
+"""#),
+        (path: "java/unremoved-listener.yaml", yaml: #"""
+id: java/unremoved-listener
+summary: A listener, observer or shutdown hook is registered and never removed
+severity: warning
+family: listener
+languages: [java]
+analysis: paired-calls, container-growth
+message: "{what} ({type}){why} gains a listener in {function} and nothing removes one: every registered listener, and everything it references, stays reachable for the life of the process"
+description: |
+  `addXListener` / `addObserver` / `eventBus.register` keep a strong reference to the
+  listener in the subject. When the subject outlives the listener (a model shared by many
+  screens, a global event bus, the JVM's shutdown-hook list) and nothing calls the matching
+  `removeXListener` / `deleteObserver` / `unregister`, every registered listener — and the
+  objects it captures — stays in memory. Listener lists of long-lived classes that are only
+  appended to, and `Runtime.getRuntime().addShutdownHook` in code that can run many times, are
+  the same leak.
+
+  ## Why is this a leak?
+  The subject's listener list is reachable as long as the subject is. A listener registered by
+  a short-lived object (a dialog, a request handler, a connection) pins that object forever,
+  and a new one is added every time the registering code runs.
+
+  ## Example
+  ```java
+  public final class PriceView {
+      private final PriceModel model;
+
+      public PriceView(PriceModel model) {
+          this.model = model;
+          model.addChangeListener(this::refresh);
+      }
+  }
+  ```
+
+  ## Use instead
+  Keep the listener and remove it when the owner goes away:
+  ```java
+  public final class PriceView implements AutoCloseable {
+      private final PriceModel model;
+      private final ChangeListener listener = e -> refresh();
+
+      public PriceView(PriceModel model) {
+          this.model = model;
+          model.addChangeListener(listener);
+      }
+
+      @Override
+      public void close() {
+          model.removeChangeListener(listener);
+      }
+  }
+  ```
+
+  ## Fix safety
+  Display only: the owner must be closed (try-with-resources, a lifecycle callback) for the
+  removal to run.
+fix:
+  applicability: display-only
+  description: "Keep the listener in a field and remove it in close()"
+  template: |
+    private final Listener listener = …; // the listener registered in {function}
+
+    {receiver}.{method}(listener);
+
+    @Override
+    public void close() {
+        // the matching removal: removeXListener / deleteObserver / unregister / removeShutdownHook
+        {receiver}.remove…(listener);
+    }
+checklist: Event listeners are properly removed
+vocabulary:
+  create-calls: ["*.addListener", "*.addChangeListener", "*.addPropertyChangeListener", "*.addActionListener", "*.addItemListener", "*.addMouseListener", "*.addMouseMotionListener", "*.addKeyListener", "*.addFocusListener", "*.addWindowListener", "*.addComponentListener", "*.addContainerListener", "*.addDocumentListener", "*.addListSelectionListener", "*.addTreeSelectionListener", "*.addHierarchyListener", "*.addNotificationListener", "*.addPreferenceChangeListener", "*.addNodeChangeListener", "*.addEventListener", "*.addObserver", "*us.register", "*us.subscribe", "*.addShutdownHook"]
+  pairs: ["addListener=removeListener", "addChangeListener=removeChangeListener", "addPropertyChangeListener=removePropertyChangeListener", "addActionListener=removeActionListener", "addItemListener=removeItemListener", "addMouseListener=removeMouseListener", "addMouseMotionListener=removeMouseMotionListener", "addKeyListener=removeKeyListener", "addFocusListener=removeFocusListener", "addWindowListener=removeWindowListener", "addComponentListener=removeComponentListener", "addContainerListener=removeContainerListener", "addDocumentListener=removeDocumentListener", "addListSelectionListener=removeListSelectionListener", "addTreeSelectionListener=removeTreeSelectionListener", "addHierarchyListener=removeHierarchyListener", "addNotificationListener=removeNotificationListener", "addPreferenceChangeListener=removePreferenceChangeListener", "addNodeChangeListener=removeNodeChangeListener", "addEventListener=removeEventListener", "addObserver=deleteObserver", "register=unregister", "subscribe=unsubscribe", "addShutdownHook=removeShutdownHook"]
+  run-once-functions: [main, "<clinit>"]
+  container-kinds: [sequence, set, map]
+  storage: [staticMember, instanceMember]
+  grow-calls: ["call:add", "call:addAll", "call:addIfAbsent", "call:put", "call:putIfAbsent", "call:computeIfAbsent", "call:offer", "call:push", "call:addElement"]
+  shrink-calls: ["call:remove", "call:removeAll", "call:removeIf", "call:retainAll", "call:clear", "call:poll", "call:take", "call:drainTo", "call:removeElement", "call:removeAllElements", assign-fresh, assign-other, escape]
+  init-calls: [assign-fresh]
+  bounded-types: ["WeakHashMap*", "new WeakHashMap*", "*Collections.newSetFromMap(new WeakHashMap*", "*weakKeys*", "*weakValues*", "*Collections.unmodifiable*", "*List.of(*", "*Set.of(*", "Immutable*"]
+  long-lived-traits: [static-instance, singleton-accessor, enum-singleton, "annotation:Component", "annotation:Service", "annotation:Singleton", "annotation:ApplicationScoped"]
+  long-lived-type-names: ["*Registry", "*Manager", "*Service", "*Bus", "*Dispatcher", "*Broker", "*Hub", "*Emitter", "*Publisher"]
+  callback-types: ["*Listener", "*Listener>", "*Callback", "*Observer", "*Hook", "Runnable", "Consumer<*", "*Subscriber"]
+options:
+  pairing: receiver
+  elements: callbacks
+  message.paired-calls: "`{callee}({args})` in {function} {problem}: the registry keeps a strong reference to the listener (and everything it captures) after {function}'s owner is gone, and every call adds another"
+  fix-description.paired-calls: "Keep the listener registered in {function} and remove it from {receiver} on close"
+
+"""#),
     ]
 }
