@@ -65,6 +65,6 @@ let package = Package(
         .testTarget(name: "LeakLintSwiftTests", dependencies: ["LeakLintSwift"]),
         .testTarget(name: "LeakLintCppTests", dependencies: ["LeakLintCpp"], swiftSettings: clangFlags),
         .testTarget(name: "LeakLintEngineTests", dependencies: ["LeakLintEngine", "LeakLintReport"],
-                    swiftSettings: clangFlags),
+                    exclude: ["Golden"], swiftSettings: clangFlags),
     ]
 )

@@ -959,7 +959,7 @@ struct BodyWalker {
     mutating func finishHandoffs(_ c: Ctx) {
         guard !c.chanOps.isEmpty else { return }
         for op in c.chanOps {
-            guard let g = op.spawnTok, let decl = c.chans[op.name], decl.cap == nil else { continue }
+            guard let g = op.spawnTok, let decl = c.chans[op.name] else { continue }
             let counterparts = c.chanOps.filter { $0.spawnTok == nil && $0.name == op.name && $0.send != op.send && $0.tok > g }
             guard let first = counterparts.first else { continue }
             var reasons: [String] = []

@@ -1,0 +1,2 @@
+package p
+func f() { go func() { for { select { case <-ch: break } } }() }

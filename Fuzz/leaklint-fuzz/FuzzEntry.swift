@@ -1,0 +1,48 @@
+// libFuzzer entry for the byte-level front ends (Go and Java): arbitrary bytes in, facts out,
+// never a crash or a hang.
+//
+//   swift build -c release --product leaklint-fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING
+//   .build/release/leaklint-fuzz -max_total_time=60 Fuzz/corpus
+//
+// Without -DFUZZING the same executable replays files given on the command line (so every
+// crash input can be turned into a regression test), which keeps `swift build` linking.
+import LeakLintCore
+import LeakLintGo
+import LeakLintJava
+
+let interest = CallInterest(methods: ["Store", "LoadOrStore", "Delete", "NewTicker", "Tick", "Stop", "Notify", "close",
+                                      "put", "add", "remove", "set", "start", "submit", "shutdown"],
+                            prefixes: ["new", "add", "remove"])
+
+func exercise(_ bytes: [UInt8]) {
+    let file = SourceFile(path: "fuzz/input", bytes: bytes)
+    _ = GoFrontEnd().facts(for: file, interest: interest)
+    _ = JavaFrontEnd().facts(for: file, interest: interest)
+    if let last = bytes.indices.last { _ = file.position(of: last) }
+}
+
+#if FUZZING
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    exercise(Array(UnsafeBufferPointer(start: data, count: size)))
+    return 0
+}
+#else
+import Foundation
+
+@main
+struct Replay {
+    static func main() {
+        var n = 0
+        for path in CommandLine.arguments.dropFirst() {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                FileHandle.standardError.write("leaklint-fuzz: cannot read \(path)\n".data(using: .utf8)!)
+                continue
+            }
+            exercise([UInt8](data))
+            n += 1
+        }
+        print("replayed \(n) inputs")
+    }
+}
+#endif

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Fuzz the byte-level front ends with libFuzzer for SECONDS (default 60).
+# Crashes land in Fuzz/crashes/; replay one with `.build-fuzz/release/leaklint-fuzz FILE` after a plain build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs=${1:-60}
+swift build -c release --product leaklint-fuzz --scratch-path .build-fuzz \
+  -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING
+mkdir -p Fuzz/crashes .build-fuzz/corpus
+cp Fuzz/corpus/* .build-fuzz/corpus/
+.build-fuzz/release/leaklint-fuzz -max_total_time="$secs" -timeout=10 -rss_limit_mb=4096 \
+  -artifact_prefix=Fuzz/crashes/ .build-fuzz/corpus
