@@ -509,16 +509,15 @@ fix:
   applicability: display-only
   description: "Bound {name} to the most recent entries: drop the oldest before adding"
   template: |
-    private static final int MAX_{Name} = 1_000;
-    // {field}: a bounded window instead of an ever-growing {type}
-    private static final Deque<{elem}> {field} = new ArrayDeque<>();
+    static final int MAX_{Name} = 1_000;
+    // {field}: keep its modifiers; a bounded window instead of an ever-growing {type}
+    Deque<{elem}> {field} = new ArrayDeque<>();
 
-    synchronized (…) {
-        if ({field}.size() == MAX_{Name}) {
-            {field}.pollFirst();
-        }
-        {field}.addLast(value);
+    // at every insert site (under the lock that guards {field}):
+    if ({field}.size() == MAX_{Name}) {
+        {field}.pollFirst();
     }
+    {field}.addLast(value);
 checklist: Collections are cleared when no longer needed
 vocabulary:
   container-kinds: [sequence, queue, text]
@@ -807,7 +806,8 @@ fix:
   template: |
     // import com.github.benmanes.caffeine.cache.Cache;
     // import com.github.benmanes.caffeine.cache.Caffeine;
-    private final Cache<{key}, {value}> {field} = Caffeine.newBuilder()
+    // {field}: keep its modifiers (private / static / final), change its type to a bounded cache
+    Cache<{key}, {value}> {field} = Caffeine.newBuilder()
         .maximumSize(10_000)
         .expireAfterAccess(Duration.ofMinutes(15))
         .build();
