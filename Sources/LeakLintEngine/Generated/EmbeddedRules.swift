@@ -848,6 +848,11 @@ description: |
   appended to, and `Runtime.getRuntime().addShutdownHook` in code that can run many times, are
   the same leak.
 
+  Widget-level AWT/Swing listeners (`addActionListener`, `addMouseListener`, …) are not
+  checked: they are almost always registered on the owner's own child components, which die
+  with the owner. Listeners on models, preferences, MBeans, observables, event buses and the
+  JVM's shutdown-hook list are.
+
   ## Why is this a leak?
   The subject's listener list is reachable as long as the subject is. A listener registered by
   a short-lived object (a dialog, a request handler, a connection) pins that object forever,
@@ -902,8 +907,8 @@ fix:
     }
 checklist: Event listeners are properly removed
 vocabulary:
-  create-calls: ["*.addListener", "*.addChangeListener", "*.addPropertyChangeListener", "*.addActionListener", "*.addItemListener", "*.addMouseListener", "*.addMouseMotionListener", "*.addKeyListener", "*.addFocusListener", "*.addWindowListener", "*.addComponentListener", "*.addContainerListener", "*.addDocumentListener", "*.addListSelectionListener", "*.addTreeSelectionListener", "*.addHierarchyListener", "*.addNotificationListener", "*.addPreferenceChangeListener", "*.addNodeChangeListener", "*.addEventListener", "*.addObserver", "*us.register", "*us.subscribe", "*.addShutdownHook"]
-  pairs: ["addListener=removeListener", "addChangeListener=removeChangeListener", "addPropertyChangeListener=removePropertyChangeListener", "addActionListener=removeActionListener", "addItemListener=removeItemListener", "addMouseListener=removeMouseListener", "addMouseMotionListener=removeMouseMotionListener", "addKeyListener=removeKeyListener", "addFocusListener=removeFocusListener", "addWindowListener=removeWindowListener", "addComponentListener=removeComponentListener", "addContainerListener=removeContainerListener", "addDocumentListener=removeDocumentListener", "addListSelectionListener=removeListSelectionListener", "addTreeSelectionListener=removeTreeSelectionListener", "addHierarchyListener=removeHierarchyListener", "addNotificationListener=removeNotificationListener", "addPreferenceChangeListener=removePreferenceChangeListener", "addNodeChangeListener=removeNodeChangeListener", "addEventListener=removeEventListener", "addObserver=deleteObserver", "register=unregister", "subscribe=unsubscribe", "addShutdownHook=removeShutdownHook"]
+  create-calls: ["*.addListener", "*.addChangeListener", "*.addPropertyChangeListener", "*.addVetoableChangeListener", "*.addNotificationListener", "*.addPreferenceChangeListener", "*.addNodeChangeListener", "*.addEventListener", "*.addObserver", "*us.register", "*us.subscribe", "*.addShutdownHook"]
+  pairs: ["addListener=removeListener", "addChangeListener=removeChangeListener", "addPropertyChangeListener=removePropertyChangeListener", "addVetoableChangeListener=removeVetoableChangeListener", "addNotificationListener=removeNotificationListener", "addPreferenceChangeListener=removePreferenceChangeListener", "addNodeChangeListener=removeNodeChangeListener", "addEventListener=removeEventListener", "addObserver=deleteObserver", "register=unregister", "subscribe=unsubscribe", "addShutdownHook=removeShutdownHook"]
   run-once-functions: [main, "<clinit>"]
   container-kinds: [sequence, set, map]
   storage: [staticMember, instanceMember]
@@ -919,6 +924,476 @@ options:
   elements: callbacks
   message.paired-calls: "`{callee}({args})` in {function} {problem}: the registry keeps a strong reference to the listener (and everything it captures) after {function}'s owner is gone, and every call adds another"
   fix-description.paired-calls: "Keep the listener registered in {function} and remove it from {receiver} on close"
+
+"""#),
+        (path: "swift/append-only-array.yaml", yaml: #"""
+id: swift/append-only-array
+summary: A global, static or long-lived array or set only ever grows
+severity: warning
+family: append-only
+languages: [swift]
+analysis: container-growth
+message: "{lifetime} collection `{name}` ({type}) is appended to in {function} and nothing in the module ever removes from it, trims it or replaces it: it grows with every call"
+description: |
+  An array or set that lives as long as the process — a global, a `static var`, or a stored
+  property of a singleton (`static let shared = T()`), a globally held instance or an app
+  delegate — and is only appended to keeps every element forever: event logs, histories,
+  "recent" lists, seen-ID sets. A `Set<AnyCancellable>` on such an object that receives
+  `.store(in: &cancellables)` from a method that can run many times (a `bind()`, a
+  `refresh()`, a notification handler) keeps one more subscription — and everything its
+  closure captures — on every call.
+
+  leaklint reads the whole module (a SwiftPM target folder; extensions are part of their
+  type): `removeFirst`, `removeAll`, `popLast`, `remove(at:)`, a trim such as
+  `xs = Array(xs.suffix(n))` / `xs.removeFirst(xs.count - n)`, a reassignment (`xs = []`),
+  or handing the array `inout` to another function anywhere in the module makes it silent.
+  Growth only in global / `static let` initialisers or in `init` of the owner is silent too.
+  Arrays of callbacks are reported by `swift/unremoved-observer` instead.
+
+  ## Why is this a leak?
+  The collection's size is the number of calls that ever appended to it. Its owner is never
+  deallocated, so neither is anything the elements reference.
+
+  ## Example
+  ```swift
+  final class Analytics {
+      static let shared = Analytics()
+      private var events: [Event] = []
+
+      func track(_ event: Event) {
+          events.append(event)
+      }
+  }
+  ```
+
+  ## Use instead
+  Cap it: drop the oldest elements past a limit (or use a ring buffer / `Deque` trimmed to a
+  capacity), or flush and clear it.
+  ```swift
+  final class Analytics {
+      static let shared = Analytics()
+      private var events: [Event] = []
+      private let maxEvents = 1_000
+
+      func track(_ event: Event) {
+          events.append(event)
+          if events.count > maxEvents {
+              events.removeFirst(events.count - maxEvents)
+          }
+      }
+  }
+  ```
+  For `Set<AnyCancellable>`: subscribe once (in `init`), or keep the subscription in a single
+  `AnyCancellable?` property that is replaced on each call, or `cancellables.removeAll()` before
+  subscribing again.
+
+  ## Fix safety
+  Unsafe: code that reads old elements (indices, a full history) sees fewer of them, and the
+  capacity must be chosen for the workload.
+fix:
+  applicability: unsafe
+  description: "Cap `{name}`: drop the oldest elements when it passes a limit"
+  template: |
+    // after each append to {name} in {function}:
+    {field}.append(element)
+    if {field}.count > max{Name}Count {                // e.g. private let max{Name}Count = 1_000
+        {field}.removeFirst({field}.count - max{Name}Count)
+    }
+
+    // Set<AnyCancellable>: replace instead of accumulating
+    // {field}.removeAll()   // before subscribing again, or subscribe once in init
+checklist: Every long-lived array, set or subscription bag has a cap or is emptied when its contents are done with
+vocabulary:
+  container-kinds: [sequence, set, queue]
+  storage: [global, staticMember, instanceMember]
+  grow-calls: ["call:append", "call:insert", "call:formUnion", "call:prepend", "call:add", "call:addObjects", "call:push", plus-assign, "call:store-in"]
+  shrink-calls: [assign-fresh, assign-other, reslice-front, reslice-back, escape, index-set-nil, "call:remove", "call:removeAll", "call:removeFirst", "call:removeLast", "call:removeSubrange", "call:popFirst", "call:popLast", "call:removeObject", "call:removeAllObjects", "call:removeObjects", "call:subtract", "call:formIntersection", "call:formSymmetricDifference", "call:replaceSubrange", "call:filter*", "call:trim", "call:evict", "call:prune", "call:purge", "call:clear", "call:reset"]
+  init-calls: [assign-fresh]
+  bounded-types: ["*RingBuffer*", "*CircularBuffer*", "*Bounded*", "*LRU*"]
+  long-lived-traits: [static-instance, global-instance, "annotation:main", "conforms:UIApplicationDelegate", "conforms:NSApplicationDelegate", "conforms:App"]
+  long-lived-type-names: []
+  run-once-functions: [main, "register*", "Register*", "setUp*", "bootstrap*", "configure*"]
+  callback-types: ["(*) -> *", "(*)->*", "@escaping *", "@Sendable (*", "*Handler", "*Callback", "*Listener", "*Observer", "*Closure", "*Block"]
+options:
+  elements: data
+
+"""#),
+        (path: "swift/task-without-cancellation.yaml", yaml: #"""
+id: swift/task-without-cancellation
+summary: A Task (or dispatched block) loops forever with no way to cancel it
+severity: warning
+family: uncancelled-task
+languages: [swift]
+analysis: spawn-loop
+message: "{kind} started in {function} runs {callee}, which loops forever with no return, break or cancellation check (Task.isCancelled, try Task.checkCancellation(), try await Task.sleep) and its handle is never cancelled{perIteration}: it runs, and keeps what it captures alive, until the process exits"
+description: |
+  A `Task { … }`, `Task.detached { … }` or `DispatchQueue…async { … }` whose body loops
+  forever — `while true`, `repeat { } while true`, `for await` over a sequence that never
+  finishes (`NotificationCenter.default.notifications(named:)`, a timer publisher's
+  `.values`, `$published.values`) — with no way out: no `return` or `break`, no
+  `Task.isCancelled` / `try Task.checkCancellation()` / `try await Task.sleep(…)` check, and a
+  handle that is never kept and cancelled. Swift never cancels an unstructured task by itself:
+  the task, its closure and everything the closure captures (usually `self`) live until the
+  process exits, and every call of the starting code adds one more.
+
+  A task started from `main`, a global or `static let` initialiser is process-lifetime by
+  design and silent. A task whose handle is stored (`self.task = Task { … }`) and cancelled
+  somewhere in the module (`task?.cancel()` in `deinit` or `stop()`) is silent. A literal body
+  of the form `Task { await self.run() }` is followed into `run()` when it is declared in the
+  module.
+
+  ## Why is this a leak?
+  An endless task is never collected, and nothing can tell this one to stop. If it captures
+  `self` strongly, its owner is never deallocated either.
+
+  ## Example
+  ```swift
+  final class Poller {
+      func start() {
+          Task {
+              while true {
+                  await self.refresh()
+                  try? await Task.sleep(for: .seconds(30))
+              }
+          }
+      }
+  }
+  ```
+
+  ## Use instead
+  Keep the handle, cancel it when the owner goes away, and let the loop observe cancellation:
+  ```swift
+  final class Poller {
+      private var task: Task<Void, Never>?
+
+      func start() {
+          task?.cancel()
+          task = Task { [weak self] in
+              while !Task.isCancelled {
+                  await self?.refresh()
+                  try? await Task.sleep(for: .seconds(30))
+              }
+          }
+      }
+
+      deinit { task?.cancel() }
+  }
+  ```
+
+  ## Fix safety
+  Display only: the handle must be stored and cancelled at the right moment (deinit, `stop()`,
+  `onDisappear`), which leaklint cannot choose; `[weak self]` changes when the body runs.
+fix:
+  applicability: display-only
+  description: "Store the {kind} handle, cancel it in deinit or stop(), and check Task.isCancelled in the loop"
+  template: |
+    private var task: Task<Void, Never>?
+
+    // in {function}:
+    task?.cancel()
+    task = Task { [weak self] in
+        while !Task.isCancelled {
+            // … the loop's work, through self? …
+        }
+    }
+
+    deinit { task?.cancel() }
+checklist: Every long-running Task, Task.detached or dispatched loop is cancellable (handle kept and cancelled in deinit/stop, loop checks Task.isCancelled)
+vocabulary:
+  spawn-kinds: [Task, Task.detached, DispatchQueue.async, Thread]
+  cancel-signals: ["*isCancelled*", "*checkCancellation*", "*sleep*"]
+  endless-ranges: ["*notifications(named:*", "Timer.publish(*", "$*.values"]
+  run-once-functions: [main]
+options:
+  handle-cancel-calls: cancel
+
+"""#),
+        (path: "swift/timer-not-invalidated.yaml", yaml: #"""
+id: swift/timer-not-invalidated
+summary: A repeating timer is never invalidated or cancelled
+severity: warning
+family: uncancelled-task
+languages: [swift]
+analysis: paired-calls
+message: "`{callee}(…)` in {function} {problem}: a repeating timer keeps firing and keeps its target or block (and what it captures) alive until it is invalidated"
+description: |
+  `Timer.scheduledTimer(…, repeats: true, …)` is retained by the run loop, and the timer
+  retains its target (or its block and everything the block captures) until `invalidate()` is
+  called. `Timer.publish(…).autoconnect()` keeps firing until its subscription is cancelled;
+  a `DispatchSourceTimer` keeps firing until `cancel()`. A timer that is dropped, or stored but
+  never invalidated / cancelled anywhere in the module, runs for the life of the process and
+  keeps its owner from ever being deallocated.
+
+  Timers created from `main`, global or `static let` initialisers are process-lifetime and
+  silent. A stored timer is silent when the module calls `invalidate()` / `cancel()` on it
+  (`timer?.invalidate()` in `deinit` or `stop()`), or empties the set its cancellable was
+  stored in.
+
+  ## Why is this a leak?
+  The run loop holds the timer, the timer holds its target: the owner can never be
+  deallocated, and every call of the starting code adds another firing timer.
+
+  ## Example
+  ```swift
+  final class Clock {
+      func start() {
+          Timer.scheduledTimer(withTimeInterval: 1, repeats: true) { _ in
+              self.tick()
+          }
+      }
+  }
+  ```
+
+  ## Use instead
+  ```swift
+  final class Clock {
+      private var timer: Timer?
+
+      func start() {
+          timer?.invalidate()
+          timer = Timer.scheduledTimer(withTimeInterval: 1, repeats: true) { [weak self] _ in
+              self?.tick()
+          }
+      }
+
+      func stop() {
+          timer?.invalidate()
+          timer = nil
+      }
+
+      deinit { timer?.invalidate() }
+  }
+  ```
+
+  ## Fix safety
+  Unsafe: invalidating stops the ticks, so the moment chosen (deinit, `stop()`,
+  `viewWillDisappear`) changes behaviour.
+fix:
+  applicability: unsafe
+  description: "Keep the timer and invalidate (or cancel) it in deinit / stop()"
+  template: |
+    private var timer: Timer?          // or AnyCancellable? / DispatchSourceTimer?
+
+    timer?.invalidate()
+    timer = {callee}({args})
+
+    func stop() {
+        timer?.invalidate()            // DispatchSourceTimer: timer?.cancel(); AnyCancellable: timer = nil
+        timer = nil
+    }
+
+    deinit { timer?.invalidate() }
+checklist: Every repeating Timer, timer publisher and DispatchSourceTimer is invalidated or cancelled when its owner goes away
+vocabulary:
+  create-calls: ["Timer.scheduledTimer", "*.scheduledTimer", "Timer.publish", "DispatchSource.makeTimerSource", "*.makeTimerSource"]
+  stop-calls: [invalidate, cancel, removeAll]
+  run-once-functions: [main]
+options:
+  pairing: result
+
+"""#),
+        (path: "swift/unbounded-global-dictionary.yaml", yaml: #"""
+id: swift/unbounded-global-dictionary
+summary: A global, static or singleton-owned dictionary gains entries and none is ever removed
+severity: warning
+family: unbounded-map
+languages: [swift]
+analysis: container-growth
+message: "{lifetime} dictionary `{name}` ({type}) gains entries in {function} and nothing in the module ever removes an entry, clears it, replaces it or caps it: it grows with every distinct key"
+description: |
+  A dictionary (or `NSCache`, `OrderedDictionary`) that lives as long as the process —
+  a global, a `static var`, or a stored property of a singleton (`static let shared = T()`),
+  an actor held globally or an app delegate — and is only ever written to keeps every key
+  it has ever seen. When the keys come from requests, users, URLs or IDs, memory grows until
+  the process is killed or the app is jettisoned.
+
+  leaklint reads the whole module (a SwiftPM target folder; extensions count as part of their
+  type): `removeValue(forKey:)`, `d[k] = nil`, `removeAll`, a reassignment (`d = [:]`), a
+  `countLimit`/`totalCostLimit` on an `NSCache`, or handing the dictionary `inout` to another
+  function anywhere in the module makes it silent. Dictionaries filled only in global or
+  `static let` initialisers or in `init` of their owner, and keys from a bounded domain
+  (`Bool`, metatypes, literal keys) are silent too. Sets are covered by
+  `swift/append-only-array`. Keys that look like request data raise the severity
+  to error. Bounded cache types your project uses can be declared in `.leaklint.yml` under
+  `vocabulary: bounded-types:`.
+
+  ## Why is this a leak?
+  Nothing removes entries, so the dictionary's size is the number of distinct keys ever
+  written. A singleton or global is never deallocated, so neither is anything its values
+  reference (images, responses, closures).
+
+  ## Example
+  ```swift
+  final class ImageStore {
+      static let shared = ImageStore()
+      private var images: [URL: UIImage] = [:]
+
+      func image(for url: URL) async throws -> UIImage {
+          if let hit = images[url] { return hit }
+          let image = try await download(url)
+          images[url] = image
+          return image
+      }
+  }
+  ```
+
+  ## Use instead
+  `NSCache` with a `countLimit` (and/or `totalCostLimit`): it evicts by itself and under
+  memory pressure.
+  ```swift
+  final class ImageStore {
+      static let shared = ImageStore()
+      private let images: NSCache<NSURL, UIImage> = {
+          let cache = NSCache<NSURL, UIImage>()
+          cache.countLimit = 500
+          return cache
+      }()
+
+      func image(for url: URL) async throws -> UIImage {
+          if let hit = images.object(forKey: url as NSURL) { return hit }
+          let image = try await download(url)
+          images.setObject(image, forKey: url as NSURL)
+          return image
+      }
+  }
+  ```
+  Or a small bounded LRU (a dictionary plus an insertion-ordered key list trimmed to a
+  capacity), or remove entries when their owner ends (logout, disconnect, expiry).
+
+  ## Fix safety
+  Display only: `NSCache` needs class keys and values (`NSString`/`NSURL`, boxed structs), its
+  API differs from a dictionary's (`object(forKey:)` / `setObject(_:forKey:)`), and the limit
+  must be chosen for the workload.
+fix:
+  applicability: display-only
+  description: "Replace `{name}` with an NSCache with a countLimit (or a bounded LRU) and rewrite its insert sites"
+  template: |
+    // {name}: at most 1,000 entries, evicted by NSCache (also under memory pressure)
+    let {field}: NSCache<Key{Name}, Value{Name}> = {
+        let cache = NSCache<Key{Name}, Value{Name}>()   // {key} → {value}; NSCache needs class keys/values (NSString, NSURL, a final class box)
+        cache.countLimit = 1_000
+        return cache
+    }()
+
+    // insert sites: {field}[{key-expr}] = v   →  {field}.setObject(v, forKey: {key-expr} as Key{Name})
+    // reads:        {field}[k]                →  {field}.object(forKey: k as Key{Name})
+checklist: Every dictionary or cache keyed by runtime data has a size limit (NSCache countLimit, a bounded LRU) or an eviction path
+vocabulary:
+  container-kinds: [map]
+  storage: [global, staticMember, instanceMember]
+  grow-calls: [index-set, "call:updateValue", "call:merge", "call:setObject", "call:setValue"]
+  shrink-calls: [index-set-nil, assign-fresh, assign-other, escape, "call:removeValue", "call:removeAll", "call:remove", "call:removeFirst", "call:removeLast", "call:removeSubrange", "call:popFirst", "call:removeObject", "call:removeAllObjects", "call:removeObjects", "call:subtract", "call:formIntersection", "call:filter*", "call:trim", "call:evict", "call:prune", "call:purge", "call:clear", "call:reset", "limit:*"]
+  init-calls: [assign-fresh]
+  bounded-types: ["*LRU*", "*Lru*", "*BoundedCache*", "*RingBuffer*", "*countLimit*", "*totalCostLimit*"]
+  long-lived-traits: [static-instance, global-instance, "annotation:main", "conforms:UIApplicationDelegate", "conforms:NSApplicationDelegate", "conforms:App"]
+  long-lived-type-names: []
+  run-once-functions: [main, "register*", "Register*", "setUp*", "bootstrap*", "configure*"]
+  bounded-key-types: [Bool, "ObjectIdentifier", "*.Type", "Any.Type", "AnyKeyPath", "PartialKeyPath<*>"]
+  request-key-hints: ["id", "ID", "Id", "url", "URL", "request", "user", "User", "session", "token", "key", "name", "path", "host"]
+  callback-types: []
+options:
+  elements: data
+
+"""#),
+        (path: "swift/unremoved-observer.yaml", yaml: #"""
+id: swift/unremoved-observer
+summary: A block-based observer or callback registration is never removed
+severity: warning
+family: listener
+languages: [swift]
+analysis: container-growth, paired-calls
+message: "{lifetime} handler list `{name}` ({type}) gains a closure in {function} and has no way to remove one: every registration, and everything its closure captures, stays alive as long as `{name}`"
+description: |
+  `NotificationCenter.addObserver(forName:object:queue:using:)` returns a token; the block
+  stays registered — and keeps everything it captures alive, often `self` — until that token
+  is passed to `removeObserver(_:)`. Dropping the token (`_ = …` or a bare call) makes removal
+  impossible. `removeObserver(self)` does NOT remove block-based observers: only selector-based
+  ones are registered under `self`.
+
+  The same rule reports closures appended to a long-lived handler array (`[() -> Void]`,
+  `[(Event) -> Void]`, `[…Handler]`) when the module has no way to remove one (no
+  `remove`, `removeAll`, `removeValue`, reassignment). Registrations made from `main`,
+  global initialisers or `static let` initialisers are process-lifetime and silent.
+
+  ## Why is this a leak?
+  The notification center (or the handler list) holds the closure strongly. A view controller,
+  connection or model that registers itself is never deallocated, and its handler keeps
+  running for notifications meant for nobody. Every call of the registering code adds one
+  more.
+
+  ## Example
+  ```swift
+  final class ProfileViewModel {
+      func start() {
+          NotificationCenter.default.addObserver(forName: .userDidChange, object: nil, queue: .main) { _ in
+              self.reload()
+          }
+      }
+  }
+  ```
+
+  ## Use instead
+  Keep the token and remove it when the owner goes away:
+  ```swift
+  final class ProfileViewModel {
+      private var token: NSObjectProtocol?
+
+      func start() {
+          token = NotificationCenter.default.addObserver(forName: .userDidChange, object: nil, queue: .main) { [weak self] _ in
+              self?.reload()
+          }
+      }
+
+      deinit {
+          if let token { NotificationCenter.default.removeObserver(token) }
+      }
+  }
+  ```
+  For handler arrays, key registrations by an id and return a removal closure (or token).
+
+  ## Fix safety
+  Display only: the token must be stored on the registering object and removed at the right
+  moment (deinit, `viewDidDisappear`, `stop()`), which leaklint cannot choose.
+fix:
+  applicability: display-only
+  description: "Keep the observer token and remove it in deinit (or stop())"
+  template: |
+    private var {field}Token: NSObjectProtocol?   // one per registration
+
+    {field}Token = {callee}(…) { [weak self] _ in … }
+
+    deinit {
+        if let {field}Token { NotificationCenter.default.removeObserver({field}Token) }
+    }
+
+    // handler lists: return a removal closure
+    // let id = UUID(); {field}[id] = handler; return { [weak self] in self?.{field}[id] = nil }
+checklist: Every observer, notification block and callback registration is removed (token kept and passed to removeObserver) when its owner goes away
+vocabulary:
+  container-kinds: [sequence, map]
+  storage: [global, staticMember, instanceMember]
+  grow-calls: ["call:append", "call:insert", index-set, "call:updateValue", plus-assign]
+  shrink-calls: [assign-fresh, assign-other, reslice-front, reslice-back, escape, index-set-nil, "call:remove", "call:removeAll", "call:removeFirst", "call:removeLast", "call:removeSubrange", "call:popFirst", "call:popLast", "call:removeValue", "call:filter*", "call:clear", "call:reset"]
+  init-calls: [assign-fresh]
+  bounded-types: []
+  long-lived-traits: [static-instance, global-instance, "annotation:main", "conforms:UIApplicationDelegate", "conforms:NSApplicationDelegate", "conforms:App"]
+  long-lived-type-names: []
+  run-once-functions: [main, "register*", "Register*", "setUp*", "bootstrap*", "configure*"]
+  callback-types: ["(*) -> *", "(*)->*", "@escaping *", "@Sendable (*", "*Handler", "*Callback", "*Listener", "*Observer", "*Closure", "*Block"]
+  create-calls: ["*.addObserver@result-discarded"]
+  stop-calls: [removeObserver]
+options:
+  elements: callbacks
+  message.paired-calls: "`{callee}(…)` in {function} {problem}: the block (and everything it captures) stays registered for the life of the notification center"
+  fix-description.paired-calls: "Keep the token returned by addObserver and pass it to removeObserver in deinit"
+  fix-template.paired-calls: |
+    private var observerToken: NSObjectProtocol?
+
+    observerToken = {callee}({args}) { [weak self] _ in … }
+
+    deinit {
+        if let observerToken { NotificationCenter.default.removeObserver(observerToken) }
+    }
 
 """#),
     ]
