@@ -4,6 +4,364 @@
 /// The built-in rule files, by path under `Rules/`, in path order.
 enum EmbeddedRules {
     static let files: [(path: String, yaml: String)] = [
+        (path: "cpp/append-only-vector.yaml", yaml: #"""
+id: cpp/append-only-vector
+summary: A namespace-scope, static or long-lived member vector / list / queue is only ever appended to
+severity: warning
+family: append-only
+languages: [cpp]
+analysis: container-growth
+message: "`{name}` ({type}){why} is appended to in {function} and never erased from, cleared, popped, resized or replaced: it grows for as long as the process runs"
+description: |
+  A `std::vector`, `std::deque`, `std::list`, `QList`, `juce::Array` … that lives as long as
+  the process and only ever gets `push_back` / `emplace_back` / `add` holds every element ever
+  added. Metric samples, log lines, events and history records kept "for later" are the usual
+  cases.
+
+  An `erase` (including `c.erase(std::remove_if(…), c.end())` and `std::erase_if`), `clear`,
+  `pop_*`, `resize`, `swap`, a reassignment, or the container handed away whole
+  (`std::move(c)`) anywhere in the translation unit makes it silent, as do containers filled
+  only by start-up code (namespace-scope initialisers, `main`, `std::call_once`, function-local
+  `static` initialisers). Containers of callbacks and listeners are the job of
+  `cpp/unremoved-listener`.
+
+  ## Why is this a leak?
+  Appending only grows the buffer; nothing ever lets go of old elements.
+
+  ## Example
+  ```cpp
+  class MetricsCollector {
+      std::mutex mu_;
+      std::vector<Sample> samples_;
+  public:
+      void record(Sample s) {
+          std::lock_guard<std::mutex> lock(mu_);
+          samples_.push_back(std::move(s));
+      }
+  };
+  ```
+
+  ## Use instead
+  Keep a bounded window: drop the oldest elements once a cap is reached (or use a ring
+  buffer such as `boost::circular_buffer`):
+  ```cpp
+  void record(Sample s) {
+      std::lock_guard<std::mutex> lock(mu_);
+      samples_.push_back(std::move(s));
+      if (samples_.size() > kMaxSamples)
+          samples_.erase(samples_.begin(), samples_.begin() + (samples_.size() - kMaxSamples));
+  }
+  ```
+
+  ## Fix safety
+  Unsafe: dropping old elements changes what readers see; choose the bound for the workload.
+  The edit is shown, not applied.
+fix:
+  applicability: display-only
+  description: "Keep `{name}` to a bounded window: drop the oldest elements once it holds more than a cap"
+  template: |
+    constexpr std::size_t kMax{Name} = 10'000;
+
+    {field}.push_back(std::move(v));
+    if ({field}.size() > kMax{Name})
+        {field}.erase({field}.begin(), {field}.begin() + ({field}.size() - kMax{Name}));
+    // or: boost::circular_buffer<{elem}> {field}{kMax{Name}};  (drops the oldest by itself)
+checklist: Collections that grow at run time are bounded, trimmed or cleared when no longer needed
+vocabulary:
+  container-kinds: [sequence, queue]
+  storage: [global, staticMember, instanceMember]
+  grow-calls: ["call:push_back", "call:emplace_back", "call:push_front", "call:emplace_front", "call:push", "call:emplace", "call:append", "call:add", "call:addIfNotAlreadyThere", "call:addSorted", "call:addArray", "call:prepend", "call:insert", "call:append_range", "call:insert_range", plus-assign]
+  shrink-calls: ["call:erase", "call:clear", "call:pop_back", "call:pop_front", "call:pop", "call:resize", "call:swap", "call:assign", "call:truncate", "call:extract", "call:clearQuick", "call:reset", "call:remove*", "call:take*", "call:chop", assign-fresh, assign-other, escape]
+  init-calls: [assign-fresh]
+  bounded-types: ["*circular_buffer*", "*ring*", "*Ring*", "*bounded*", "*Bounded*", "*array<*", "*AbstractFifo*"]
+  long-lived-traits: [singleton-accessor, static-instance]
+  long-lived-type-names: ["*Manager", "*Registry", "*Service", "*Server", "*Store", "*Hub", "*Broker", "*Collector", "*Recorder"]
+  run-once-functions: [main, "Register*", "register*", "init", "Init", "initialise*", "initialize*", "Initialize*", "setUp*", "SetUp*"]
+  callback-types: ["std::function<*", "function<*", "*Listener*", "*Callback*", "*Handler*", "*Observer*", "*Delegate*", "*Subscriber*", "*Hook*", "*Slot*"]
+options:
+  elements: data
+
+"""#),
+        (path: "cpp/detached-thread-without-stop.yaml", yaml: #"""
+id: cpp/detached-thread-without-stop
+summary: A detached or never-joined thread loops forever with no way to stop it
+severity: warning
+family: uncancelled-task
+languages: [cpp]
+analysis: spawn-loop
+message: "The {kind} started in {function} runs {callee}, which loops forever with no stop flag, stop_token, predicate wait, return or break, and its handle is detached or never joined: the thread and everything it holds live until the process exits"
+description: |
+  A `std::thread` that is `detach()`ed (or kept in a member that is never joined) and whose
+  body is `while (true)` / `for (;;)` with no exit and no cancellation check can never be
+  stopped: its stack, everything its lambda captured (often `this`) and every resource it
+  holds stay alive for the life of the process, and one more such thread leaks each time the
+  starting code runs.
+
+  A loop that observes a stop flag (`while (running_)`, `if (stop_.load()) break;`), a
+  `std::stop_token` (`std::jthread`), a condition-variable wait with a predicate, or that
+  returns / breaks / throws is silent, as are threads started once from `main` and threads
+  whose handle is joined or `request_stop()`ped.
+
+  ## Why is this a leak?
+  Nothing can end the loop, and a detached thread cannot be joined: the thread, its stack and
+  the objects it references outlive the code that started it.
+
+  ## Example
+  ```cpp
+  void Poller::start() {
+      std::thread([this] {
+          while (true) {
+              poll();
+              std::this_thread::sleep_for(std::chrono::seconds(1));
+          }
+      }).detach();
+  }
+  ```
+
+  ## Use instead
+  A `std::jthread` member whose body checks its `std::stop_token`; its destructor requests
+  the stop and joins:
+  ```cpp
+  class Poller {
+      std::jthread worker_;
+  public:
+      void start() {
+          worker_ = std::jthread([this](std::stop_token st) {
+              while (!st.stop_requested()) {
+                  poll();
+                  std::this_thread::sleep_for(std::chrono::seconds(1));
+              }
+          });
+      }
+  };   // ~jthread: request_stop() + join()
+  ```
+
+  ## Fix safety
+  Display only: the thread's owner must outlive it, and blocking calls in the loop need a
+  timeout (or a `std::condition_variable_any` wait on the stop token) to notice the stop.
+fix:
+  applicability: display-only
+  description: "Run {callee} on a std::jthread owned by {function}'s object and check its std::stop_token in the loop"
+  template: |
+    // a member, so the thread's lifetime is the owner's
+    std::jthread {Callee}Thread_;
+
+    // in {function}:
+    {Callee}Thread_ = std::jthread([this](std::stop_token st) {
+        while (!st.stop_requested()) {
+            // … one iteration of {callee} …
+        }
+    });
+    // ~jthread() calls request_stop() and join(); no detach()
+checklist: Background threads can be stopped (stop_token / stop flag) and are joined, not detached
+vocabulary:
+  spawn-kinds: ["std::thread", "std::jthread"]
+  cancel-signals: ["stop_requested()", "stop_token", "cv-wait-predicate", "threadShouldExit()", "isInterruptionRequested()", "*stop*", "*Stop*", "*running*", "*Running*", "*quit*", "*Quit*", "*exit*", "*Exit*", "*shutdown*", "*Shutdown*", "*cancel*", "*Cancel*", "*done*", "*Done*", "*alive*", "*Alive*", "*terminate*", "*Terminate*", "*finish*", "*Finish*", "*active*", "*Active*", "*abort*", "*Abort*"]
+  run-once-functions: [main]
+options:
+  handle-cancel-calls: "join,request_stop"
+
+"""#),
+        (path: "cpp/unbounded-static-map.yaml", yaml: #"""
+id: cpp/unbounded-static-map
+summary: A namespace-scope, static or long-lived member map gains entries and none is ever erased
+severity: warning
+family: unbounded-map
+languages: [cpp]
+analysis: container-growth
+message: "`{name}` ({type}){why} gains entries in {function} and nothing in this translation unit erases from it, clears, swaps or replaces it: it grows with every distinct key"
+description: |
+  A `std::map`, `std::unordered_map`, `absl::flat_hash_map`, `QHash`, `juce::HashMap` … that
+  lives as long as the process (namespace scope, a `static` member or function-local `static`,
+  or a member of a singleton) and is only ever inserted into keeps every key it has ever seen.
+  When the keys come from requests, ids or user input, memory grows until the process is
+  killed.
+
+  leaklint reads the whole translation unit (in fast mode: the file): an `erase`, `clear`,
+  `extract`, `swap`, `std::erase_if`, a reassignment (`cache = {}`), or a bounded type
+  (`folly::EvictingCacheMap`, an LRU) anywhere makes the map silent. Maps filled only in
+  namespace-scope initialisers, `main`, `std::call_once` or function-local `static`
+  initialisers, and maps written only with constant keys, are silent too. Keys that look like
+  request data raise the severity to error.
+
+  ## Why is this a leak?
+  Nothing removes entries, so the map's size is the number of distinct keys ever written.
+  `operator[]` inserts a default value even on a read, so lookups with new keys grow it too.
+
+  ## Example
+  ```cpp
+  static std::unordered_map<std::string, Session*> sessions;
+
+  void onLogin(const std::string& sessionId, Session* s) {
+      sessions[sessionId] = s;
+  }
+  ```
+
+  ## Use instead
+  A size-capped LRU (or a TTL cache such as `folly::EvictingCacheMap`), or erase entries when
+  their owner ends (on logout, disconnect, expiry):
+  ```cpp
+  static LruCache<std::string, Session*> sessions{10'000};
+
+  void onLogin(const std::string& sessionId, Session* s) {
+      sessions.put(sessionId, s);   // evicts the least recently used entry past 10'000
+  }
+  void onLogout(const std::string& sessionId) { sessions.erase(sessionId); }
+  ```
+
+  ## Fix safety
+  Display only: the LRU changes the map's API (`put`/`get`), every insert and lookup site must
+  be rewritten and the capacity chosen for the workload.
+fix:
+  applicability: display-only
+  description: "Replace `{name}` with a size-capped LRU (least recently used entries evicted) and rewrite its insert sites to put"
+  template: |
+    // {name}: at most 10'000 entries; the least recently used one is evicted first
+    template <class K, class V>
+    class LruCache {
+    public:
+        explicit LruCache(std::size_t capacity) : capacity_(capacity) {}
+        void put(const K& k, V v) {
+            if (auto it = index_.find(k); it != index_.end()) order_.erase(it->second);
+            order_.emplace_front(k, std::move(v));
+            index_[k] = order_.begin();
+            if (order_.size() > capacity_) { index_.erase(order_.back().first); order_.pop_back(); }
+        }
+        V* get(const K& k) {
+            auto it = index_.find(k);
+            if (it == index_.end()) return nullptr;
+            order_.splice(order_.begin(), order_, it->second);
+            return &it->second->second;
+        }
+        void erase(const K& k) {
+            if (auto it = index_.find(k); it != index_.end()) { order_.erase(it->second); index_.erase(it); }
+        }
+    private:
+        std::size_t capacity_;
+        std::list<std::pair<K, V>> order_;
+        std::unordered_map<K, typename std::list<std::pair<K, V>>::iterator> index_;
+    };
+
+    LruCache<{key}, {value}> {field}{10'000};   // was: {type} {field};
+    // insert sites: {field}[{key-expr}] = v  →  {field}.put({key-expr}, v)
+    // lookups:      {field}.find(k)          →  {field}.get(k)
+checklist: All caches and maps keyed by runtime data have a bounded size (LRU / TTL) or are erased from when their entries end
+vocabulary:
+  container-kinds: [map, set]
+  storage: [global, staticMember, instanceMember]
+  grow-calls: [index-set, "call:insert", "call:emplace", "call:emplace_hint", "call:try_emplace", "call:insert_or_assign", "call:insertMulti", "call:set", "call:merge", "call:insert_range"]
+  shrink-calls: ["call:erase", "call:clear", "call:extract", "call:swap", "call:remove", "call:removeValue", "call:removeAll", "call:take", "call:clearQuick", "call:removeIf", "call:evict", "call:prune", "call:reset", assign-fresh, assign-other, escape]
+  init-calls: [assign-fresh]
+  bounded-types: ["*EvictingCacheMap*", "*lru*", "*LRU*", "*Lru*", "*BoundedCache*", "*bounded*", "*Bounded*", "*TTLCache*", "*ttl_cache*"]
+  long-lived-traits: [singleton-accessor, static-instance]
+  long-lived-type-names: ["*Manager", "*Registry", "*Service", "*Server", "*Store", "*Hub", "*Broker"]
+  run-once-functions: [main, "Register*", "register*", "init", "Init", "initialise*", "initialize*", "Initialize*", "setUp*", "SetUp*"]
+  bounded-key-types: [bool, char, "unsigned char", int8_t, uint8_t, "std::type_index", type_index, "const std::type_info*", "*Type", "*Kind", "*Enum", "*::Type", "*::Kind"]
+  request-key-hints: [id, ids, session, sid, user, token, addr, conn, req, request, url, uri, header, client, remote, peer, ip, host, key, name]
+  callback-types: ["std::function<*", "function<*", "*Listener*", "*Callback*", "*Handler*", "*Observer*", "*Delegate*", "*Subscriber*", "*Hook*", "*Slot*"]
+options:
+  elements: data
+
+"""#),
+        (path: "cpp/unremoved-listener.yaml", yaml: #"""
+id: cpp/unremoved-listener
+summary: A listener, callback or signal connection is registered and never removed
+severity: warning
+family: listener
+languages: [cpp]
+analysis: container-growth, paired-calls
+message: "`{name}` ({type}){why} gains a listener in {function} and nothing ever removes one: every registered callback, and everything it captures or points to, stays reachable for the life of the process"
+description: |
+  Listeners kept in a long-lived container (`std::vector<std::function<…>>`,
+  `std::vector<std::shared_ptr<Listener>>`, `std::vector<Listener*>`, a map of handlers) are
+  kept until something removes them. A registry without a removal path leaks one registration
+  per call of the code that registers — the Meta `EventManager` incident: `addListener` with no
+  `removeListener`, listeners held by `shared_ptr` forever. A registry of `std::weak_ptr`s that
+  never erases expired entries leaks the control blocks and grows without bound too.
+
+  The same rule reports signal connections (`sig.connect(slot)`, boost.signals2 / sigslot
+  style) whose connection is dropped or stored and never `disconnect`ed; a
+  `scoped_connection` (RAII) is silent. Registrations made from `main` or namespace-scope
+  initialisers are process-lifetime and silent.
+
+  ## Why is this a leak?
+  The registry holds a strong reference (or a dangling raw pointer) to every listener; objects
+  that register themselves can never be freed, and notifying walks an ever longer list.
+
+  ## Example
+  ```cpp
+  class EventManager {
+      std::vector<std::shared_ptr<EventListener>> listeners;
+  public:
+      void addListener(std::shared_ptr<EventListener> listener) {
+          listeners.push_back(listener); // never removed
+      }
+  };
+  ```
+
+  ## Use instead
+  Hold listeners weakly and prune expired ones, and give callers a way out — a
+  `removeListener`, or an RAII subscription handle that unregisters in its destructor:
+  ```cpp
+  class EventManager {
+      std::mutex mu_;
+      std::vector<std::weak_ptr<EventListener>> listeners;
+  public:
+      void addListener(std::shared_ptr<EventListener> l) {
+          std::lock_guard<std::mutex> lock(mu_);
+          std::erase_if(listeners, [](auto& w) { return w.expired(); });
+          listeners.push_back(l);
+      }
+      void removeListener(const std::shared_ptr<EventListener>& l) {
+          std::lock_guard<std::mutex> lock(mu_);
+          std::erase_if(listeners, [&](auto& w) { return w.expired() || w.lock() == l; });
+      }
+  };
+  ```
+
+  ## Fix safety
+  Display only: callers must keep the subscription (or call `removeListener`) for as long as
+  they want events, and owners must unregister before they die.
+fix:
+  applicability: display-only
+  description: "Hold the listeners of `{name}` weakly, prune expired ones, and add a removal path (removeListener or an RAII subscription)"
+  template: |
+    // {name}: weak references, pruned on every registration, with a way to unregister
+    std::vector<std::weak_ptr<{elem}>> {field};   // was: {type}
+
+    void add{Name}(const std::shared_ptr<{elem}>& l) {
+        std::erase_if({field}, [](const auto& w) { return w.expired(); });
+        {field}.push_back(l);
+    }
+    void remove{Name}(const std::shared_ptr<{elem}>& l) {
+        std::erase_if({field}, [&](const auto& w) { return w.expired() || w.lock() == l; });
+    }
+    // or return an RAII handle whose destructor calls remove{Name}(l)
+checklist: Event listeners, callbacks and signal connections are removed (or scoped) when their owner goes away
+vocabulary:
+  container-kinds: [sequence, map, set]
+  storage: [global, staticMember, instanceMember]
+  grow-calls: [index-set, "call:push_back", "call:emplace_back", "call:push_front", "call:emplace_front", "call:insert", "call:emplace", "call:try_emplace", "call:insert_or_assign", "call:add", "call:addIfNotAlreadyThere", "call:append", "call:prepend", "call:set"]
+  shrink-calls: ["call:erase", "call:clear", "call:extract", "call:swap", "call:pop_back", "call:pop_front", "call:resize", "call:remove*", "call:take*", "call:clearQuick", "call:reset", assign-fresh, assign-other, escape]
+  init-calls: [assign-fresh]
+  bounded-types: []
+  long-lived-traits: [singleton-accessor, static-instance, mutex-member]
+  long-lived-type-names: ["*Manager", "*Registry", "*Service", "*Server", "*Store", "*Hub", "*Broker", "*Bus", "*Emitter", "*Dispatcher", "*Notifier", "*Center", "*Broadcaster"]
+  run-once-functions: [main, "Register*", "register*", "init", "Init", "initialise*", "initialize*", "Initialize*"]
+  callback-types: ["std::function<*", "function<*", "*Listener*", "*listener*", "*Callback*", "*callback*", "*Handler*", "*Observer*", "*Delegate*", "*Subscriber*", "*Hook*", "*Slot*", "*Sink*"]
+  create-calls: ["*.connect", "*->connect"]
+  stop-calls: [disconnect]
+options:
+  elements: callbacks
+  pairing: result
+  message.paired-calls: "`{callee}(…)` in {function} {problem}: the signal keeps calling the slot, and keeps everything it captures alive, after {function}'s caller is gone"
+  fix-description.paired-calls: "Keep the connection in a scoped_connection so it disconnects when its owner dies"
+  fix-template.paired-calls: |
+    // disconnects automatically when the owner is destroyed
+    boost::signals2::scoped_connection {name}Connection_ = {callee}(/* slot */);
+    // or keep the plain connection and call {name}Connection_.disconnect() in the destructor
+
+"""#),
         (path: "go/append-only-slice.yaml", yaml: #"""
 id: go/append-only-slice
 summary: A package-level or long-lived slice is only ever appended to
