@@ -954,7 +954,7 @@ fix:
 checklist: Thread pools have proper shutdown procedures
 vocabulary:
   create-calls: ["Executors.new*", "new *Executor", "new *ExecutorService", "new Timer", "*.scheduleAtFixedRate", "*.scheduleWithFixedDelay"]
-  stop-calls: [shutdown, shutdownNow, close, cancel, purge]
+  stop-calls: [shutdown, shutdownNow, close, cancel, stop]
   run-once-functions: [main, "<clinit>"]
 options:
   pairing: result
