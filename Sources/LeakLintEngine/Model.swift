@@ -45,7 +45,7 @@ public struct Rule: Sendable, Codable, Hashable {
     }
 
     /// Where the rule's documentation lives in this repository.
-    public var helpURI: String { "https://github.com/leaklint/leaklint/blob/main/Rules/\(id).md" }
+    public var helpURI: String { "https://github.com/leaklint/leaklint/blob/main/Rules/\(id).yaml" }
 }
 
 /// A rule's fix template.

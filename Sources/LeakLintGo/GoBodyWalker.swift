@@ -653,7 +653,8 @@ struct BodyWalker {
             var cap: String? = nil
             if args.count >= 2 { cap = p.text(args[1].0, args[1].1) }
             if cap == "0" { cap = nil }
-            ctxs[ctxs.count - 1].chans[name] = (p.ref(nameTok), cap)
+            // The whole `ch := make(chan T)`: the fix edits the make call's closing parenthesis.
+            ctxs[ctxs.count - 1].chans[name] = (p.ref(nameTok, close + 1), cap)
             return
         }
         var j = a

@@ -1,0 +1,125 @@
+import Foundation
+import LeakLintCore
+@testable import LeakLintEngine
+import Testing
+
+/// What the Go rules decide beyond "a finding on this line": severities, go.mod versions and
+/// the complete fix edits. (Positives and negatives per line live in fixtures/go.)
+@Suite struct GoRulesTests {
+    func scan(_ files: [String: String], gomod: String? = nil) throws -> ScanResult {
+        let dir = TestSupport.tempDir()
+        defer { TestSupport.remove(dir) }
+        for (rel, text) in files { TestSupport.write(dir, rel, text) }
+        if let g = gomod { TestSupport.write(dir, "go.mod", "module example.com/m\n\ngo \(g)\n") }
+        return try LeakLintEngine.Scanner(options: ScanOptions(paths: [dir], jobs: 2)).run()
+    }
+
+    @Test func requestKeyedMapsAreErrorsOtherKeysWarnings() throws {
+        let r = try scan(["a.go": """
+        package a
+        var sessions = map[string]int{}
+        var hashes = map[uint64]int{}
+        func Login(sessionID string) { sessions[sessionID] = 1 }
+        func Mark(h uint64) { hashes[h] = 1 }
+        """])
+        let bySymbol = Dictionary(uniqueKeysWithValues: r.findings.map { ($0.symbol, $0.severity) })
+        #expect(bySymbol["sessions"] == .error)
+        #expect(bySymbol["hashes"] == .warning)
+    }
+
+    static let ticker = """
+    package t
+    import "time"
+    func Poll(done func() bool) {
+        t := time.NewTicker(time.Second)
+        for range t.C {
+            if done() { return }
+        }
+    }
+    func Forever(work func()) {
+        t := time.NewTicker(time.Second)
+        for range t.C {
+            work()
+        }
+    }
+    """
+
+    @Test(arguments: [("1.22", Severity.warning), ("1.23", Severity.note), ("1.24.1", Severity.note)])
+    func unstoppedTickerSeverityFollowsGoMod(_ version: String, _ expected: Severity) throws {
+        let r = try scan(["t.go": Self.ticker], gomod: version)
+        let tickers = r.findings.filter { $0.ruleID == "go/ticker-not-stopped" }
+        #expect(tickers.count == 2)
+        // An unreferenced ticker is collected from Go 1.23 on; one that drives a loop that never
+        // ends is not, at any version.
+        #expect(tickers.first { $0.symbol.hasPrefix("Poll") }?.severity == expected)
+        #expect(tickers.first { $0.symbol.hasPrefix("Forever") }?.severity == .warning)
+    }
+
+    @Test func configuredSeverityIsFinal() throws {
+        let dir = TestSupport.tempDir()
+        defer { TestSupport.remove(dir) }
+        TestSupport.write(dir, "a.go", "package a\nvar s = map[string]int{}\nfunc Put(userID string) { s[userID] = 1 }\n")
+        TestSupport.write(dir, ".leaklint.yml", "severity:\n  go/unbounded-global-map: note\n")
+        let r = try LeakLintEngine.Scanner(options: ScanOptions(paths: [dir])).run()
+        #expect(r.findings.map(\.severity) == [.note])
+    }
+
+    @Test func blockedSendFixIsACompleteSafeEdit() throws {
+        let src = """
+        package f
+        import "context"
+        func Fetch(ctx context.Context, call func() int) (int, error) {
+            ch := make(chan int)
+            go func() { ch <- call() }()
+            select {
+            case v := <-ch:
+                return v, nil
+            case <-ctx.Done():
+                return 0, ctx.Err()
+            }
+        }
+        """
+        let r = try scan(["f.go": src])
+        let f = try #require(r.findings.first { $0.ruleID == "go/goroutine-blocked-send" })
+        let fix = try #require(f.fix)
+        #expect(fix.applicability == .safe)
+        try #require(fix.edits.count == 1)
+        var bytes = Array(src.utf8)
+        let e = fix.edits[0]
+        bytes.replaceSubrange(e.start..<e.end, with: Array(e.replacement.utf8))
+        #expect(String(decoding: bytes, as: UTF8.self).contains("ch := make(chan int, 1)"))
+        #expect(f.related.contains { $0.message.contains("unbuffered") })
+    }
+
+    @Test func tickerFixInsertsDeferAtTheCallsIndentation() throws {
+        let src = "package t\nimport \"time\"\nfunc P() {\n\tt := time.NewTicker(time.Second)\n\t<-t.C\n}\n"
+        let r = try scan(["t.go": src])
+        let f = try #require(r.findings.first { $0.ruleID == "go/ticker-not-stopped" })
+        let e = try #require(f.fix?.edits.first)
+        var bytes = Array(src.utf8)
+        bytes.replaceSubrange(e.start..<e.end, with: Array(e.replacement.utf8))
+        #expect(String(decoding: bytes, as: UTF8.self).contains("\tt := time.NewTicker(time.Second)\n\tdefer t.Stop()\n\t<-t.C"))
+    }
+
+    @Test func crossFileDeleteSilencesTheMap() throws {
+        let r = try scan([
+            "a.go": "package a\nvar conns = map[string]int{}\nfunc Open(connID string) { conns[connID] = 1 }\n",
+            "b.go": "package a\nfunc Close(connID string) { delete(conns, connID) }\n",
+        ])
+        #expect(r.findings.isEmpty)
+        let alone = try scan(["a.go": "package a\nvar conns = map[string]int{}\nfunc Open(connID string) { conns[connID] = 1 }\n"])
+        #expect(alone.findings.map(\.ruleID) == ["go/unbounded-global-map"])
+    }
+
+    @Test func relatedLocationsListEveryGrowthSite() throws {
+        let r = try scan(["a.go": """
+        package a
+        var byID = map[int64]string{}
+        func A(id int64) { byID[id] = "a" }
+        func B(id int64) { byID[id] = "b" }
+        """])
+        let f = try #require(r.findings.first)
+        #expect(f.related.map(\.location.region.startLine) == [3, 4])
+        #expect(f.location.region.startLine == 2 && f.location.region.startColumn == 5)
+    }
+}
