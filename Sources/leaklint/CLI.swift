@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import LeakLintCore
 import LeakLintEngine
 import LeakLintReport
@@ -67,7 +68,7 @@ struct LeakLint: ParsableCommand {
               NO_COLOR  set and not empty: no colour with --color auto
             """,
         version: LeakLintVersion.string,
-        subcommands: [Scan.self, Checklist.self, Rules.self, Test.self],
+        subcommands: [Scan.self, Checklist.self, Rules.self, BaselineCommand.self, Test.self],
         defaultSubcommand: Scan.self)
 }
 
@@ -109,13 +110,69 @@ struct ScanFlags: ParsableArguments {
         valueName: "url"))
     var linkBase: String?
 
+    @Flag(help: ArgumentHelp(
+        "Report findings only in the files staged in git (added, copied, modified, renamed), reading the rest of each file's package/module so a `delete` elsewhere still counts."))
+    var staged = false
+
+    @Option(name: .customLong("changed-since"), help: ArgumentHelp(
+        "Analyse whole scopes but report only findings whose primary location is on a line added or modified since REV (e.g. a pull request's merge base); work-tree edits count.",
+        valueName: "rev"))
+    var changedSince: String?
+
+    @Option(help: ArgumentHelp(
+        "Accepted findings (from `leaklint baseline write`): only findings not in it count for the exit code; results carry baselineState new/unchanged; entries no longer needed are reported.",
+        valueName: "file"))
+    var baseline: String?
+
     mutating func validate() throws {
         if jobs < 0 { throw ValidationError("--jobs must be 0 or more, not \(jobs).") }
         if let output, output.isEmpty { throw ValidationError("--output needs a file name.") }
+        if staged && changedSince != nil { throw ValidationError("--staged and --changed-since cannot be combined.") }
+        if let changedSince, changedSince.isEmpty { throw ValidationError("--changed-since needs a revision.") }
+        if let baseline, baseline.isEmpty { throw ValidationError("--baseline needs a file name.") }
+    }
+
+    /// What to read and what to report on.
+    struct Plan {
+        var readPaths: [String]
+        /// Absolute paths of the only files to report on (nil = every scanned file).
+        var onlyFiles: Set<String>?
+        var changed: ChangedLines?
+        /// Root-relative prefixes of what the scan covers, for judging stale baseline entries.
+        var covered: [String]
+        /// Nothing to scan (no staged files): an empty report.
+        var empty = false
+    }
+
+    /// Works out the paths to read: staged files or a list of files (a hook's) are expanded
+    /// to their whole scopes, findings reported only for them; `--changed-since` reads the
+    /// paths as given.
+    func plan(paths: [String]) throws -> Plan {
+        let root = ScopeExpansion.root(for: paths)
+        let cwd = FileManager.default.currentDirectoryPath
+        let givenRel = paths.map { ScopeExpansion.rootRelative($0, root: root) }
+        if staged {
+            var files = try GitStaged.files(root: root)
+            if givenRel != ["."] {
+                files = files.filter { f in givenRel.contains { $0 == "." || f == $0 || f.hasPrefix($0 + "/") } }
+            }
+            let abs = files.map { root == "/" ? "/" + $0 : root + "/" + $0 }
+            return Plan(readPaths: ScopeExpansion.readPaths(forFiles: files, root: root), onlyFiles: Set(abs),
+                        changed: nil, covered: files, empty: files.isEmpty)
+        }
+        var changed: ChangedLines?
+        if let rev = changedSince { changed = try ChangedLines.since(rev, root: root) }
+        let allFiles = paths.allSatisfy { LocalFiles.isRegularFile($0) }
+        if allFiles && changed == nil {
+            let abs = paths.map { ($0.hasPrefix("/") ? $0 : cwd + "/" + $0) }
+            return Plan(readPaths: ScopeExpansion.readPaths(forFiles: givenRel, root: root), onlyFiles: Set(abs),
+                        changed: nil, covered: givenRel)
+        }
+        return Plan(readPaths: paths, onlyFiles: nil, changed: changed, covered: givenRel)
     }
 
     /// Runs the scan, writes the report, returns the exit status.
-    func execute(format: ReportFormat) -> Int32 {
+    func execute(format: ReportFormat, fix: Bool = false, unsafeFixes: Bool = false) -> Int32 {
         let paths = self.paths.isEmpty ? ["."] : self.paths
         for p in paths where !FileSystem.exists(p) {
             return CLI.fail("no such file or directory: \(p)").rawValue
@@ -123,17 +180,76 @@ struct ScanFlags: ParsableArguments {
         if let config, !FileSystem.exists(config) {
             return CLI.fail("no such config file: \(config)").rawValue
         }
-        let options = ScanOptions(paths: paths, configPath: config, includeTests: includeTests ? true : nil, jobs: jobs)
-        let scanner: Scanner
+        var accepted: LeakLintEngine.Baseline?
+        if let baseline {
+            guard FileSystem.exists(baseline) else {
+                return CLI.fail("no such baseline file: \(baseline) (create it with `leaklint baseline write`)").rawValue
+            }
+            do { accepted = try LeakLintEngine.Baseline.load(path: baseline) } catch { return CLI.fail("\(error)").rawValue }
+        }
+        let plan: Plan
+        do { plan = try self.plan(paths: paths) } catch { return CLI.fail("\(error)").rawValue }
+        let options = ScanOptions(paths: plan.readPaths.isEmpty ? paths : plan.readPaths, configPath: config,
+                                  includeTests: includeTests ? true : nil, jobs: jobs, onlyFiles: plan.onlyFiles)
+        let scanner: LeakLintEngine.Scanner
         do {
-            scanner = try Scanner(options: options)
+            scanner = try LeakLintEngine.Scanner(options: options)
         } catch {
             return CLI.fail("\(error)").rawValue
         }
-        let progress = Terminal.isTTY(2)
-        if progress { OutputWriter.writeStderr("leaklint: scanning \(paths.joined(separator: " "))…") }
-        let result = scanner.run()
-        if progress { OutputWriter.writeStderr("\r\u{1B}[K") }
+        var result: ScanResult
+        if plan.empty {
+            result = ScanResult(root: scanner.root, findings: [], notifications: [], rules: scanner.rules,
+                                filesScanned: 0, linesScanned: 0)
+        } else {
+            let progress = Terminal.isTTY(2)
+            if progress { OutputWriter.writeStderr("leaklint: scanning \(paths.joined(separator: " "))…") }
+            result = scanner.run()
+            if progress { OutputWriter.writeStderr("\r\u{1B}[K") }
+        }
+
+        // Baseline on the whole result (before --changed-since narrows it), so an entry for an
+        // unchanged line of a changed file is not taken for stale.
+        if let accepted {
+            let covered = plan.covered
+            let root = result.root
+            let outcome = accepted.apply(to: result, source: baseline ?? "baseline") { path in
+                if plan.onlyFiles != nil { return covered.contains(path) }
+                if !FileSystem.exists(root == "/" ? "/" + path : root + "/" + path) { return true }
+                return covered.contains { $0 == "." || path == $0 || path.hasPrefix($0 + "/") }
+            }
+            result = outcome.result
+        }
+        if let changed = plan.changed {
+            result.findings = result.findings.filter { changed.contains($0) }
+            result.notifications = result.notifications.filter { n in
+                n.id == "stale-baseline-entry" || (n.path.map { changed.files.contains($0) } ?? true)
+            }
+        }
+
+        var fixedCount = 0
+        if fix || unsafeFixes {
+            let outcome = FixApplier.run(result.findings, root: result.root, unsafe: unsafeFixes)
+            var log = ""
+            for a in outcome.applied { log += "fixed \(a.path):\(a.line): \(a.ruleID): \(a.description)\n" }
+            for s in outcome.skipped {
+                log += "not fixed \(s.finding.location.path):\(s.finding.location.region.startLine): \(s.finding.ruleID): \(s.reason)\n"
+            }
+            for e in outcome.errors { log += "leaklint: error: cannot apply fixes to \(e)\n" }
+            let remaining = result.findings.filter { FixApplier.eligible($0, unsafe: true) && !FixApplier.eligible($0, unsafe: unsafeFixes) }.count
+            log += "leaklint: \(outcome.applied.count) fix\(outcome.applied.count == 1 ? "" : "es") applied in \(outcome.filesWritten.count) file\(outcome.filesWritten.count == 1 ? "" : "s")"
+            if remaining > 0 { log += "; \(remaining) more with --unsafe-fixes" }
+            log += "\n"
+            OutputWriter.writeStderr(log)
+            let done = Set(outcome.applied.map(\.finding))
+            fixedCount = done.count
+            result.findings = result.findings.filter { !done.contains($0) }
+            if !outcome.errors.isEmpty {
+                result.notifications.append(contentsOf: outcome.errors.map {
+                    ToolNotification(level: .error, id: "fix-not-written", message: "cannot apply fixes to \($0)")
+                })
+            }
+        }
 
         let useColor: Bool
         switch color {
@@ -141,9 +257,12 @@ struct ScanFlags: ParsableArguments {
         case .never: useColor = false
         case .auto: useColor = output == nil && Terminal.isTTY(1) && !Terminal.noColor
         }
+        // Baselined findings are suppressed (kind external, baselineState unchanged): left out
+        // unless --include-suppressed, as GitHub would open alerts for uploaded suppressed results.
         let reportOptions = ReportOptions(includeSuppressed: includeSuppressed, color: useColor && format == .text,
                                           linkBase: linkBase)
-        let bytes = Reporter.render(result, format: format, options: reportOptions)
+        let rendered = result
+        let bytes = Reporter.render(rendered, format: format, options: reportOptions)
         do {
             if let output {
                 try OutputWriter.writeAtomically(bytes, to: output)
@@ -152,6 +271,10 @@ struct ScanFlags: ParsableArguments {
             }
         } catch {
             return CLI.fail("\(error)").rawValue
+        }
+        if let summaryPath = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"], !summaryPath.isEmpty {
+            StepSummary.append(StepSummary.markdown(result, baseline: baseline, changedSince: changedSince,
+                                                    staged: staged, fixed: fixedCount), to: summaryPath)
         }
         let status = ScanExit.status(result, failOn: failOn)
         if status == ScanExit.couldNotRun {
@@ -182,10 +305,16 @@ struct Scan: ParsableCommand {
     @Option(name: [.short, .long], help: ArgumentHelp("Output format: text, json, sarif or checklist.", valueName: "format"))
     var format: ReportFormat = .text
 
+    @Flag(help: "Apply the fixes marked safe in place (never touching a file without a finding) and print each change on stderr.")
+    var fix = false
+
+    @Flag(name: .customLong("unsafe-fixes"), help: "Apply unsafe fixes too (implies --fix): they compile but may change behaviour; review them.")
+    var unsafeFixes = false
+
     @OptionGroup var flags: ScanFlags
 
     func run() throws {
-        let status = flags.execute(format: format)
+        let status = flags.execute(format: format, fix: fix, unsafeFixes: unsafeFixes)
         if status != 0 { throw ExitCode(status) }
     }
 }
