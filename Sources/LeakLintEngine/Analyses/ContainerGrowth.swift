@@ -41,7 +41,7 @@ struct ContainerGrowthAnalysis: Analysis {
         let factory = FindingFactory(scope: scope, rule: rule, analysis: name)
 
         // Ops by target name: most containers see few ops.
-        let onceSet = ix.runOnceFunctions(runOnce)
+        let onceSet = ix.runOnceFunctions(runOnce, propagate: ix.language == .go)
         var opsByName: [String: [ContainerOp]] = [:]
         for op in ix.ops { opsByName[op.target.name, default: []].append(op) }
 

@@ -52,7 +52,7 @@ struct PairedCallsAnalysis: Analysis {
         }
         let factory = FindingFactory(scope: scope, rule: rule, analysis: name)
         var out: [Finding] = []
-        let onceSet = ix.runOnceFunctions(runOnce)
+        let onceSet = ix.runOnceFunctions(runOnce, propagate: ix.language == .go)
 
         for c in ix.calls {
             let oncePlace = (c.role.runsOnce || runOnce.matches(c.function.lastComponent) || onceSet.contains(c.function)) && !c.inLoop
@@ -101,7 +101,7 @@ struct PairedCallsAnalysis: Analysis {
                 default: break
                 }
             case "receiver":
-                guard let release = pairs[c.method] else { continue }
+                guard let release = releaseName(for: c.method, pairs) else { continue }
                 let recv = c.receiver ?? ""
                 let released = ix.calls.contains { r in
                     r.method == release && (r.receiver ?? "") == recv
@@ -148,6 +148,20 @@ struct PairedCallsAnalysis: Analysis {
                                        related: factory.related(related), edits: edits))
         }
         return out
+    }
+
+    /// The release method for an acquire method: an exact pair, or a one-wildcard pattern
+    /// (`add*Listener=remove*Listener` maps `addKeyListener` to `removeKeyListener`).
+    func releaseName(for method: String, _ pairs: [String: String]) -> String? {
+        if let r = pairs[method] { return r }
+        for (acquire, release) in pairs.sorted(by: { $0.key < $1.key }) {
+            guard let star = acquire.firstIndex(of: "*"), let rstar = release.firstIndex(of: "*") else { continue }
+            let pre = acquire[..<star], post = acquire[acquire.index(after: star)...]
+            guard method.hasPrefix(pre), method.hasSuffix(post), method.count >= pre.count + post.count else { continue }
+            let middle = method.dropFirst(pre.count).dropLast(post.count)
+            return String(release[..<rstar]) + middle + String(release[release.index(after: rstar)...])
+        }
+        return nil
     }
 
     func captures(_ c: CallFact) -> [String: String] {

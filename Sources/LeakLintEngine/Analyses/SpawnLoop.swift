@@ -22,7 +22,7 @@ struct SpawnLoopAnalysis: Analysis {
         let factory = FindingFactory(scope: scope, rule: rule, analysis: name)
         var out: [Finding] = []
 
-        let onceSet = ix.runOnceFunctions(runOnce)
+        let onceSet = ix.runOnceFunctions(runOnce, propagate: ix.language == .go)
         for spawn in ix.spawns where kinds.matches(spawn.kind) {
             // A process-lifetime worker started once is by design.
             if (spawn.role.runsOnce || runOnce.matches(spawn.function.lastComponent) || onceSet.contains(spawn.function)) && !spawn.inLoop { continue }

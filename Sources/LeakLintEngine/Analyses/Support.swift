@@ -48,7 +48,10 @@ struct ScopeIndex {
     /// type name → method names declared in the scope.
     var methods: [String: Set<String>] = [:]
 
+    let language: Language
+
     init(_ scope: Scope) {
+        language = scope.language
         for f in scope.files {
             containers.append(contentsOf: f.containers)
             ops.append(contentsOf: f.ops)
@@ -76,7 +79,7 @@ struct ScopeIndex {
     /// Functions that run once per process: start-up roles, names in `runOnce`, functions
     /// handed to `once.Do`, and — propagated to a fixpoint — unexported functions whose every call
     /// site in the scope is in a run-once function (calls from function literals never count).
-    func runOnceFunctions(_ runOnce: WordList) -> Set<String> {
+    func runOnceFunctions(_ runOnce: WordList, propagate: Bool = true) -> Set<String> {
         var once: Set<String> = []
         var callers: [String: [(String, Bool)]] = [:]   // callee name → (caller qualified name, from literal)
         for fn in functions {
@@ -90,7 +93,9 @@ struct ScopeIndex {
         // `once:f` names a function, not a qualified method: match by name.
         let onceNames = Set(once.map { $0.lastComponent })
         for fn in functions where onceNames.contains(fn.name) { once.insert(fn.qualifiedName) }
-        var changed = true
+        // Propagation needs to know which functions have no callers outside the scope: Go says
+        // so by case (lowercase = unexported); other languages' facts do not carry visibility.
+        var changed = propagate
         var rounds = 0
         while changed && rounds < 32 {
             changed = false
