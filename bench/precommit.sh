@@ -31,7 +31,7 @@ log "package $pkg: $count .go files; scanning ${files[*]} ($lines lines)"
 # Check once that the scan reads exactly those 5 files.
 (cd "$GO" && "$LL" scan --format json --fail-on never "${files[@]}" > "$OUT/five.json") || true
 read -r sf sl sfind serr <<< "$(python3 "$HERE/report.py" lljson "$OUT/five.json")"
-log "5-file scan: stats.files=$sf stats.lines=$sl findings=$sfind errors=$serr"
+log "5-file scan: stats.files=$sf stats.lines=$sl findings=$sfind error-notifications=$serr"
 
 median_ms() { # NAME CMD... -> "median min max runs" in ms
   local name=$1; shift

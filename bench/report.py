@@ -2,7 +2,7 @@
 """Helpers for bench/run.sh and bench/precommit.sh (stdlib only).
 
   report.py timev FILE                 -> "wall cpu rss_kb" from a `/usr/bin/time -v -o FILE` log
-  report.py lljson FILE                -> "files lines findings errors" from a leaklint JSON report
+  report.py lljson FILE                -> "files lines findings error-notifications" from a leaklint JSON report
   report.py sgjson FILE                -> "results errors scanned" from a semgrep JSON report
   report.py table TSV CORPUS PEER ...  -> markdown table + ratios for one corpus (see run.sh)
   report.py median FILE                -> median (ms) of the runs in a hyperfine --export-json file
@@ -38,7 +38,9 @@ def lljson(path):
     with open(path, encoding="utf-8") as f:
         d = json.load(f)
     s = d.get("stats", {})
-    print(s.get("files", -1), s.get("lines", -1), s.get("findings", len(d.get("findings", []))), s.get("errors", 0))
+    # stats.errors counts error-SEVERITY findings; files that could not be analysed are error notifications
+    bad = sum(1 for n in d.get("notifications", []) if n.get("level") == "error")
+    print(s.get("files", -1), s.get("lines", -1), s.get("findings", len(d.get("findings", []))), bad)
 
 
 def sgjson(path):

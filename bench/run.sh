@@ -69,6 +69,7 @@ else
 fi
 [ -x "$LL" ] || { log "no binary at $LL (run without --no-build)"; exit 1; }
 LL_VERSION=$("$LL" --version 2>&1 | head -1)
+case $LL in */release/*) ;; *) LL_VERSION="$LL_VERSION — NOT A RELEASE BUILD ($LL): not a valid measurement";; esac
 
 if [ "$SEMGREP_ON" = 1 ]; then
   SEMGREP=${SEMGREP:-$(command -v semgrep || true)}
@@ -160,7 +161,7 @@ measure_fast() {
   (cd "$ROOT" && "$LL" scan --format json --fail-on never --include-tests "$dir" > "$json" 2> "$OUT/leaklint-$c.stderr") || true
   stats=$($REPORT lljson "$json")
   read -r lf ll lfind lerr <<< "$stats"
-  log "$c: leaklint scan of the directory: stats.files=$lf stats.lines=$ll findings=$lfind errors=$lerr"
+  log "$c: leaklint scan of the directory: stats.files=$lf stats.lines=$ll findings=$lfind error-notifications=$lerr"
   local -a cmd=("$LL" scan --format json --fail-on never --include-tests "$dir")
   local cwd=$ROOT note="directory"
   if [ "$lf" != "$nfiles" ]; then
@@ -171,10 +172,10 @@ measure_fast() {
     (cd "$cwd" && "${cmd[@]}" > "$json" 2> "$OUT/leaklint-$c.stderr") || true
     stats=$($REPORT lljson "$json")
     read -r lf ll lfind lerr <<< "$stats"
-    log "$c: leaklint scan of the file list: stats.files=$lf stats.lines=$ll findings=$lfind errors=$lerr"
+    log "$c: leaklint scan of the file list: stats.files=$lf stats.lines=$ll findings=$lfind error-notifications=$lerr"
     [ "$lf" = "$nfiles" ] || { log "$c: WARNING: leaklint read $lf of $nfiles files even with the explicit list"; note="$note; READ $lf/$nfiles"; }
   fi
-  [ "$lerr" = 0 ] || note="$note; $lerr error notifications (see $OUT/leaklint-$c.json)"
+  [ "$lerr" = 0 ] || note="$note; $lerr files could not be analysed (see $OUT/leaklint-$c.json)"
   [ "$ll" = "$nlines" ] || note="$note; stats.lines=$ll"
 
   local m
