@@ -66,8 +66,10 @@ extension CppExtractor {
                         i += 1
                         continue
                     }
-                    if let (loop, endIdx) = summarizeLoop(i, hi, depth: depth) {
-                        if loopEnds.isEmpty { body.loops.append(loop) }
+                    // Only outermost loops are summarised (nested ones are inside their summary),
+                    // which keeps the work linear on deeply nested loops.
+                    if loopEnds.isEmpty, let (loop, endIdx) = summarizeLoop(i, hi, depth: depth) {
+                        body.loops.append(loop)
                         loopEnds.append(endIdx)
                     }
                     if isP(i + 1, UInt8(ascii: "(")) {
@@ -789,6 +791,13 @@ extension CppExtractor {
     /// Index just past the statement starting at `k`.
     func statementEnd(_ k: Int, _ hi: Int, depth: Int) -> Int {
         guard k < hi else { return hi }
+        if let m = stmtEndMemo.ends[k], m.hi == hi { return m.end }
+        let e = statementEndUncached(k, hi, depth: depth)
+        stmtEndMemo.ends[k] = (hi, e)
+        return e
+    }
+
+    func statementEndUncached(_ k: Int, _ hi: Int, depth: Int) -> Int {
         if depth > 32 { return skipTo(k, hi, UInt8(ascii: ";")) }
         if isP(k, UInt8(ascii: "{")) { return groupEnd(k, hi) }
         if eq(k, "if") || eq(k, "while") || eq(k, "for") || eq(k, "switch") {

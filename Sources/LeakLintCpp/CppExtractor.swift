@@ -43,6 +43,11 @@ struct PendingSpawn {
     var lambdaOpen: Int?
 }
 
+/// Memo of statement ends (a reference so non-mutating helpers can fill it).
+final class StatementEndMemo {
+    var ends: [Int: (hi: Int, end: Int)] = [:]
+}
+
 struct CppExtractor {
     let file: SourceFile
     let bytes: [UInt8]
@@ -60,6 +65,7 @@ struct CppExtractor {
     var lambdaBodies: [Int: BodyFact] = [:]
     var spawns: [PendingSpawn] = []
     var cutOff = false
+    let stmtEndMemo = StatementEndMemo()
     /// Whether the token being scanned sits in a loop of its function.
     var curInLoop = false
 
@@ -567,7 +573,7 @@ struct CppExtractor {
             if isP(j, UInt8(ascii: ">")) && stop < 0 { angle = max(0, angle - 1) }
             if eq(j, ">>") && stop < 0 { angle = max(0, angle - 2) }
             if isP(j, UInt8(ascii: "(")) {
-                if firstParen < 0 && eqIdx < 0 && braceInit < 0 { firstParen = j; if stop < 0 && angle == 0 { stop = j } }
+                if firstParen < 0 && eqIdx < 0 && braceInit < 0 && angle == 0 { firstParen = j; if stop < 0 { stop = j } }
                 j = groupEnd(j, hi)
                 continue
             }

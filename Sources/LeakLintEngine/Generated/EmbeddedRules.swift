@@ -349,7 +349,7 @@ vocabulary:
   long-lived-type-names: ["*Manager", "*Registry", "*Service", "*Server", "*Store", "*Hub", "*Broker", "*Bus", "*Emitter", "*Dispatcher", "*Notifier", "*Center", "*Broadcaster"]
   run-once-functions: [main, "Register*", "register*", "init", "Init", "initialise*", "initialize*", "Initialize*"]
   callback-types: ["std::function<*", "function<*", "*Listener*", "*listener*", "*Callback*", "*callback*", "*Handler*", "*Observer*", "*Delegate*", "*Subscriber*", "*Hook*", "*Slot*", "*Sink*"]
-  create-calls: ["*.connect", "*->connect"]
+  create-calls: ["*ignal*.connect", "*ignal*->connect", "*sig.connect", "*sig_.connect", "*sig->connect", "*hanged.connect", "*hanged->connect", "*vent.connect", "*vent_.connect"]
   stop-calls: [disconnect]
 options:
   elements: callbacks
@@ -1367,10 +1367,10 @@ vocabulary:
   grow-calls: ["call:append", "call:insert", "call:formUnion", "call:prepend", "call:add", "call:addObjects", "call:push", plus-assign, "call:store-in"]
   shrink-calls: [assign-fresh, assign-other, reslice-front, reslice-back, escape, index-set-nil, "call:remove", "call:removeAll", "call:removeFirst", "call:removeLast", "call:removeSubrange", "call:popFirst", "call:popLast", "call:removeObject", "call:removeAllObjects", "call:removeObjects", "call:subtract", "call:formIntersection", "call:formSymmetricDifference", "call:replaceSubrange", "call:filter*", "call:trim", "call:evict", "call:prune", "call:purge", "call:clear", "call:reset"]
   init-calls: [assign-fresh]
-  bounded-types: ["*RingBuffer*", "*CircularBuffer*", "*Bounded*", "*LRU*"]
+  bounded-types: ["*RingBuffer*", "*CircularBuffer*", "*Bounded*", "*LRU*", "*<ObjectIdentifier>", "[ObjectIdentifier]"]
   long-lived-traits: [static-instance, global-instance, "annotation:main", "conforms:UIApplicationDelegate", "conforms:NSApplicationDelegate", "conforms:App"]
   long-lived-type-names: []
-  run-once-functions: [main, "register*", "Register*", "setUp*", "bootstrap*", "configure*"]
+  run-once-functions: [main, "register*", "Register*", "setUp*", "setup*", "bootstrap*", "configure*"]
   callback-types: ["(*) -> *", "(*)->*", "@escaping *", "@Sendable (*", "*Handler", "*Callback", "*Listener", "*Observer", "*Closure", "*Block"]
 options:
   elements: data
@@ -1645,7 +1645,7 @@ vocabulary:
   bounded-types: ["*LRU*", "*Lru*", "*BoundedCache*", "*RingBuffer*", "*countLimit*", "*totalCostLimit*"]
   long-lived-traits: [static-instance, global-instance, "annotation:main", "conforms:UIApplicationDelegate", "conforms:NSApplicationDelegate", "conforms:App"]
   long-lived-type-names: []
-  run-once-functions: [main, "register*", "Register*", "setUp*", "bootstrap*", "configure*"]
+  run-once-functions: [main, "register*", "Register*", "setUp*", "setup*", "bootstrap*", "configure*"]
   bounded-key-types: [Bool, "ObjectIdentifier", "*.Type", "Any.Type", "AnyKeyPath", "PartialKeyPath<*>"]
   request-key-hints: ["id", "ID", "Id", "url", "URL", "request", "user", "User", "session", "token", "key", "name", "path", "host"]
   callback-types: []
@@ -1659,14 +1659,16 @@ summary: A block-based observer or callback registration is never removed
 severity: warning
 family: listener
 languages: [swift]
-analysis: container-growth, paired-calls
+analysis: container-growth
 message: "{lifetime} handler list `{name}` ({type}) gains a closure in {function} and has no way to remove one: every registration, and everything its closure captures, stays alive as long as `{name}`"
 description: |
   `NotificationCenter.addObserver(forName:object:queue:using:)` returns a token; the block
   stays registered — and keeps everything it captures alive, often `self` — until that token
   is passed to `removeObserver(_:)`. Dropping the token (`_ = …` or a bare call) makes removal
   impossible. `removeObserver(self)` does NOT remove block-based observers: only selector-based
-  ones are registered under `self`.
+  ones are registered under `self`. (Today leaklint reports the handler-list form below; dropped
+  `addObserver(forName:…)` tokens are reported once the engine can tell block-based from
+  selector-based registrations by their argument labels.)
 
   The same rule reports closures appended to a long-lived handler array (`[() -> Void]`,
   `[(Event) -> Void]`, `[…Handler]`) when the module has no way to remove one (no
@@ -1736,22 +1738,10 @@ vocabulary:
   bounded-types: []
   long-lived-traits: [static-instance, global-instance, "annotation:main", "conforms:UIApplicationDelegate", "conforms:NSApplicationDelegate", "conforms:App"]
   long-lived-type-names: []
-  run-once-functions: [main, "register*", "Register*", "setUp*", "bootstrap*", "configure*"]
+  run-once-functions: [main, "register*", "Register*", "setUp*", "setup*", "bootstrap*", "configure*"]
   callback-types: ["(*) -> *", "(*)->*", "@escaping *", "@Sendable (*", "*Handler", "*Callback", "*Listener", "*Observer", "*Closure", "*Block"]
-  create-calls: ["*.addObserver@result-discarded"]
-  stop-calls: [removeObserver]
 options:
   elements: callbacks
-  message.paired-calls: "`{callee}(…)` in {function} {problem}: the block (and everything it captures) stays registered for the life of the notification center"
-  fix-description.paired-calls: "Keep the token returned by addObserver and pass it to removeObserver in deinit"
-  fix-template.paired-calls: |
-    private var observerToken: NSObjectProtocol?
-
-    observerToken = {callee}({args}) { [weak self] _ in … }
-
-    deinit {
-        if let observerToken { NotificationCenter.default.removeObserver(observerToken) }
-    }
 
 """#),
     ]
