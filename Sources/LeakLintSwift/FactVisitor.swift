@@ -109,6 +109,10 @@ final class FactVisitor: SyntaxVisitor {
     var staticFields: [String: Set<String>] = [:]
     /// Types spelled `T()` in global/static initialisers: `global-instance` traits added in `finish`.
     var globalInstanceTypes: Set<String> = []
+    var pendingInstances: [PendingInstance] = []
+    /// Types declared in this file by kind.
+    var valueTypes: Set<String> = []
+    var referenceTypes: Set<String> = []
 
     // Context.
     var contexts: [WalkContext] = [.body]
@@ -256,6 +260,8 @@ final class FactVisitor: SyntaxVisitor {
             }
         }
         types.append(TypeFact(name: name, kind: kind, at: ref(nameToken), superTypes: supers, traits: traits))
+        if kind == "struct" || kind == "enum" { valueTypes.insert(name) }
+        if kind == "class" || kind == "actor" { referenceTypes.insert(name) }
         typeStack.append((name, types.count - 1, isMain))
         contexts.append(.type)
     }
@@ -476,7 +482,7 @@ final class FactVisitor: SyntaxVisitor {
             }
             let type = binding.typeAnnotation?.type ?? annotation
             recordDecl(name: name, nameNode: id.identifier, type: type, initializer: binding.initializer?.value,
-                       storage: storage, owner: owner)
+                       storage: storage, owner: owner, isLet: node.bindingSpecifier.rawText == "let")
         }
         let role: FunctionRole = storage == .instanceMember ? .constructor : .initializer
         let fname = owner.map { "\($0).\(firstName ?? "_")" } ?? (firstName ?? "_")
@@ -530,7 +536,7 @@ final class FactVisitor: SyntaxVisitor {
 
     /// A container declaration and/or an instance fact for one stored property or global.
     func recordDecl(name: String, nameNode: TokenSyntax, type: TypeSyntax?, initializer: ExprSyntax?,
-                    storage: StorageClass, owner: String?) {
+                    storage: StorageClass, owner: String?, isLet: Bool) {
         var info: ContainerTypeInfo? = nil
         if let type { info = containerType(of: type) }
         if info == nil, let initializer { info = containerType(ofInitializer: initializer) }
@@ -556,12 +562,25 @@ final class FactVisitor: SyntaxVisitor {
             }
         }
         guard let typeName, typeName != "Self", typeName != "init" else { return }
+        // Playgrounds are documentation, not a running program.
+        if path.contains(".playground/") { return }
         let variable = owner.map { "\($0).\(name)" } ?? name
-        instances.append(InstanceFact(typeName: typeName, variable: variable, at: ref(nameNode)))
-        if storage == .staticMember, typeName == owner, let ti = typeStack.last?.factIndex {
-            addTrait("static-instance", at: ti)
-        }
-        if storage == .global { globalInstanceTypes.insert(typeName) }
+        let closureInit = initializer.map(Self.isImmediatelyInvokedClosure) ?? false
+        pendingInstances.append(PendingInstance(
+            fact: InstanceFact(typeName: typeName, variable: variable, at: ref(nameNode)),
+            isLet: isLet, closureInit: closureInit,
+            staticOf: storage == .staticMember && typeName == owner ? typeStack.last?.factIndex : nil,
+            global: storage == .global))
+    }
+
+    /// A global / static holding an instance; kept in `finish` once the file's value types are known:
+    /// a `let` of a struct or enum is an immutable copy whose collections can never grow.
+    struct PendingInstance {
+        var fact: InstanceFact
+        var isLet: Bool
+        var closureInit: Bool
+        var staticOf: Int?
+        var global: Bool
     }
 
     static func isImmediatelyInvokedClosure(_ e: ExprSyntax) -> Bool {
@@ -1381,6 +1400,15 @@ final class FactVisitor: SyntaxVisitor {
     // MARK: Finish
 
     func finish(into facts: inout FileFacts) {
+        for p in pendingInstances {
+            let t = p.fact.typeName
+            if p.isLet && valueTypes.contains(t) { continue }
+            // A closure-built `let` of a type declared elsewhere: kind unknown, stay silent.
+            if p.isLet && p.closureInit && !referenceTypes.contains(t) { continue }
+            instances.append(p.fact)
+            if let ti = p.staticOf { addTrait("static-instance", at: ti) }
+            if p.global { globalInstanceTypes.insert(t) }
+        }
         for f in fixups {
             var sym = SymbolRef(owner: f.typeName, name: f.name)
             var res: TargetResolution = .global

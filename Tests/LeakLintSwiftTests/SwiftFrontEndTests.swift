@@ -266,7 +266,8 @@ func line(_ ref: SourceRef, _ src: String) -> Int {
         }
         actor Counter {}
         struct Config {}
-        let defaultConfig = Config()
+        var defaultConfig = Config()
+        let frozenConfig = Config()
         enum Keys {}
         @main struct App { static func main() { run() } }
         final class Lazy { static let shared: Lazy = { Lazy() }() }
