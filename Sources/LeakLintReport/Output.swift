@@ -52,6 +52,16 @@ public enum OutputWriter {
         let dir = PathText.directory(of: path)
         let name = PathText.fileName(of: path)
         guard !name.isEmpty, name != ".", name != ".." else { throw OutputError("cannot write to '\(path)': not a file name") }
+        // An existing target that is not a regular file (/dev/null, a FIFO, /dev/stdout) is
+        // written in place: renaming a temporary file over it would replace the device.
+        var st = stat()
+        if stat(path, &st) == 0 && (st.st_mode & S_IFMT) != S_IFREG && (st.st_mode & S_IFMT) != S_IFDIR {
+            let fd = open(path, O_WRONLY | O_CLOEXEC)
+            if fd < 0 { throw OutputError("cannot write to '\(path)': \(errnoText())") }
+            defer { close(fd) }
+            do { try writeAll(fd: fd, bytes) } catch { throw OutputError("cannot write to '\(path)': \(error)") }
+            return
+        }
         let base = path.contains("/") ? (dir.isEmpty ? "/" : dir + "/") : ""
         var template = Array("\(base).\(name).leaklint-XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
