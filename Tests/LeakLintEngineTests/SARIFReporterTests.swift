@@ -38,7 +38,7 @@ import Testing
         #expect(markdown.hasPrefix("## Why is this a leak?"))
         #expect(markdown.contains("## Suggested fix (unsafe)\n\nReplace {name} with a size-capped LRU\n\n```go\nvar {name} = lru.New(1000)\n```"))
         #expect(markdown.contains("- [ ] Package-level maps have an eviction path"))
-        #expect(map["helpUri"] as? String == "https://github.com/leaklint/leaklint/blob/main/Rules/go/unbounded-global-map.md")
+        #expect(map["helpUri"] as? String == "https://github.com/leaklint/leaklint/blob/main/Rules/go/unbounded-global-map.yaml")
         #expect((map["defaultConfiguration"] as? [String: Any])?["level"] as? String == "warning")
         let props = try #require(map["properties"] as? [String: Any])
         #expect(props["tags"] as? [String] == ["memory-leak", "unbounded-map", "go"])
