@@ -719,7 +719,7 @@ vocabulary:
   long-lived-type-names: ["*Server", "*Store", "*Manager", "*Registry", "*Hub", "*Broker", "*Service"]
   run-once-functions: [init, main, Main, "Register*", "register*", "MustRegister*", "Must*", Publish]
   bounded-key-types: [bool, byte, uint8, int8, rune, "*Type", "*rtype", "*_type", "*Kind", "*types.*", "*types2.*", "unsafe.Pointer", uintptr]
-  request-key-hints: [id, ids, session, sid, user, token, addr, conn, req, request, url, uri, header, client, remote, peer, ip, host, r]
+  request-key-hints: [id, ids, session, sid, user, token, addr, conn, req, request, url, uri, header, client, remote, peer, ip, host]
   callback-types: ["func(*", "func()*", "*Handler", "*HandlerFunc", "*Listener", "*Callback", "*Hook", "*Observer", "*Func"]
 options:
   command-code: runtime-keys-only
