@@ -150,21 +150,13 @@ public enum GoTokenizer {
                 emit(.number, 0, s, i)
                 continue
             }
-            // Strings
-            if b == 0x22 {
+            // Interpreted strings and runes: a quote, escapes, the same quote, on one line.
+            if b == 0x22 || b == 0x27 {
                 let s = i
-                i += 1
-                var closed = false
-                while i < n {
-                    let c = buf[i]
-                    if c == 0x5C { i += 2; continue }
-                    if c == 0x22 { i += 1; closed = true; break }
-                    if c == 0x0A { break }
-                    i += 1
-                }
-                if i > n { i = n }
-                if !closed { problems.append("unterminated string literal at byte \(s)") }
-                emit(.string, 0, s, i)
+                let (end, closed) = scanQuoted(buf, from: i, quote: b)
+                i = end
+                if !closed { problems.append("unterminated \(b == 0x22 ? "string" : "rune") literal at byte \(s)") }
+                emit(b == 0x22 ? .string : .rune, 0, s, i)
                 continue
             }
             if b == 0x60 {
@@ -173,22 +165,6 @@ public enum GoTokenizer {
                 while i < n && buf[i] != 0x60 { i += 1 }
                 if i < n { i += 1 } else { problems.append("unterminated raw string literal at byte \(s)") }
                 emit(.rawString, 0, s, i)
-                continue
-            }
-            if b == 0x27 {
-                let s = i
-                i += 1
-                var closed = false
-                while i < n {
-                    let c = buf[i]
-                    if c == 0x5C { i += 2; continue }
-                    if c == 0x27 { i += 1; closed = true; break }
-                    if c == 0x0A { break }
-                    i += 1
-                }
-                if i > n { i = n }
-                if !closed { problems.append("unterminated rune literal at byte \(s)") }
-                emit(.rune, 0, s, i)
                 continue
             }
             // Punctuation: longest match of 3, 2, 1 bytes.
@@ -215,6 +191,21 @@ public enum GoTokenizer {
         newline(at: n)
         toks.append(GoToken(kind: .eof, code: 0, start: Int32(truncatingIfNeeded: n), end: Int32(truncatingIfNeeded: n)))
         return GoTokens(tokens: toks, comments: comments, problems: problems)
+    }
+
+    /// Scans a `"…"` or `'…'` literal starting at the opening quote: returns the offset past it
+    /// (or where it stops: the newline or the end of input) and whether it was closed.
+    static func scanQuoted(_ buf: UnsafeBufferPointer<UInt8>, from start: Int, quote: UInt8) -> (Int, Bool) {
+        let n = buf.count
+        var i = start + 1
+        while i < n {
+            let c = buf[i]
+            if c == 0x5C { i += 2; continue }
+            if c == quote { return (i + 1, true) }
+            if c == 0x0A { break }
+            i += 1
+        }
+        return (min(i, n), false)
     }
 
     @inline(__always) static func isIdentStart(_ b: UInt8) -> Bool {
