@@ -96,7 +96,13 @@ public enum ByteText {
 
     /// Whether `s` (ASCII) matches the glob `pattern` with `*` (any run) and `?` (one byte).
     public static func glob(_ pattern: String, _ s: String) -> Bool {
-        let p = Array(pattern.utf8), t = Array(s.utf8)
+        var pattern = pattern, s = s
+        // Native strings are contiguous UTF-8: match on their bytes without copying.
+        return pattern.withUTF8 { p in s.withUTF8 { t in glob(p, t) } }
+    }
+
+    /// `glob` over bytes.
+    public static func glob(_ p: UnsafeBufferPointer<UInt8>, _ t: UnsafeBufferPointer<UInt8>) -> Bool {
         var pi = 0, ti = 0, star = -1, mark = 0
         while ti < t.count {
             if pi < p.count && (p[pi] == UInt8(ascii: "?") || p[pi] == t[ti]) {

@@ -86,6 +86,8 @@ struct BodyWalker {
     /// literal (which may run any number of times later) are prefixed `lit:`; functions handed to
     /// `once.Do(f)` are recorded as `once:f`.
     var calledNames: Set<String> = []
+    /// Names called from function literals; prefixed `lit:` only when the body fact is built.
+    var calledFromLiterals: Set<String> = []
     /// Enclosing loops of every recorded op / call / spawn, as (ctx id, loop index); resolved to
     /// `inLoop` ("inside a loop that never ends") once every loop's exits are known.
     var opLoops: [[(Int, Int)]] = []
@@ -131,7 +133,7 @@ struct BodyWalker {
                 continue
             }
             if t.kind == .semicolon { atStmt = true; i += 1; continue }
-            if caseColons.contains(i) { atStmt = true; i += 1; continue }
+            if t.kind == .punct && t.code == 0x3A && caseColons.contains(i) { atStmt = true; i += 1; continue }
             if atStmt {
                 atStmt = false
                 statementStart(i)
@@ -144,7 +146,9 @@ struct BodyWalker {
         finishHandoffs(root)
         finalLoops[root.id] = root.loops
         resolveLoops()
-        return BodyFact(loops: root.loops, calls: calledNames.sorted())
+        var called = calledNames
+        for n in calledFromLiterals { called.insert("lit:" + n) }
+        return BodyFact(loops: root.loops, calls: called.sorted())
     }
 
     var ctxRole: FunctionRole { ctxs.last?.role ?? role }
@@ -473,7 +477,7 @@ struct BodyWalker {
         let limit = frames.last?.end ?? p.toks.count
         while j < limit {
             if p.isSemi(j) || p.isClose(j) { return j }
-            if caseColons.contains(j) { return j }
+            if p.isP(j, 0x3A) && caseColons.contains(j) { return j }
             j = p.skip(j)
         }
         return limit
@@ -738,7 +742,7 @@ struct BodyWalker {
         // Record the callee for run-once propagation (not calls into other packages).
         if !hasReceiver || complexPrefix || p.imports[p.text(chainStart)] == nil {
             let inLiteral = ctxs.count > 1 && ctxs.last?.role != .once
-            calledNames.insert(inLiteral ? "lit:" + name : name)
+            if inLiteral { calledFromLiterals.insert(name) } else { calledNames.insert(name) }
             if name == "Do" || name == "OnceFunc" {
                 let args = splitList(open + 1, close)
                 if args.count == 1, args[0].1 == args[0].0 + 1 || (args[0].1 == args[0].0 + 3 && p.isP(args[0].0 + 1, 0x2E)) {

@@ -1,3 +1,4 @@
+import Foundation
 import LeakLintCore
 
 // MARK: - Shared pieces of the analyses
@@ -25,15 +26,53 @@ public enum Template {
     }
 }
 
-/// Vocabulary matching: words are globs (`*lru.Cache*`, `Register*`).
+/// Vocabulary matching: words are globs (`*lru.Cache*`, `Register*`). Words without `*` or `?`
+/// are looked up in a set; only the patterns are matched one by one.
 struct WordList {
     let words: [String]
-    init(_ words: [String]) { self.words = words }
-    func matches(_ s: String) -> Bool { words.contains { ByteText.glob($0, s) } }
+    private let exact: Set<String>
+    private let patterns: [String]
+    init(_ words: [String]) {
+        self.words = words
+        var exact: Set<String> = [], patterns: [String] = []
+        for w in words {
+            if w.utf8.contains(where: { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") }) { patterns.append(w) } else { exact.insert(w) }
+        }
+        self.exact = exact
+        self.patterns = patterns
+    }
+    func matches(_ s: String) -> Bool {
+        if !exact.isEmpty && exact.contains(s) { return true }
+        return patterns.contains { ByteText.glob($0, s) }
+    }
     var isEmpty: Bool { words.isEmpty }
 }
 
-/// Facts of a whole scope, indexed once per rule run.
+/// Per-scope memo: the scope's `ScopeIndex` and its run-once sets, computed on first use and
+/// shared by every rule run over the scope.
+final class ScopeMemo: @unchecked Sendable {
+    private let lock = NSLock()
+    private var index: ScopeIndex?
+    private var runOnce: [String: Set<String>] = [:]
+
+    func index(_ build: () -> ScopeIndex) -> ScopeIndex {
+        lock.lock(); defer { lock.unlock() }
+        if let ix = index { return ix }
+        let ix = build()
+        index = ix
+        return ix
+    }
+
+    func runOnce(_ key: String, _ build: () -> Set<String>) -> Set<String> {
+        lock.lock(); defer { lock.unlock() }
+        if let s = runOnce[key] { return s }
+        let s = build()
+        runOnce[key] = s
+        return s
+    }
+}
+
+/// Facts of a whole scope, indexed once per scope (`ScopeIndex(scope)` returns the scope's memo).
 struct ScopeIndex {
     var containers: [ContainerDecl] = []
     var ops: [ContainerOp] = []
@@ -49,9 +88,16 @@ struct ScopeIndex {
     var methods: [String: Set<String>] = [:]
 
     let language: Language
+    private let memo: ScopeMemo
 
+    /// The scope's index, built on the first call and shared afterwards.
     init(_ scope: Scope) {
+        self = scope.memo.index { ScopeIndex(building: scope) }
+    }
+
+    private init(building scope: Scope) {
         language = scope.language
+        memo = scope.memo
         for f in scope.files {
             containers.append(contentsOf: f.containers)
             ops.append(contentsOf: f.ops)
@@ -80,31 +126,42 @@ struct ScopeIndex {
     /// handed to `once.Do`, and — propagated to a fixpoint — unexported functions whose every call
     /// site in the scope is in a run-once function (calls from function literals never count).
     func runOnceFunctions(_ runOnce: WordList, propagate: Bool = true) -> Set<String> {
+        let key = (propagate ? "p\u{1}" : "n\u{1}") + runOnce.words.joined(separator: "\u{1}")
+        return memo.runOnce(key) { computeRunOnce(runOnce, propagate: propagate) }
+    }
+
+    private func computeRunOnce(_ runOnce: WordList, propagate: Bool) -> Set<String> {
+        let qualified = functions.map(\.qualifiedName)
         var once: Set<String> = []
-        var callers: [String: [(String, Bool)]] = [:]   // callee name → (caller qualified name, from literal)
-        for fn in functions {
-            if fn.role.runsOnce || runOnce.matches(fn.name) { once.insert(fn.qualifiedName) }
+        var callers: [String: [(caller: Int, literal: Bool)]] = [:]   // callee name → call sites
+        for (i, fn) in functions.enumerated() {
+            if fn.role.runsOnce || runOnce.matches(fn.name) { once.insert(qualified[i]) }
             for c in fn.body.calls {
                 if c.hasPrefix("once:") { once.insert(String(c.dropFirst(5))); continue }
                 let lit = c.hasPrefix("lit:")
-                callers[lit ? String(c.dropFirst(4)) : c, default: []].append((fn.qualifiedName, lit))
+                callers[lit ? String(c.dropFirst(4)) : c, default: []].append((i, lit))
             }
         }
         // `once:f` names a function, not a qualified method: match by name.
         let onceNames = Set(once.map { $0.lastComponent })
-        for fn in functions where onceNames.contains(fn.name) { once.insert(fn.qualifiedName) }
+        for (i, fn) in functions.enumerated() where onceNames.contains(fn.name) { once.insert(qualified[i]) }
         // Propagation needs to know which functions have no callers outside the scope: Go says
         // so by case (lowercase = unexported); other languages' facts do not carry visibility.
-        var changed = propagate
+        guard propagate else { return once }
+        var candidates: [(index: Int, sites: [(caller: Int, literal: Bool)])] = []
+        for (i, fn) in functions.enumerated() {
+            guard let first = fn.name.utf8.first, first >= 97 && first <= 122 || first == 95 else { continue }
+            guard let cs = callers[fn.name], !cs.isEmpty, !cs.contains(where: \.literal) else { continue }
+            candidates.append((i, cs))
+        }
+        var changed = true
         var rounds = 0
         while changed && rounds < 32 {
             changed = false
             rounds += 1
-            for fn in functions where !once.contains(fn.qualifiedName) {
-                guard let first = fn.name.utf8.first, first >= 97 && first <= 122 || first == 95 else { continue }
-                guard let cs = callers[fn.name], !cs.isEmpty else { continue }
-                if cs.allSatisfy({ !$0.1 && once.contains($0.0) }) {
-                    once.insert(fn.qualifiedName)
+            for c in candidates where !once.contains(qualified[c.index]) {
+                if c.sites.allSatisfy({ once.contains(qualified[$0.caller]) }) {
+                    once.insert(qualified[c.index])
                     changed = true
                 }
             }
