@@ -156,7 +156,7 @@ struct BodyWalker {
     /// Inside an `if` whose condition is an atomic compare-and-swap: "start exactly once".
     var casGuarded: Bool {
         for f in frames where f.kind == .ifBlock {
-            if let c = f.ifCond, c.contains("CompareAndSwap") || c.contains("Cas(") || c.contains("CAS(") { return true }
+            if let c = f.ifCond, ByteText.contains(c, "CompareAndSwap") || ByteText.contains(c, "Cas(") || ByteText.contains(c, "CAS(") { return true }
         }
         return false
     }
@@ -640,8 +640,11 @@ struct BodyWalker {
             op = OpName.assignFresh  // T{} / &T{}
         }
         var guarded = false
+        var emptyChecks: (String, String)? = nil
         for f in frames.reversed() where f.kind == .ifBlock {
-            if let c = f.ifCond, c.contains(lhsText + " == nil") || c.contains("len(" + lhsText + ") == 0") { guarded = true; break }
+            guard let c = f.ifCond else { continue }
+            if emptyChecks == nil { emptyChecks = (lhsText + " == nil", "len(" + lhsText + ") == 0") }
+            if let (isNil, isEmpty) = emptyChecks, ByteText.contains(c, isNil) || ByteText.contains(c, isEmpty) { guarded = true; break }
         }
         var o = ContainerOp(target: sym, resolution: res, op: op, valueText: p.text(ra, rb, limit: 80),
                             at: p.ref(a, rb), function: functionName, role: ctxRole, via: via, inLoop: inLoop)

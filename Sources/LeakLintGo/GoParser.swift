@@ -87,6 +87,11 @@ final class GoParser {
     /// Folded source text of tokens [a, b).
     func text(_ a: Int, _ b: Int, limit: Int = 240) -> String {
         guard a < b, a < toks.count else { return "" }
+        // One token without whitespace inside (not a string literal): its bytes as they are.
+        if b == a + 1, toks[a].kind != .string && toks[a].kind != .rawString && toks[a].kind != .rune,
+           Int(toks[a].end - toks[a].start) <= limit {
+            return text(a)
+        }
         let s = Int(toks[a].start), e = Int(toks[min(b, toks.count) - 1].end)
         guard s < e else { return "" }
         return ByteText.folded(buf, s..<e, limit: limit)

@@ -51,9 +51,18 @@ struct WordList {
 /// Per-scope memo: the scope's `ScopeIndex` and its run-once sets, computed on first use and
 /// shared by every rule run over the scope.
 final class ScopeMemo: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = NSRecursiveLock()  // builders nest: a run-once set needs the call graph
     private var index: ScopeIndex?
     private var runOnce: [String: Set<String>] = [:]
+    private var graph: ScopeIndex.CallGraph?
+
+    func callGraph(_ build: () -> ScopeIndex.CallGraph) -> ScopeIndex.CallGraph {
+        lock.lock(); defer { lock.unlock() }
+        if let g = graph { return g }
+        let g = build()
+        graph = g
+        return g
+    }
 
     func index(_ build: () -> ScopeIndex) -> ScopeIndex {
         lock.lock(); defer { lock.unlock() }
@@ -130,37 +139,52 @@ struct ScopeIndex {
         return memo.runOnce(key) { computeRunOnce(runOnce, propagate: propagate) }
     }
 
-    private func computeRunOnce(_ runOnce: WordList, propagate: Bool) -> Set<String> {
-        let qualified = functions.map(\.qualifiedName)
-        var once: Set<String> = []
+    /// The word-independent part of the run-once computation: qualified names, `once.Do`
+    /// targets and, per propagation candidate, its call sites. Built once per scope.
+    struct CallGraph {
+        var qualified: [String] = []
+        var onceTargets: [String] = []
+        /// Unexported functions called only from outside function literals: (function, callers).
+        var candidates: [(index: Int, callers: [Int])] = []
+    }
+
+    private func buildCallGraph() -> CallGraph {
+        var g = CallGraph()
+        g.qualified = functions.map(\.qualifiedName)
         var callers: [String: [(caller: Int, literal: Bool)]] = [:]   // callee name → call sites
         for (i, fn) in functions.enumerated() {
-            if fn.role.runsOnce || runOnce.matches(fn.name) { once.insert(qualified[i]) }
             for c in fn.body.calls {
-                if c.hasPrefix("once:") { once.insert(String(c.dropFirst(5))); continue }
+                if c.hasPrefix("once:") { g.onceTargets.append(String(c.dropFirst(5))); continue }
                 let lit = c.hasPrefix("lit:")
                 callers[lit ? String(c.dropFirst(4)) : c, default: []].append((i, lit))
             }
         }
+        for (i, fn) in functions.enumerated() {
+            guard let first = fn.name.utf8.first, first >= 97 && first <= 122 || first == 95 else { continue }
+            guard let cs = callers[fn.name], !cs.isEmpty, !cs.contains(where: \.literal) else { continue }
+            g.candidates.append((i, cs.map(\.caller)))
+        }
+        return g
+    }
+
+    private func computeRunOnce(_ runOnce: WordList, propagate: Bool) -> Set<String> {
+        let g = memo.callGraph { buildCallGraph() }
+        let qualified = g.qualified
+        var once = Set(g.onceTargets)
+        for (i, fn) in functions.enumerated() where fn.role.runsOnce || runOnce.matches(fn.name) { once.insert(qualified[i]) }
         // `once:f` names a function, not a qualified method: match by name.
         let onceNames = Set(once.map { $0.lastComponent })
         for (i, fn) in functions.enumerated() where onceNames.contains(fn.name) { once.insert(qualified[i]) }
         // Propagation needs to know which functions have no callers outside the scope: Go says
         // so by case (lowercase = unexported); other languages' facts do not carry visibility.
         guard propagate else { return once }
-        var candidates: [(index: Int, sites: [(caller: Int, literal: Bool)])] = []
-        for (i, fn) in functions.enumerated() {
-            guard let first = fn.name.utf8.first, first >= 97 && first <= 122 || first == 95 else { continue }
-            guard let cs = callers[fn.name], !cs.isEmpty, !cs.contains(where: \.literal) else { continue }
-            candidates.append((i, cs))
-        }
         var changed = true
         var rounds = 0
         while changed && rounds < 32 {
             changed = false
             rounds += 1
-            for c in candidates where !once.contains(qualified[c.index]) {
-                if c.sites.allSatisfy({ once.contains(qualified[$0.caller]) }) {
+            for c in g.candidates where !once.contains(qualified[c.index]) {
+                if c.callers.allSatisfy({ once.contains(qualified[$0]) }) {
                     once.insert(qualified[c.index])
                     changed = true
                 }
