@@ -131,9 +131,13 @@ struct ContainerGrowthAnalysis: Analysis {
             captures["function"] = perCall[0].function
             var rel: [(SourceRef, String)] = perCall.map { ($0.at, growthMessage($0, decl)) }
             if let lr = lifetimeRef, decl.storage == .instanceMember { rel.append((lr, "\(decl.symbol.owner ?? "owner") is long-lived: \(lifetime)")) }
-            out.append(factory.finding(at: decl.at, symbol: decl.symbol.display, captures: captures,
-                                       severity: factory.severity(raise: requestKeyed),
-                                       related: factory.related(rel)))
+            // A complete type-changing rewrite (`rewrite.*` options) makes the fix applicable.
+            let edits = TypeRewrite(rule: rule)?.edits(for: decl, scope: scope, captures: captures) ?? []
+            var finding = factory.finding(at: decl.at, symbol: decl.symbol.display, captures: captures,
+                                          severity: factory.severity(raise: requestKeyed),
+                                          related: factory.related(rel), edits: edits)
+            if !edits.isEmpty, finding.fix?.applicability == .displayOnly { finding.fix?.applicability = .unsafe }
+            out.append(finding)
         }
         return out
     }
