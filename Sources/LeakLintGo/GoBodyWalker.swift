@@ -119,7 +119,7 @@ struct BodyWalker {
         var i = open + 1
         var atStmt = true
         while i < end {
-            while frames.count > 1, let top = frames.last, i >= top.end { popFrame() }
+            while frames.count > 1, i >= frames[frames.count - 1].end { popFrame() }
             let t = p.toks[i]
             if t.kind == .punct && t.code == 0x7B {  // {
                 openFrame(at: i)
@@ -151,12 +151,12 @@ struct BodyWalker {
         return BodyFact(loops: root.loops, calls: called.sorted())
     }
 
-    var ctxRole: FunctionRole { ctxs.last?.role ?? role }
+    var ctxRole: FunctionRole { ctxs.isEmpty ? role : ctxs[ctxs.count - 1].role }
 
     /// Inside an `if` whose condition is an atomic compare-and-swap: "start exactly once".
     var casGuarded: Bool {
-        for f in frames where f.kind == .ifBlock {
-            if let c = f.ifCond, ByteText.contains(c, "CompareAndSwap") || ByteText.contains(c, "Cas(") || ByteText.contains(c, "CAS(") { return true }
+        for k in frames.indices where frames[k].kind == .ifBlock {
+            if let c = frames[k].ifCond, ByteText.contains(c, "CompareAndSwap") || ByteText.contains(c, "Cas(") || ByteText.contains(c, "CAS(") { return true }
         }
         return false
     }
@@ -171,7 +171,7 @@ struct BodyWalker {
     /// Every loop frame enclosing the current position, across function literals.
     func enclosingLoops() -> [(Int, Int)] {
         var out: [(Int, Int)] = []
-        for f in frames where f.kind == .loop && f.loop >= 0 { out.append((f.ctxId, f.loop)) }
+        for k in frames.indices where frames[k].kind == .loop && frames[k].loop >= 0 { out.append((frames[k].ctxId, frames[k].loop)) }
         return out
     }
 
@@ -296,7 +296,7 @@ struct BodyWalker {
     /// The `{` that opens the block of a statement header starting at `from`.
     func headerBrace(_ from: Int) -> Int? {
         var j = from
-        let limit = frames.last?.end ?? p.toks.count
+        let limit = (frames.isEmpty ? p.toks.count : frames[frames.count - 1].end)
         while j < limit {
             if p.isSemi(j) && p.toks[j].automatic { return nil }
             if p.isP(j, 0x7B) {
@@ -400,7 +400,7 @@ struct BodyWalker {
         var lt: [String: String] = [:]
         p.parseParams(open: i + 1, into: &ps, types: &lt)
         var k = p.skip(i + 1)
-        let limit = frames.last?.end ?? p.toks.count
+        let limit = (frames.isEmpty ? p.toks.count : frames[frames.count - 1].end)
         while k < limit && !p.isP(k, 0x7B) && !p.isSemi(k) && !p.isP(k, 0x2C) && !p.isClose(k) && !p.isP(k, 0x3D) {
             k = p.skip(k)
         }
@@ -474,7 +474,7 @@ struct BodyWalker {
     /// The index of the semicolon (or block end) that ends the statement starting at `i`.
     func statementEnd(_ i: Int) -> Int {
         var j = i
-        let limit = frames.last?.end ?? p.toks.count
+        let limit = (frames.isEmpty ? p.toks.count : frames[frames.count - 1].end)
         while j < limit {
             if p.isSemi(j) || p.isClose(j) { return j }
             if p.isP(j, 0x3A) && caseColons.contains(j) { return j }
@@ -641,8 +641,8 @@ struct BodyWalker {
         }
         var guarded = false
         var emptyChecks: (String, String)? = nil
-        for f in frames.reversed() where f.kind == .ifBlock {
-            guard let c = f.ifCond else { continue }
+        for k in frames.indices.reversed() where frames[k].kind == .ifBlock {
+            guard let c = frames[k].ifCond else { continue }
             if emptyChecks == nil { emptyChecks = (lhsText + " == nil", "len(" + lhsText + ") == 0") }
             if let (isNil, isEmpty) = emptyChecks, ByteText.contains(c, isNil) || ByteText.contains(c, isEmpty) { guarded = true; break }
         }
@@ -743,8 +743,8 @@ struct BodyWalker {
         let hasReceiver = chainStart < i
         if p.isK(i - 1, .func) { return }  // a method name in a declaration
         // Record the callee for run-once propagation (not calls into other packages).
-        if !hasReceiver || complexPrefix || p.imports[p.text(chainStart)] == nil {
-            let inLiteral = ctxs.count > 1 && ctxs.last?.role != .once
+        if !hasReceiver || complexPrefix || p.imports.isEmpty || p.imports[p.text(chainStart)] == nil {
+            let inLiteral = ctxs.count > 1 && ctxs[ctxs.count - 1].role != .once
             if inLiteral { calledFromLiterals.insert(name) } else { calledNames.insert(name) }
             if name == "Do" || name == "OnceFunc" {
                 let args = splitList(open + 1, close)
@@ -753,8 +753,9 @@ struct BodyWalker {
                 }
             }
         }
-        // Exit calls end every open loop of this function.
-        if BodyWalker.exitCalls.contains(name) {
+        // Exit calls end every open loop of this function (panic, Exit, Fatal*, Goexit, Panic*).
+        let first = p.buf[Int(p.toks[i].start)]
+        if (first == 0x70 || first == 0x45 || first == 0x46 || first == 0x47 || first == 0x50) && BodyWalker.exitCalls.contains(name) {
             let recv = hasReceiver ? p.text(chainStart, i - 1) : ""
             if (name == "panic" && !hasReceiver) || (name == "Exit" && recv == "os") || recv == "log"
                 || (name == "Goexit" && recv == "runtime") || name.hasPrefix("Fatal") {
@@ -769,9 +770,10 @@ struct BodyWalker {
                 addOp(sym, res, via, name == "delete" ? OpName.delete : OpName.clear, at: p.ref(i, close + 1), key: key)
             }
         }
-        let wanted = p.interest.wants(name) || (name == "close" && !hasReceiver)
+        let interesting = p.interest.wants(name)
+        let wanted = interesting || (!hasReceiver && name == "close")
         // Method calls on containers (sync.Map.Store …) for names the rules care about.
-        if hasReceiver && p.interest.wants(name) {
+        if hasReceiver && interesting {
             let recvEnd = i - 1
             let target: (SymbolRef, TargetResolution, String?)?
             if complexPrefix {
@@ -802,7 +804,7 @@ struct BodyWalker {
         var use = resultUse[i] ?? .escapes
         if case .escapes = use, chainStart >= 1, p.isK(chainStart - 1, .return) { use = .escapes }
         recordCall(CallFact(callee: calleeText, method: name, receiver: receiverText, receiverSymbol: recvSym,
-                              args: splitArgs(open), argLabels: [], result: use, deferred: deferUntil > i || (ctxs.last?.deferred ?? false),
+                              args: splitArgs(open), argLabels: [], result: use, deferred: deferUntil > i || (!ctxs.isEmpty && ctxs[ctxs.count - 1].deferred),
                               at: p.ref(chainStart, close + 1), function: functionName, role: ctxRole, inLoop: inLoop))
     }
 
