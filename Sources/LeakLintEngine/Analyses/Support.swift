@@ -143,6 +143,8 @@ struct ScopeIndex {
     /// targets and, per propagation candidate, its call sites. Built once per scope.
     struct CallGraph {
         var qualified: [String] = []
+        var names: [String] = []
+        var runsOnce: [Bool] = []
         var onceTargets: [String] = []
         /// Unexported functions called only from outside function literals: (function, callers).
         var candidates: [(index: Int, callers: [Int])] = []
@@ -151,6 +153,8 @@ struct ScopeIndex {
     private func buildCallGraph() -> CallGraph {
         var g = CallGraph()
         g.qualified = functions.map(\.qualifiedName)
+        g.names = functions.map(\.name)
+        g.runsOnce = functions.map(\.role.runsOnce)
         var callers: [String: [(caller: Int, literal: Bool)]] = [:]   // callee name → call sites
         for (i, fn) in functions.enumerated() {
             for c in fn.body.calls {
@@ -171,10 +175,10 @@ struct ScopeIndex {
         let g = memo.callGraph { buildCallGraph() }
         let qualified = g.qualified
         var once = Set(g.onceTargets)
-        for (i, fn) in functions.enumerated() where fn.role.runsOnce || runOnce.matches(fn.name) { once.insert(qualified[i]) }
+        for i in g.names.indices where g.runsOnce[i] || runOnce.matches(g.names[i]) { once.insert(qualified[i]) }
         // `once:f` names a function, not a qualified method: match by name.
         let onceNames = Set(once.map { $0.lastComponent })
-        for (i, fn) in functions.enumerated() where onceNames.contains(fn.name) { once.insert(qualified[i]) }
+        for i in g.names.indices where onceNames.contains(g.names[i]) { once.insert(qualified[i]) }
         // Propagation needs to know which functions have no callers outside the scope: Go says
         // so by case (lowercase = unexported); other languages' facts do not carry visibility.
         guard propagate else { return once }
