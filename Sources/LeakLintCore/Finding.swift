@@ -121,6 +121,8 @@ public struct Finding: Sendable, Codable, Hashable {
     public var suppression: SuppressionInfo?
     /// SARIF `baselineState` when a baseline is in use: `new`, `unchanged`.
     public var baselineState: String?
+    /// GitHub's `primaryLocationLineHash` of the finding's first line (`LineHash`), set by the scanner.
+    public var lineHash: String? = nil
 
     public init(ruleID: String, family: Family, severity: Severity, message: String, location: Location,
                 related: [RelatedLocation] = [], symbol: String, fix: Fix? = nil,

@@ -151,11 +151,25 @@ public struct Scanner {
             findings = findings.filter { only.contains($0.location.path) }
             notes = notes.filter { n in n.path.map { only.contains($0) } ?? true }
         }
+        Scanner.addLineHashes(&findings, sources: sources)
         let sortedNotes = Array(Set(notes)).sorted { a, b in
             a < b || (!(b < a) && a.level.rawValue < b.level.rawValue)
         }
         return ScanResult(root: root, findings: findings, notifications: sortedNotes,
                           rules: rules, filesScanned: facts.count, linesScanned: lines)
+    }
+
+    /// GitHub's line hash of every finding's first line, one pass per file that has findings.
+    static func addLineHashes(_ findings: inout [Finding], sources: [String: SourceFile]) {
+        var linesByPath: [String: Set<Int>] = [:]
+        for f in findings { linesByPath[f.location.path, default: []].insert(f.location.region.startLine) }
+        var hashes: [String: [Int: String]] = [:]
+        for (path, lines) in linesByPath {
+            if let src = sources[path] { hashes[path] = LineHash.hashes(src.bytes, lines: lines) }
+        }
+        for i in findings.indices {
+            findings[i].lineHash = hashes[findings[i].location.path]?[findings[i].location.region.startLine]
+        }
     }
 
     /// The analyses a rule names: `analysis:` may list several, comma-separated.

@@ -145,7 +145,8 @@ public enum SARIFReporter {
             ("level", .string(f.severity.rawValue)),
             ("message", .obj([("text", .string(text))])),
             ("locations", .array([location(f.location, withContext: true)])),
-            ("partialFingerprints", .obj([(fingerprintKey, .string(f.fingerprint))])),
+            ("partialFingerprints", .obj([(fingerprintKey, .string(f.fingerprint)),
+                                          ("primaryLocationLineHash", f.lineHash.map { .string($0) })])),
             ("properties", .obj([("family", .string(f.family.rawValue)), ("symbol", .string(f.symbol))])),
         ]
         if !f.related.isEmpty {

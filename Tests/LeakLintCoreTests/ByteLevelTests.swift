@@ -86,3 +86,34 @@ import Testing
         #expect(ci.wants("LoadOrStore"))
     }
 }
+
+/// `LineHash` against the expected values published with GitHub's upload action, so SARIF
+/// `primaryLocationLineHash` values match what the action would have computed.
+@Suite struct LineHashTests {
+    static func all(_ text: String) -> [String] {
+        let h = LineHash.hashes(Array(text.utf8))
+        return (1...h.count).map { h[$0] ?? "missing line \($0)" }
+    }
+
+    @Test func identicalLinesAreCountedApart() {
+        #expect(Self.all(String(repeating: "Lorem ipsum dolor sit amet.\n", count: 10)) == [
+            "a7f2ff13bc495cf2:1", "a7f2ff13bc495cf2:2", "a7f2ff13bc495cf2:3", "a7f2ff13bc495cf2:4",
+            "a7f2ff13bc495cf2:5", "a7f2ff13bc495cf2:6", "a7f2ff1481e87703:1", "a9cf91f7bbf1862b:1",
+            "55ec222b86bcae53:1", "cc97dc7b1d7d8f7b:1", "c129715d7a2bc9a3:1",
+        ])
+    }
+
+    @Test func shortLinesAndTheEndOfFile() {
+        #expect(Self.all("x = 2\nx = 1\nprint(x)\nx = 3\nprint(x)\nx = 4\nprint(x)\n") == [
+            "e54938cc54b302f1:1", "bb609acbe9138d60:1", "1131fd5871777f34:1", "5c482a0f8b35ea28:1",
+            "54517377da7028d2:1", "2c644846cb18d53e:1", "f1b89f20de0d133:1", "c129715d7a2bc9a3:1",
+        ])
+    }
+
+    @Test func lineEndingsAndIndentationDoNotChangeTheHash() {
+        let lf = LineHash.hashes(Array("a\n  b\nc\n".utf8))
+        #expect(LineHash.hashes(Array("a\r\nb\r\nc\r\n".utf8)) == lf)
+        #expect(LineHash.hashes(Array("a\rb\r\tc\n".utf8)) == lf)
+        #expect(LineHash.hashes(Array("a\nb\nc\n".utf8), lines: [2]) == [2: lf[2]!])
+    }
+}

@@ -249,3 +249,23 @@ func runProcess(_ exe: String, _ args: [String], environment: [String: String]? 
     p.waitUntilExit()
     return (p.terminationStatus, String(decoding: data, as: UTF8.self))
 }
+
+/// SARIF carries GitHub's `primaryLocationLineHash` for each result (what the upload action
+/// would add), so uploads through the REST API do not duplicate alerts when lines move.
+@Suite struct SARIFLineHashTests {
+    @Test func everyResultHasTheLineHashOfItsFirstLine() throws {
+        let dir = TestSupport.tempDir()
+        defer { TestSupport.remove(dir) }
+        let text = "package p\n\nvar seen = map[string]bool{}\n\nfunc Mark(id string) { seen[id] = true }\n"
+        TestSupport.write(dir, "p.go", text)
+        let scan = try LeakLintEngine.Scanner(options: ScanOptions(paths: [dir], jobs: 1)).run()
+        let sarif = SARIFReporter.render(scan)
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(sarif)) as? [String: Any])
+        let run = try #require((doc["runs"] as? [[String: Any]])?.first)
+        let results = try #require(run["results"] as? [[String: Any]])
+        #expect(results.count == 1)
+        let fp = try #require(results[0]["partialFingerprints"] as? [String: String])
+        #expect(fp["primaryLocationLineHash"] == LineHash.hashes(Array(text.utf8))[3])
+        #expect(fp["primaryLocationLineHash"]?.hasSuffix(":1") == true)
+    }
+}
