@@ -1135,7 +1135,14 @@ final class FactVisitor: SyntaxVisitor {
         for stmt in list {
             if !seen { seen = stmt.id == item.id; continue }
             for tok in stmt.tokens(viewMode: .sourceAccurate) where tok.tokenKind == .identifier(name) {
-                guard let ref = tok.parent?.as(DeclReferenceExprSyntax.self), let up = ref.parent else { continue }
+                guard let ref0 = tok.parent?.as(DeclReferenceExprSyntax.self), var up = ref0.parent else { continue }
+                var ref = Syntax(ref0)
+                // `AnyCancellable(timer.cancel)`: a method reference (not called) carries its receiver.
+                if let m = up.as(MemberAccessExprSyntax.self), m.base?.id == ref.id, let mp = m.parent,
+                   !(mp.as(FunctionCallExprSyntax.self).map { $0.calledExpression.id == m.id } ?? false),
+                   !mp.is(MemberAccessExprSyntax.self) {
+                    ref = Syntax(m); up = mp
+                }
                 switch up.kind {
                 case .labeledExpr:
                     // Logging and assertions read the value and keep nothing.

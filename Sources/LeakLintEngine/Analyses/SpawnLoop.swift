@@ -37,6 +37,7 @@ struct SpawnLoopAnalysis: Analysis {
                 if handleSignals.isEmpty || spawn.handedOn { return true }
                 if case .discarded = spawn.handle { return false }
                 return handleStops.isEmpty || handleIsStopped(spawn.handle, ix, handleStops)
+                    || handlesCancelledThroughElements(spawn.handle, ix, handleStops)
             }()
             let counts: (String) -> Bool = { sig in signals.matches(sig) && (handleWorks || !handleSignals.matches(sig)) }
             // A process-lifetime worker started once is by design.
@@ -56,6 +57,7 @@ struct SpawnLoopAnalysis: Analysis {
             // A kept handle that is cancelled somewhere stops the task from outside.
             if !handleStops.isEmpty, handleIsStopped(spawn.handle, ix, handleStops) { continue }
             if case .bound = spawn.handle, spawn.handedOn { continue }
+            if !handleStops.isEmpty, handlesCancelledThroughElements(spawn.handle, ix, handleStops) { continue }
             // The loop observes cancellation but nobody cancels: keep and cancel the handle.
             var edits: [TextEdit] = []
             if case .stored(let sym) = spawn.handle, !spawn.capturesSelf,
@@ -109,6 +111,19 @@ struct SpawnLoopAnalysis: Analysis {
                                        related: factory.related(rel), edits: edits))
         }
         return out
+    }
+
+    /// Handles kept in a container (`tasks.append(Task { … })`, `tasks[id] = Task { … }`) and
+    /// cancelled element by element in the same type (`for t in tasks { t.cancel() }`,
+    /// `tasks.values.forEach { $0.cancel() }`).
+    func handlesCancelledThroughElements(_ handle: ResultUse, _ ix: ScopeIndex, _ stops: Set<String>) -> Bool {
+        guard case .stored(let sym) = handle,
+              ix.containers.contains(where: { $0.symbol == sym }) else { return false }
+        return ix.calls.contains { c in
+            guard stops.contains(c.method), let r = c.receiver, !r.isEmpty, !r.contains("."), r != "self" else { return false }
+            let owner = c.function.lastIndex(of: ".").map { String(c.function[..<$0]) }
+            return owner == sym.owner
+        }
     }
 
     func handleIsStopped(_ handle: ResultUse, _ ix: ScopeIndex, _ stops: Set<String>) -> Bool {
