@@ -1493,7 +1493,8 @@ description: |
   keeps its owner from ever being deallocated.
 
   Timers created from `main`, global or `static let` initialisers are process-lifetime and
-  silent. A one-shot timer (`repeats: false`) invalidates itself and is silent; a timer that
+  silent. A one-shot timer (`repeats: false`) invalidates itself and is silent (so is a
+  `repeats:` argument that is not the literal `true`, which leaklint cannot evaluate); a timer that
   invalidates itself from its own block (`{ timer in … timer.invalidate() }`), or that is
   handed on (returned, passed to another call, assigned elsewhere) is not this code's to stop. A stored timer is silent when the module calls `invalidate()` / `cancel()` on it
   (`timer?.invalidate()` in `deinit` or `stop()`), or empties the set its cancellable was
