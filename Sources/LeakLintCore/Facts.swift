@@ -83,6 +83,9 @@ public struct TypeFact: Sendable, Codable {
     /// Syntax the front end saw that bears on the type's lifetime, e.g. `mutex-member`,
     /// `static-instance`, `singleton-accessor`, `annotation:Service`, `enum-singleton`.
     public var traits: [String]
+    /// The braces of the declaration's member block (`{ … }`), when the front end knows them:
+    /// fixes insert members (a `deinit`) before its closing brace.
+    public var members: SourceRef? = nil
 
     public init(name: String, kind: String, at: SourceRef, superTypes: [String] = [],
                 methods: [String] = [], traits: [String] = []) {
@@ -226,6 +229,15 @@ public struct CallFact: Sendable, Codable {
     public var role: FunctionRole
     /// True when the call sits inside a loop body of its function.
     public var inLoop: Bool
+    /// The whole call with its trailing closures (`at` ends at the closing parenthesis): a release
+    /// inside it runs from the acquired thing's own callback (`{ timer in timer.invalidate() }`).
+    public var extent: SourceRef? = nil
+    /// A closure argument of the call captures `self` strongly (names `self` with no
+    /// `[weak self]` / `[unowned self]`): the acquired thing keeps its owner alive.
+    public var capturesSelf: Bool = false
+    /// For a result bound to a local: the local is later handed on (returned, passed as an
+    /// argument, assigned to something else), so its release is decided elsewhere.
+    public var handedOn: Bool = false
 
     public init(callee: String, method: String, receiver: String? = nil, receiverSymbol: SymbolRef? = nil,
                 args: [String] = [], argLabels: [String?] = [], result: ResultUse = .discarded,
@@ -307,6 +319,10 @@ public struct SpawnFact: Sendable, Codable {
     public var args: [String]
     /// True when the spawn sits inside a loop of its function (one task per iteration).
     public var inLoop: Bool
+    /// The spawned closure captures `self` strongly (see `CallFact.capturesSelf`).
+    public var capturesSelf: Bool = false
+    /// A handle bound to a local is later handed on (see `CallFact.handedOn`).
+    public var handedOn: Bool = false
 
     public init(kind: String, at: SourceRef, function: String, role: FunctionRole, callee: SymbolRef? = nil,
                 body: BodyFact? = nil, handle: ResultUse = .discarded, args: [String] = [], inLoop: Bool = false) {
@@ -379,6 +395,8 @@ public struct FileFacts: Sendable, Codable {
     public var functions: [FunctionFact] = []
     public var spawns: [SpawnFact] = []
     public var handoffs: [HandoffFact] = []
+    /// Stored properties with a written type (Swift): fixes need to know `Timer?` from `Timer`.
+    public var fields: [FieldFact] = []
     public var suppressions: [SuppressionFact] = []
     /// Import paths / modules the file uses (`time`, `github.com/hashicorp/golang-lru/v2`).
     public var imports: [String] = []
@@ -389,6 +407,19 @@ public struct FileFacts: Sendable, Codable {
     public init(path: String, language: Language, scopeKey: String, unitName: String? = nil) {
         self.path = path; self.language = language; self.scopeKey = scopeKey; self.unitName = unitName
     }
+}
+
+/// A stored property with its type as written (`var timer: Timer?`).
+public struct FieldFact: Sendable, Codable {
+    public var symbol: SymbolRef
+    public var typeText: String
+    public var isStatic: Bool
+    public var at: SourceRef
+    public init(symbol: SymbolRef, typeText: String, isStatic: Bool = false, at: SourceRef) {
+        self.symbol = symbol; self.typeText = typeText; self.isStatic = isStatic; self.at = at
+    }
+    /// `T?` or `T!`: optional chaining (`timer?.invalidate()`) compiles on it.
+    public var isOptional: Bool { typeText.hasSuffix("?") || typeText.hasSuffix("!") || typeText.hasPrefix("Optional<") }
 }
 
 /// Names the analyses want recorded as `CallFact`s; a front end may record more, never fewer.

@@ -51,6 +51,10 @@ struct Body {
     /// For a property initialiser: the property (so `c.countLimit = n` on a local in
     /// `let cache: NSCache = { let c = NSCache(); c.countLimit = 100; return c }()` reaches it).
     var property: Target?
+    /// Closures: `self` is named in the body (or captured `[self]`), and whether the capture
+    /// list makes it weak/unowned.
+    var usesSelf = false
+    var weakSelf = false
 }
 
 /// A bare name (`items`) seen inside a type, resolved once the whole file is known.
@@ -125,6 +129,13 @@ final class FactVisitor: SyntaxVisitor {
     /// Depth of the walk through node kinds that can chain without brackets.
     var chainDepth = 0
     var reportedDepth = false
+    /// Stored properties with a written type.
+    var fields: [FieldFact] = []
+    /// Closures that capture `self` strongly (set when the closure is left).
+    var strongSelfClosures: Set<SyntaxIdentifier> = []
+    /// Recorded calls and spawns waiting for their closures to be walked (capturesSelf).
+    var pendingCalls: [SyntaxIdentifier: [Int]] = [:]
+    var pendingSpawns: [SyntaxIdentifier: Int] = [:]
 
     init(path: String, buffer: UnsafeBufferPointer<UInt8>, interest: CallInterest, isMainFile: Bool) {
         self.path = path
@@ -260,10 +271,20 @@ final class FactVisitor: SyntaxVisitor {
             }
         }
         types.append(TypeFact(name: name, kind: kind, at: ref(nameToken), superTypes: supers, traits: traits))
+        if let block = Self.memberBlock(of: node) { types[types.count - 1].members = ref(block) }
         if kind == "struct" || kind == "enum" { valueTypes.insert(name) }
         if kind == "class" || kind == "actor" { referenceTypes.insert(name) }
         typeStack.append((name, types.count - 1, isMain))
         contexts.append(.type)
+    }
+
+    static func memberBlock(of node: some DeclSyntaxProtocol) -> MemberBlockSyntax? {
+        if let d = node.as(ClassDeclSyntax.self) { return d.memberBlock }
+        if let d = node.as(ActorDeclSyntax.self) { return d.memberBlock }
+        if let d = node.as(StructDeclSyntax.self) { return d.memberBlock }
+        if let d = node.as(EnumDeclSyntax.self) { return d.memberBlock }
+        if let d = node.as(ExtensionDeclSyntax.self) { return d.memberBlock }
+        return nil
     }
 
     func exitType() {
@@ -415,6 +436,13 @@ final class FactVisitor: SyntaxVisitor {
         b.deferredAll = outer.deferredAll || outer.deferredDepth > 0
         b.spawnIndex = spawn
         b.params = outer.params
+        if let sig = node.signature, let captures = sig.capture {
+            for item in captures.items {
+                // `[weak self]`, `[unowned self]`, `[self]` (not `[x = self]`, which captures under another name).
+                guard item.name.tokenKind == .keyword(.self), item.initializer == nil else { continue }
+                if item.specifier == nil { b.usesSelf = true } else { b.weakSelf = true }
+            }
+        }
         if let sig = node.signature, let clause = sig.parameterClause {
             switch clause {
             case .simpleInput(let list):
@@ -435,6 +463,11 @@ final class FactVisitor: SyntaxVisitor {
     override func visitPost(_ node: ClosureExprSyntax) {
         let b = bodies.removeLast()
         contexts.removeLast()
+        if b.usesSelf && !b.weakSelf {
+            strongSelfClosures.insert(node.id)
+            // The enclosing closure must capture `self` to hand it on.
+            if bodies[bodies.count - 1].kind == .closure { bodies[bodies.count - 1].usesSelf = true }
+        }
         if let s = b.spawnIndex {
             spawns[s].body = BodyFact(loops: b.loops, calls: b.calls)
         } else {
@@ -442,6 +475,15 @@ final class FactVisitor: SyntaxVisitor {
             if body.open.isEmpty { body.loops.append(contentsOf: b.loops) }
             body.calls.append(contentsOf: b.calls)
         }
+    }
+
+    /// `self` named inside a closure: the closure captures it (strongly unless its capture list
+    /// says `weak`/`unowned`).
+    override func visit(_ node: DeclReferenceExprSyntax) -> SyntaxVisitorContinueKind {
+        if node.baseName.tokenKind == .keyword(.self), bodies[bodies.count - 1].kind == .closure {
+            bodies[bodies.count - 1].usesSelf = true
+        }
+        return .skipChildren
     }
 
     // MARK: Variables and containers
@@ -481,6 +523,10 @@ final class FactVisitor: SyntaxVisitor {
                 continue
             }
             let type = binding.typeAnnotation?.type ?? annotation
+            if atTypeLevel, let type {
+                fields.append(FieldFact(symbol: SymbolRef(owner: owner, name: name), typeText: text(type, limit: 120),
+                                        isStatic: isStatic, at: ref(id.identifier)))
+            }
             recordDecl(name: name, nameNode: id.identifier, type: type, initializer: binding.initializer?.value,
                        storage: storage, owner: owner, isLet: node.bindingSpecifier.rawText == "let")
         }
@@ -1019,7 +1065,108 @@ final class FactVisitor: SyntaxVisitor {
         }
         return .visitChildren
     }
-    override func visitPost(_ node: FunctionCallExprSyntax) { chainDepth -= 1 }
+    override func visitPost(_ node: FunctionCallExprSyntax) {
+        chainDepth -= 1
+        if !pendingCalls.isEmpty, let list = pendingCalls.removeValue(forKey: node.id) {
+            // The whole chain (`Timer.publish(…).autoconnect().sink { self… }`) keeps what its closures capture.
+            var captures = false
+            var cur: FunctionCallExprSyntax? = node
+            var hops = 0
+            while let c = cur, hops < 32, !captures {
+                hops += 1
+                captures = closureArgumentsCaptureSelf(c)
+                cur = Self.innerChainCall(c)
+            }
+            for i in list { calls[i].capturesSelf = captures }
+        }
+        if !pendingSpawns.isEmpty, let i = pendingSpawns.removeValue(forKey: node.id) {
+            spawns[i].capturesSelf = closureArgumentsCaptureSelf(node)
+        }
+    }
+
+    /// `a.f().g()` → the call `a.f()` whose value `g` is called on.
+    static func innerChainCall(_ c: FunctionCallExprSyntax) -> FunctionCallExprSyntax? {
+        guard let m = c.calledExpression.as(MemberAccessExprSyntax.self), var b = m.base else { return nil }
+        var hops = 0
+        while hops < 8 {
+            hops += 1
+            if let o = b.as(OptionalChainingExprSyntax.self) { b = o.expression; continue }
+            if let f = b.as(ForceUnwrapExprSyntax.self) { b = f.expression; continue }
+            break
+        }
+        return b.as(FunctionCallExprSyntax.self)
+    }
+
+    /// The outermost call of the chain `node` heads (`Timer.publish(…)` in `Timer.publish(…).autoconnect().sink {}`).
+    static func chainTop(_ node: FunctionCallExprSyntax) -> FunctionCallExprSyntax {
+        var top = node
+        var hops = 0
+        while hops < 32, let m = Syntax(top).parent?.as(MemberAccessExprSyntax.self),
+              let call = m.parent?.as(FunctionCallExprSyntax.self), call.calledExpression.id == m.id {
+            hops += 1
+            top = call
+        }
+        return top
+    }
+
+    func closureArgumentsCaptureSelf(_ node: FunctionCallExprSyntax) -> Bool {
+        if strongSelfClosures.isEmpty { return false }
+        if let c = node.trailingClosure, strongSelfClosures.contains(c.id) { return true }
+        for a in node.arguments { if let c = a.expression.as(ClosureExprSyntax.self), strongSelfClosures.contains(c.id) { return true } }
+        for c in node.additionalTrailingClosures where strongSelfClosures.contains(c.closure.id) { return true }
+        // `target: self` (Timer, addObserver(self, …)) holds self as well.
+        for a in node.arguments where a.label?.rawText == "target" && Self.isSelf(a.expression) { return true }
+        return false
+    }
+
+    /// A local bound to a call's result (`let t = make()`) that later statements of the same block
+    /// hand on: return it, pass it as an argument, assign it or put it in a literal.
+    func handedOn(_ name: String, after node: some SyntaxProtocol) -> Bool {
+        var cur = Syntax(node)
+        var item: CodeBlockItemSyntax? = nil
+        var hops = 0
+        while let p = cur.parent, hops < 64 {
+            hops += 1
+            if let it = p.as(CodeBlockItemSyntax.self) { item = it; break }
+            cur = p
+        }
+        guard let item, let list = item.parent?.as(CodeBlockItemListSyntax.self) else { return false }
+        var seen = false
+        for stmt in list {
+            if !seen { seen = stmt.id == item.id; continue }
+            for tok in stmt.tokens(viewMode: .sourceAccurate) where tok.tokenKind == .identifier(name) {
+                guard let ref0 = tok.parent?.as(DeclReferenceExprSyntax.self), var up = ref0.parent else { continue }
+                var ref = Syntax(ref0)
+                // `AnyCancellable(timer.cancel)`: a method reference (not called) carries its receiver.
+                if let m = up.as(MemberAccessExprSyntax.self), m.base?.id == ref.id, let mp = m.parent,
+                   !(mp.as(FunctionCallExprSyntax.self).map { $0.calledExpression.id == m.id } ?? false),
+                   !mp.is(MemberAccessExprSyntax.self) {
+                    ref = Syntax(m); up = mp
+                }
+                switch up.kind {
+                case .labeledExpr:
+                    // Logging and assertions read the value and keep nothing.
+                    if let call = up.parent?.parent?.as(FunctionCallExprSyntax.self),
+                       let f = call.calledExpression.as(DeclReferenceExprSyntax.self),
+                       SwiftVocabulary.nonRetainingFunctions.contains(f.baseName.text) { continue }
+                    return true
+                case .returnStmt, .arrayElement, .dictionaryElement: return true
+                case .exprList:
+                    // `x = t`, `self.timer = t` (the right-hand side of an assignment).
+                    if let seq = up.parent?.as(SequenceExprSyntax.self) {
+                        var prevIsAssign = false
+                        for el in seq.elements {
+                            if el.id == ref.id { if prevIsAssign { return true }; break }
+                            prevIsAssign = el.is(AssignmentExprSyntax.self)
+                        }
+                    }
+                default: continue
+                }
+            }
+        }
+        return false
+    }
+
 
     func spawnKind(method: String, base: ExprSyntax?) -> String? {
         if method == "Task" && base == nil { return "Task" }
@@ -1063,6 +1210,8 @@ final class FactVisitor: SyntaxVisitor {
         spawns.append(SpawnFact(kind: kind, at: SourceRef(path: path, start: start(node), end: endRef.map { end($0) } ?? end(node.calledExpression)),
                                 function: body.function, role: currentRole, callee: callee,
                                 body: closure == nil ? nil : BodyFact(), handle: handle, args: args, inLoop: inLoop))
+        if case .bound(let names) = handle, names.count == 1 { spawns[spawns.count - 1].handedOn = handedOn(names[0], after: node) }
+        pendingSpawns[node.id] = spawns.count - 1
         if let target { addFixup(target, .spawnHandle(spawns.count - 1)) }
         if let closure { spawnClosures[closure.id] = spawns.count - 1 }
     }
@@ -1134,6 +1283,9 @@ final class FactVisitor: SyntaxVisitor {
                               args: args, argLabels: labels, result: result,
                               deferred: body.deferredAll || body.deferredDepth > 0, at: at,
                               function: body.function, role: currentRole, inLoop: inLoop))
+        calls[calls.count - 1].extent = ref(node)
+        if case .bound(let names) = result, names.count == 1 { calls[calls.count - 1].handedOn = handedOn(names[0], after: node) }
+        pendingCalls[Self.chainTop(node).id, default: []].append(calls.count - 1)
         if let receiverTarget { addFixup(receiverTarget, .callReceiver(calls.count - 1)) }
         if let target { addFixup(target, .callResult(calls.count - 1)) }
     }
@@ -1312,12 +1464,22 @@ final class FactVisitor: SyntaxVisitor {
     override func visit(_ node: WhileStmtSyntax) -> SyntaxVisitorContinueKind {
         var endless = false
         if node.conditions.count == 1, let c = node.conditions.first, case .expression(let e) = c.condition {
-            endless = Self.isTrue(e)
+            // `while !Task.isCancelled { … }` ends only by cancellation: endless, with its signal
+            // (the condition is walked inside the loop), so the engine decides whether anyone cancels.
+            endless = Self.isTrue(e) || Self.isNotCancelled(e)
         }
         openLoop(node, bodyStart: node.body, endless: endless, rangeOver: nil)
         return .visitChildren
     }
     override func visitPost(_ node: WhileStmtSyntax) { closeLoop() }
+
+    /// `!Task.isCancelled`, `!isCancelled`.
+    static func isNotCancelled(_ e: ExprSyntax) -> Bool {
+        guard let p = e.as(PrefixOperatorExprSyntax.self), p.operator.text == "!" else { return false }
+        if let m = p.expression.as(MemberAccessExprSyntax.self) { return m.declName.baseName.rawText == "isCancelled" }
+        if let d = p.expression.as(DeclReferenceExprSyntax.self) { return d.baseName.rawText == "isCancelled" }
+        return false
+    }
 
     override func visit(_ node: RepeatStmtSyntax) -> SyntaxVisitorContinueKind {
         openLoop(node, bodyStart: node.body, endless: Self.isTrue(node.condition), rangeOver: nil)
@@ -1435,6 +1597,7 @@ final class FactVisitor: SyntaxVisitor {
         facts.calls = calls
         facts.functions = functions
         facts.spawns = spawns
+        facts.fields = fields
         facts.imports = imports
         facts.problems.append(contentsOf: problems)
     }

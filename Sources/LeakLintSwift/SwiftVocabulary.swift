@@ -48,6 +48,11 @@ enum SwiftVocabulary {
         "allSatisfy", "min", "max", "lazy", "autoreleasepool", "once", "run", "callAsFunction",
     ]
 
+    /// Free functions that read an argument and keep no reference to it.
+    static let nonRetainingFunctions: Set<String> = [
+        "print", "debugPrint", "dump", "NSLog", "assert", "precondition", "assertionFailure", "String",
+    ]
+
     /// Names of functions that tear an object down.
     static let teardownNames: Set<String> = [
         "stop", "cancel", "shutdown", "close", "invalidate", "teardown", "tearDown", "dispose", "deactivate",

@@ -407,7 +407,9 @@ func line(_ ref: SourceRef, _ src: String) -> Int {
         #expect(s[1].body?.loops.first?.endless == true)
         #expect(s[1].body?.loops.first?.exits == false)
         #expect(s[1].body?.loops.first?.signals == [])
-        #expect(s[2].body?.loops.first?.endless == false)
+        // `while !Task.isCancelled` ends only by cancellation: endless, with the signal that can end it.
+        #expect(s[2].body?.loops.first?.endless == true)
+        #expect(s[2].body?.loops.first?.exits == false)
         #expect(s[2].body?.loops.first?.signals == ["Task.isCancelled"])
         #expect(s[3].body?.loops.first?.endless == true)
         #expect(s[3].body?.loops.first?.signals == ["Task.sleep"])
@@ -546,5 +548,55 @@ func line(_ ref: SourceRef, _ src: String) -> Int {
         let bytes = [UInt8](repeating: 0x20, count: SwiftFrontEnd.maximumFileBytes + 1)
         let f = SwiftFrontEnd().facts(for: SourceFile(path: "x.swift", bytes: bytes), interest: CallInterest(methods: []))
         #expect(f.problems.count == 1)
+    }
+}
+
+/// Facts the release fixes and the hand-on / self-release pairing rely on.
+@Suite struct OwnershipFactTests {
+    @Test func closuresCapturingSelf() {
+        let src = """
+        final class Clock {
+            var a: Timer?
+            var b: Timer!
+            static var c: Int = 0
+            func start() {
+                a = Timer.scheduledTimer(withTimeInterval: 1, repeats: true) { _ in self.tick() }
+                b = Timer.scheduledTimer(withTimeInterval: 1, repeats: true) { [weak self] _ in self?.tick() }
+                Timer.scheduledTimer(timeInterval: 1, target: self, selector: #selector(tick), userInfo: nil, repeats: true)
+                Timer.scheduledTimer(withTimeInterval: 1, repeats: true) { [self] _ in tick() }
+                Timer.scheduledTimer(withTimeInterval: 1, repeats: true) { _ in DispatchQueue.main.async { self.tick() } }
+                Timer.scheduledTimer(withTimeInterval: 1, repeats: true) { t in t.invalidate() }
+            }
+            func tick() {}
+        }
+        """
+        let f = swiftFacts(src)
+        let timers = f.calls.filter { $0.method == "scheduledTimer" }
+        #expect(timers.map(\.capturesSelf) == [true, false, true, true, true, false])
+        // The whole call, trailing closure included: the invalidate() inside it lies within.
+        let last = timers[5]
+        let inv = f.calls.first { $0.method == "invalidate" }!
+        #expect(last.extent!.end >= inv.at.end && last.at.end <= inv.at.start)
+        #expect(f.fields.map { "\($0.symbol.name):\($0.typeText):\($0.isOptional):\($0.isStatic)" } ==
+                ["a:Timer?:true:false", "b:Timer!:true:false", "c:Int:false:true"])
+        let t = f.types.first { $0.name == "Clock" }!
+        let bytes = Array(src.utf8)
+        #expect(bytes[t.members!.start] == UInt8(ascii: "{") && bytes[t.members!.end - 1] == UInt8(ascii: "}"))
+    }
+
+    @Test func boundResultsHandedOn() {
+        let src = """
+        func a() -> Timer { let t = Timer.scheduledTimer(withTimeInterval: 1, repeats: true) { _ in }; return t }
+        func b(_ r: Registry) { let t = Timer.scheduledTimer(withTimeInterval: 1, repeats: true) { _ in }; r.track(t) }
+        func c() { let t = Timer.scheduledTimer(withTimeInterval: 1, repeats: true) { _ in }; print(t); t.fire() }
+        func d() -> AnyCancellable { let s = DispatchSource.makeTimerSource(); return AnyCancellable(s.cancel) }
+        func e(_ o: Owner) { let t = Timer.scheduledTimer(withTimeInterval: 1, repeats: true) { _ in }; o.timer = t }
+        func f() { let t = Task { while !Task.isCancelled {} }; print(t) }
+        func g() -> [Task<Void, Never>] { let t = Task { while !Task.isCancelled {} }; return [t] }
+        """
+        let f = swiftFacts(src)
+        #expect(f.calls.filter { $0.method == "scheduledTimer" || $0.method == "makeTimerSource" }.map(\.handedOn)
+                == [true, true, false, true, true])
+        #expect(f.spawns.map(\.handedOn) == [false, true])
     }
 }

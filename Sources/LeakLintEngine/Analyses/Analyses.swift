@@ -40,6 +40,8 @@ public enum Analyses {
                         var name = Substring(part)
                         if let at = name.firstIndex(of: "@") { name = name[..<at] }
                         if name.hasPrefix("call:") { name = name.dropFirst(5) }
+                        // `*.addObserver(forName:)`: argument labels are not part of the name.
+                        if let paren = name.firstIndex(of: "(") { name = name[..<paren] }
                         if let dot = name.lastIndex(of: ".") { name = name[name.index(after: dot)...] }
                         if name.hasSuffix("*") {
                             let pre = name.dropLast()

@@ -16,6 +16,16 @@ import LeakLintCore
 ///   call with the same first argument), `receiver` (a release on the same receiver, by `pairs`),
 ///   `result-discarded` (only a dropped result is a finding; `index` says which result, 0-based).
 /// - `lower-from-go`: a Go version (`1.23`) from which an unreferenced acquisition is a note.
+/// - `argument` pairing: the bound or stored result must be passed as an argument to a
+///   `stop-calls` method (`center.removeObserver(token)`); a stored result pairs with an argument
+///   naming the same property of the same type.
+/// - `release-template` (with `release-verbs`, `typeGlob=verb` words over the property's type):
+///   for a result stored in an optional property of a class that never releases it, the fix
+///   releases the previous value before the assignment and the property in `deinit`
+///   (`{field}`, `{verb}`, `{receiver}` placeholders). Only when the acquiring call's closures do
+///   not capture `self` strongly: otherwise `deinit` never runs and the edit would be no fix.
+/// Create-call words may name argument labels and values: `*.addObserver(forName:)`,
+/// `*.scheduledTimer(repeats:true)` (value globs over the argument text).
 struct PairedCallsAnalysis: Analysis {
     var name: String { "paired-calls" }
 
@@ -25,7 +35,10 @@ struct PairedCallsAnalysis: Analysis {
         // `callee@pairing[:index]` overrides the rule's pairing for that callee.
         var createWords: [String] = []
         var pairingFor: [String: String] = [:]
-        for w in rule.words("create-calls") {
+        var labelSpecs: [String: [(label: String, value: String?)]] = [:]
+        for w0 in rule.words("create-calls") {
+            var w = w0
+            if let (base, spec) = Self.splitLabels(w0) { w = base; labelSpecs[Self.stripPairing(base)] = spec }
             if let at = w.firstIndex(of: "@") {
                 let callee = String(w[..<at])
                 createWords.append(callee)
@@ -67,9 +80,12 @@ struct PairedCallsAnalysis: Analysis {
             }
             guard creates.matches(c.callee) || creates.matches(c.method) else { continue }
             if oncePlace { continue }
+            // The first word whose callee glob and argument labels both match.
+            guard let word = createWords.first(where: { ($0 == c.callee || ByteText.glob($0, c.callee) || ByteText.glob($0, c.method)) &&
+                                                        Self.labelsMatch(c, labelSpecs[$0]) }) else { continue }
             var pairing = defaultPairing
             var resultIndex = defaultIndex
-            if let spec = createWords.first(where: { ByteText.glob($0, c.callee) || ByteText.glob($0, c.method) }).flatMap({ pairingFor[$0] }) {
+            if let spec = pairingFor[word] {
                 let parts = spec.split(separator: ":")
                 pairing = String(parts[0])
                 if parts.count > 1, let k = Int(parts[1]) { resultIndex = k }
@@ -100,6 +116,25 @@ struct PairedCallsAnalysis: Analysis {
                     if names.count > resultIndex && names[resultIndex] == "_" { problem = "drops the release function" }
                 default: break
                 }
+            case "argument":
+                if releasedInside(c, ix, stops) { continue }
+                let release = stops.sorted().first ?? "release"
+                switch c.result {
+                case .escapes: continue
+                case .discarded: problem = "drops its result, so it can never be passed to \(release)"
+                case .bound(let names):
+                    guard let n = names.first(where: { $0 != "_" }) else { problem = "drops its result, so it can never be passed to \(release)"; break }
+                    if c.handedOn { continue }
+                    let released = ix.calls.contains { r in
+                        stops.contains(r.method) && r.function == c.function && r.args.contains { Self.bareArgument($0) == n }
+                    } || ix.ops.contains { o in o.function == c.function && o.valueText == n }
+                    if !released { problem = "is never passed to \(release)" }
+                case .stored(let sym):
+                    if !storedIsReleasedByArgument(sym, ix, stops) {
+                        problem = "is stored in \(sym.display) but never passed to \(release)"
+                        edits = releaseEdits(c, sym, ix, rule, factory)
+                    }
+                }
             case "receiver":
                 guard let release = releaseName(for: c.method, pairs) else { continue }
                 let recv = c.receiver ?? ""
@@ -108,6 +143,9 @@ struct PairedCallsAnalysis: Analysis {
                 } || ix.calls.contains { r in r.method == release && (r.receiver?.lastComponent ?? "") == recv.lastComponent }
                 if !released { problem = "has no matching \(release)" }
             default:  // result
+                // Released from its own callback (`{ timer in … timer.invalidate() }`).
+                if releasedInside(c, ix, stops) { continue }
+                if case .bound = c.result, c.handedOn { continue }
                 switch c.result {
                 case .escapes: continue
                 case .discarded: problem = "is never kept, so it can never be stopped"
@@ -133,6 +171,7 @@ struct PairedCallsAnalysis: Analysis {
                     }
                     if !stopped {
                         problem = "is stored in \(sym.display) but never stopped"
+                        edits = releaseEdits(c, sym, ix, rule, factory)
                         if let fn = ix.functions.first(where: { $0.qualifiedName == c.function }) {
                             related.append((fn.at, "stored by \(fn.qualifiedName)"))
                         }
@@ -148,6 +187,107 @@ struct PairedCallsAnalysis: Analysis {
                                        related: factory.related(related), edits: edits))
         }
         return out
+    }
+
+    /// `*.addObserver(forName:)@argument` → (`*.addObserver@argument`, [(forName, nil)]);
+    /// `*.scheduledTimer(repeats:true)` → (`*.scheduledTimer`, [(repeats, "true")]).
+    static func splitLabels(_ w: String) -> (String, [(label: String, value: String?)])? {
+        guard let open = w.firstIndex(of: "("), let close = w[open...].firstIndex(of: ")") else { return nil }
+        var spec: [(label: String, value: String?)] = []
+        for part in w[w.index(after: open)..<close].split(separator: ",") {
+            let p = String(part).trimmingCharacters(in: " ")
+            guard let colon = p.firstIndex(of: ":") else { continue }
+            let value = String(p[p.index(after: colon)...]).trimmingCharacters(in: " ")
+            spec.append((String(p[..<colon]), value.isEmpty ? nil : value))
+        }
+        return (String(w[..<open]) + String(w[w.index(after: close)...]), spec)
+    }
+
+    static func stripPairing(_ w: String) -> String {
+        guard let at = w.firstIndex(of: "@") else { return w }
+        return String(w[..<at])
+    }
+
+    /// Every label of `spec` is an argument label of the call, with a matching value when given.
+    static func labelsMatch(_ c: CallFact, _ spec: [(label: String, value: String?)]?) -> Bool {
+        guard let spec else { return true }
+        for want in spec {
+            guard let i = c.argLabels.firstIndex(where: { $0 == want.label }) else { return false }
+            if let v = want.value {
+                guard i < c.args.count, ByteText.glob(v, c.args[i]) else { return false }
+            }
+        }
+        return true
+    }
+
+    /// `token`, `token!`, `self.token` → `token`; anything else as written.
+    static func bareArgument(_ a: String) -> String {
+        var s = Substring(a)
+        while let l = s.last, l == "!" || l == "?" { s = s.dropLast() }
+        if s.hasPrefix("self.") { s = s.dropFirst(5) }
+        return String(s)
+    }
+
+    /// The type a function belongs to: `Banner.deinit` → `Banner`; nil for free functions.
+    static func owner(ofFunction f: String) -> String? {
+        guard let dot = f.lastIndex(of: ".") else { return nil }
+        return String(f[..<dot])
+    }
+
+    /// A release call inside the acquiring call's own closures (`{ timer in timer.invalidate() }`).
+    func releasedInside(_ c: CallFact, _ ix: ScopeIndex, _ stops: Set<String>) -> Bool {
+        guard let ext = c.extent, ext.end > c.at.end else { return false }
+        return ix.calls.contains { r in
+            stops.contains(r.method) && r.at.path == ext.path && r.at.start >= c.at.end && r.at.end <= ext.end
+        }
+    }
+
+    /// A stored result passed to a release call: `removeObserver(token)` naming the same property
+    /// of the same type (owners compared when both are known), `removeObserver(x.token)`, a
+    /// container of results handed element by element (`tokens.forEach(center.removeObserver)`,
+    /// `for t in tokens { center.removeObserver(t) }` in the same type).
+    func storedIsReleasedByArgument(_ sym: SymbolRef, _ ix: ScopeIndex, _ stops: Set<String>) -> Bool {
+        let isContainer = ix.containers.contains { $0.symbol.name == sym.name && ($0.symbol.owner == nil || sym.owner == nil || $0.symbol.owner == sym.owner) }
+        for r in ix.calls {
+            if stops.contains(r.method) {
+                let fnOwner = Self.owner(ofFunction: r.function)
+                for a in r.args {
+                    let b = Self.bareArgument(a)
+                    // A bare name is the property only inside its own type (a free function's is a local).
+                    if b == sym.name, fnOwner == sym.owner { return true }
+                    if b.contains("."), b.lastComponent == sym.name { return true }
+                    // An element of a container of results, through a local of the same type.
+                    if isContainer, b != "self", !b.isEmpty, !b.contains("."), !b.contains("("),
+                       sym.owner == nil || fnOwner == sym.owner {
+                        return true
+                    }
+                }
+            } else if let recv = r.receiver, Self.bareArgument(recv).lastComponent == sym.name,
+                      r.args.contains(where: { stops.contains($0.lastComponent) }) {
+                return true
+            }
+        }
+        return false
+    }
+
+    /// Release edits for a result stored in `sym` (see `release-template`).
+    func releaseEdits(_ c: CallFact, _ sym: SymbolRef, _ ix: ScopeIndex, _ rule: Rule, _ f: FindingFactory) -> [TextEdit] {
+        guard let template = rule.options["release-template"], !c.capturesSelf else { return [] }
+        guard let field = ix.fields.first(where: { $0.symbol == sym && !$0.isStatic }), field.isOptional else { return [] }
+        var typeName = field.typeText
+        while let l = typeName.last, l == "?" || l == "!" { typeName.removeLast() }
+        var verb = "cancel"
+        for w in rule.words("release-verbs") {
+            let parts = w.split(separator: "=", maxSplits: 1).map(String.init)
+            if parts.count == 2, ByteText.glob(parts[0], typeName) { verb = parts[1]; break }
+        }
+        let receiver = c.receiver ?? ""
+        // `{receiver}` must be reachable from deinit: a type's shared instance, not a local.
+        if template.contains("{receiver}") {
+            guard let first = receiver.utf8.first, first >= 65 && first <= 90 else { return [] }
+        }
+        let stmt = Template.render(template, ["field": sym.name, "verb": verb, "receiver": receiver])
+        return f.releaseBeforeAssignment(c.at, field: sym.name, statement: stmt) + f.addToDeinit(owner: sym.owner, statement: stmt, ix: ix, near: field)
     }
 
     /// The release method for an acquire method: an exact pair, or a one-wildcard pattern
@@ -176,6 +316,11 @@ struct PairedCallsAnalysis: Analysis {
         case .bound(let names): caps["name"] = names.first(where: { $0 != "_" }) ?? "t"
         case .stored(let sym): caps["name"] = sym.display
         default: caps["name"] = "t"
+        }
+        // The stored property or local as written in code (`{name}` shows `Owner.name`).
+        switch c.result {
+        case .stored(let sym): caps["field"] = sym.name
+        default: caps["field"] = caps["name"]
         }
         return caps
     }

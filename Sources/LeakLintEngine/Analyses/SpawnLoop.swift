@@ -8,6 +8,13 @@ import LeakLintCore
 /// `run-once-functions` (spawns from these functions live for the process by design).
 /// Options: `handle-cancel-calls` — comma-separated methods that stop a kept handle (`cancel`):
 /// when set, a spawn whose handle is stored and stopped somewhere is silent even if it loops.
+/// Vocabulary `handle-signals`: globs over cancel signals that only work through the spawn's
+/// handle (`Task.isCancelled`, `Task.checkCancellation`, `Task.sleep`): they count only when
+/// the handle is kept (and, with `handle-cancel-calls`, cancelled somewhere, or handed on). A
+/// discarded `Task { while !Task.isCancelled { … } }` can never be cancelled by anyone.
+/// Option `release-template` (`{field}`): for such a loop whose handle is stored in an optional
+/// property of a class and never cancelled, and whose closure does not capture `self`
+/// strongly, the fix cancels the previous handle before the assignment and the handle in `deinit`.
 struct SpawnLoopAnalysis: Analysis {
     var name: String { "spawn-loop" }
 
@@ -21,9 +28,18 @@ struct SpawnLoopAnalysis: Analysis {
         let handleStops = Set((rule.options["handle-cancel-calls"] ?? "").split(separator: ",").map { String($0).trimmingCharacters(in: " ") })
         let factory = FindingFactory(scope: scope, rule: rule, analysis: name)
         var out: [Finding] = []
+        let handleSignals = WordList(rule.words("handle-signals"))
 
         let onceSet = ix.runOnceFunctions(runOnce, propagate: ix.language == .go)
         for spawn in ix.spawns where kinds.matches(spawn.kind) {
+            // Signals that need the handle count only when the handle can reach a `cancel()`.
+            let handleWorks: Bool = {
+                if handleSignals.isEmpty || spawn.handedOn { return true }
+                if case .discarded = spawn.handle { return false }
+                return handleStops.isEmpty || handleIsStopped(spawn.handle, ix, handleStops)
+                    || handlesCancelledThroughElements(spawn.handle, ix, handleStops)
+            }()
+            let counts: (String) -> Bool = { sig in signals.matches(sig) && (handleWorks || !handleSignals.matches(sig)) }
             // A process-lifetime worker started once is by design.
             if (spawn.role.runsOnce || runOnce.matches(spawn.function.lastComponent) || onceSet.contains(spawn.function)) && !spawn.inLoop { continue }
             // Resolve the body: a literal, or the named function of the scope.
@@ -36,10 +52,22 @@ struct SpawnLoopAnalysis: Analysis {
             guard let b = body else { continue }
             guard let loop = b.loops.first(where: { l in
                 let endless = l.endless || (l.rangeOver.map(endlessRanges.matches) ?? false)
-                return endless && !l.exits && !l.signals.contains(where: signals.matches)
+                return endless && !l.exits && !l.signals.contains(where: counts)
             }) else { continue }
             // A kept handle that is cancelled somewhere stops the task from outside.
             if !handleStops.isEmpty, handleIsStopped(spawn.handle, ix, handleStops) { continue }
+            if case .bound = spawn.handle, spawn.handedOn { continue }
+            if !handleStops.isEmpty, handlesCancelledThroughElements(spawn.handle, ix, handleStops) { continue }
+            // The loop observes cancellation but nobody cancels: keep and cancel the handle.
+            var edits: [TextEdit] = []
+            if case .stored(let sym) = spawn.handle, !spawn.capturesSelf,
+               loop.signals.contains(where: { handleSignals.isEmpty ? signals.matches($0) : handleSignals.matches($0) }),
+               let template = rule.options["release-template"],
+               let field = ix.fields.first(where: { $0.symbol == sym && !$0.isStatic }), field.isOptional {
+                let stmt = Template.render(template, ["field": sym.name])
+                edits = factory.releaseBeforeAssignment(spawn.at, field: sym.name, statement: stmt)
+                    + factory.addToDeinit(owner: sym.owner, statement: stmt, ix: ix, near: field)
+            }
 
             let what = calleeFn.map { $0.qualifiedName } ?? "a function literal"
             var captures: [String: String] = [:]
@@ -68,14 +96,34 @@ struct SpawnLoopAnalysis: Analysis {
                 captures["signature"] = "func \(calleeFn?.name ?? "worker")"
             }
             captures["perIteration"] = spawn.inLoop ? " (one per loop iteration)" : ""
+            if loop.signals.contains(where: signals.matches) {
+                var how = "its handle is never cancelled"
+                if case .discarded = spawn.handle { how = "its handle is dropped" }
+                captures["why"] = "checks for cancellation, but \(how), so nothing can ever cancel it"
+            } else {
+                captures["why"] = "has no return, break or cancellation check and its handle is never cancelled"
+            }
             var rel: [(SourceRef, String)] = [(loop.at, "this loop never ends: no return, break or cancellation case")]
             if let fn = calleeFn { rel.append((fn.at, "\(fn.qualifiedName) is started here as a \(spawn.kind)")) }
             let symbol = calleeFn.map { "\(spawn.function)→\($0.qualifiedName)" } ?? "\(spawn.function)→literal"
             out.append(factory.finding(at: spawn.at, symbol: symbol, captures: captures,
                                        severity: factory.severity(raise: spawn.inLoop),
-                                       related: factory.related(rel)))
+                                       related: factory.related(rel), edits: edits))
         }
         return out
+    }
+
+    /// Handles kept in a container (`tasks.append(Task { … })`, `tasks[id] = Task { … }`) and
+    /// cancelled element by element in the same type (`for t in tasks { t.cancel() }`,
+    /// `tasks.values.forEach { $0.cancel() }`).
+    func handlesCancelledThroughElements(_ handle: ResultUse, _ ix: ScopeIndex, _ stops: Set<String>) -> Bool {
+        guard case .stored(let sym) = handle,
+              ix.containers.contains(where: { $0.symbol == sym }) else { return false }
+        return ix.calls.contains { c in
+            guard stops.contains(c.method), let r = c.receiver, !r.isEmpty, !r.contains("."), r != "self" else { return false }
+            let owner = c.function.lastIndex(of: ".").map { String(c.function[..<$0]) }
+            return owner == sym.owner
+        }
     }
 
     func handleIsStopped(_ handle: ResultUse, _ ix: ScopeIndex, _ stops: Set<String>) -> Bool {

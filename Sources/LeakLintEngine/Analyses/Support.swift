@@ -89,6 +89,8 @@ struct ScopeIndex {
     var functions: [FunctionFact] = []
     var spawns: [SpawnFact] = []
     var handoffs: [HandoffFact] = []
+    /// Stored properties with written types (Swift).
+    var fields: [FieldFact] = []
     var types: [String: TypeFact] = [:]
     var instances: [InstanceFact] = []
     /// variable name → type name, for globals holding instances.
@@ -114,6 +116,7 @@ struct ScopeIndex {
             functions.append(contentsOf: f.functions)
             spawns.append(contentsOf: f.spawns)
             handoffs.append(contentsOf: f.handoffs)
+            fields.append(contentsOf: f.fields)
             instances.append(contentsOf: f.instances)
             for t in f.types {
                 if var existing = types[t.name] {
@@ -249,6 +252,8 @@ struct FindingFactory {
         guard var f = rule.fix else { return nil }
         if let t = rule.options["fix-template.\(analysis)"] { f.template = t }
         if let d = rule.options["fix-description.\(analysis)"] { f.description = d }
+        // A rule whose display-only fix gains complete edits in one analysis may say how safe they are.
+        if let a = rule.options["fix-applicability.\(analysis)"], let v = FixApplicability(rawValue: a), !edits.isEmpty { f.applicability = v }
         var e = edits
         for k in e.indices {
             if let file = scope.sources[e[k].path] {
@@ -281,6 +286,54 @@ struct FindingFactory {
     /// The offset just past the end of the line holding `offset` (before its terminator).
     func lineEnd(at offset: Int, in path: String) -> Int? {
         scope.sources[path]?.lineEnd(of: offset)
+    }
+
+    /// Inserts `statement` on its own line before the statement at `at` when that line is a plain
+    /// assignment to `field` (`field = …`, `self.field = …`): the value it replaces is released first.
+    func releaseBeforeAssignment(_ at: SourceRef, field: String, statement: String) -> [TextEdit] {
+        guard let file = scope.sources[at.path] else { return [] }
+        let ls = file.lineStarts[file.lineIndex(of: at.start)]
+        var i = ls
+        while i < at.start, file.bytes[i] == 0x20 || file.bytes[i] == 0x09 { i += 1 }
+        var lhs = String(decoding: file.bytes[i..<at.start], as: UTF8.self)
+        for w in ["try ", "await "] { if lhs.hasSuffix(w) { lhs.removeLast(w.count) } }
+        lhs = lhs.trimmingCharacters(in: " ")
+        guard lhs == field + " =" || lhs == "self." + field + " =" else { return [] }
+        let indent = String(decoding: file.bytes[ls..<i], as: UTF8.self)
+        return [TextEdit(path: at.path, start: ls, end: ls, replacement: indent + statement + newline(in: at.path))]
+    }
+
+    /// Adds `statement` to the `deinit` of class `owner` (declared once in the scope), or a new
+    /// `deinit` before the class's closing brace. Empty when the class is not known.
+    func addToDeinit(owner: String?, statement: String, ix: ScopeIndex, near field: FieldFact) -> [TextEdit] {
+        guard let owner else { return [] }
+        var decls: [TypeFact] = []
+        for file in scope.files { for t in file.types where t.name == owner && t.kind != "extension" { decls.append(t) } }
+        guard decls.count == 1, decls[0].kind == "class", let members = decls[0].members,
+              let file = scope.sources[members.path], members.end > members.start, members.end <= file.bytes.count else { return [] }
+        let nl = newline(in: members.path)
+        let typeIndent = indentation(at: decls[0].at.start, in: members.path)
+        var unit = indentation(at: field.at.start, in: field.at.path)
+        if unit.hasPrefix(typeIndent) { unit.removeFirst(typeIndent.count) }
+        if unit.isEmpty { unit = "    " }
+        let bytes = file.bytes
+        if let d = ix.functions.first(where: { $0.name == "deinit" && $0.owner == owner && $0.at.path == members.path &&
+                                               $0.at.start > members.start && $0.at.end < members.end }) {
+            var k = d.at.end
+            while k < members.end, bytes[k] != UInt8(ascii: "{") { k += 1 }
+            guard k < members.end else { return [] }
+            let indent = indentation(at: d.at.start, in: members.path)
+            return [TextEdit(path: members.path, start: k + 1, end: k + 1, replacement: nl + indent + unit + statement)]
+        }
+        let close = members.end - 1
+        guard bytes[close] == UInt8(ascii: "}") else { return [] }
+        let ls = file.lineStarts[file.lineIndex(of: close)]
+        if bytes[ls..<close].allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
+            let i1 = typeIndent + unit
+            let text = nl + i1 + "deinit {" + nl + i1 + unit + statement + nl + i1 + "}" + nl
+            return [TextEdit(path: members.path, start: ls, end: ls, replacement: text)]
+        }
+        return [TextEdit(path: members.path, start: close, end: close, replacement: " deinit { \(statement) } ")]
     }
 
     /// The line ending the file uses (CRLF files stay CRLF).

@@ -1399,7 +1399,7 @@ severity: warning
 family: uncancelled-task
 languages: [swift]
 analysis: spawn-loop
-message: "{kind} started in {function} runs {callee}, which loops forever with no return, break or cancellation check (Task.isCancelled, try Task.checkCancellation(), try await Task.sleep) and its handle is never cancelled{perIteration}: it runs, and keeps what it captures alive, until the process exits"
+message: "{kind} started in {function} runs {callee}, which loops forever and {why}{perIteration}: it runs, and keeps what it captures alive, until the process exits"
 description: |
   A `Task { … }`, `Task.detached { … }` or `DispatchQueue…async { … }` whose body loops
   forever — `while true`, `repeat { } while true`, `for await` over a sequence that never
@@ -1409,6 +1409,10 @@ description: |
   handle that is never kept and cancelled. Swift never cancels an unstructured task by itself:
   the task, its closure and everything the closure captures (usually `self`) live until the
   process exits, and every call of the starting code adds one more.
+
+  A loop that checks `Task.isCancelled` (or `try Task.checkCancellation()`, `try await
+  Task.sleep`) stops only when someone calls `cancel()` on the task's handle: when the handle is
+  dropped, or stored and never cancelled, the check can never fire and the task is reported.
 
   A task started from `main`, a global or `static let` initialiser is process-lifetime by
   design and silent. A task whose handle is stored (`self.task = Task { … }`) and cancelled
@@ -1455,7 +1459,10 @@ description: |
   ```
 
   ## Fix safety
-  Display only: the handle must be stored and cancelled at the right moment (deinit, `stop()`,
+  When the loop already checks for cancellation, the handle is stored in an optional property of
+  a class and the closure does not capture `self` strongly, `--unsafe-fixes` applies a complete
+  fix: the previous task is cancelled before the property is reassigned, and the task is
+  cancelled in `deinit` (added when the class has none). Otherwise display only: the handle must be stored and cancelled at the right moment (deinit, `stop()`,
   `onDisappear`), which leaklint cannot choose; `[weak self]` changes when the body runs.
 fix:
   applicability: display-only
@@ -1476,10 +1483,13 @@ checklist: Every long-running Task, Task.detached or dispatched loop is cancella
 vocabulary:
   spawn-kinds: [Task, Task.detached, DispatchQueue.async, Thread]
   cancel-signals: ["*isCancelled*", "*checkCancellation*", "*sleep*"]
+  handle-signals: ["*Task.isCancelled*", "*Task.checkCancellation*", "*Task.sleep*"]
   endless-ranges: ["*notifications(named:*", "Timer.publish(*", "$*.values"]
   run-once-functions: [main]
 options:
   handle-cancel-calls: cancel
+  release-template: "{field}?.cancel()"
+  fix-applicability.spawn-loop: unsafe
 
 """#),
         (path: "swift/timer-not-invalidated.yaml", yaml: #"""
@@ -1499,7 +1509,10 @@ description: |
   keeps its owner from ever being deallocated.
 
   Timers created from `main`, global or `static let` initialisers are process-lifetime and
-  silent. A stored timer is silent when the module calls `invalidate()` / `cancel()` on it
+  silent. A one-shot timer (`repeats: false`) invalidates itself and is silent (so is a
+  `repeats:` argument that is not the literal `true`, which leaklint cannot evaluate); a timer that
+  invalidates itself from its own block (`{ timer in … timer.invalidate() }`), or that is
+  handed on (returned, passed to another call, assigned elsewhere) is not this code's to stop. A stored timer is silent when the module calls `invalidate()` / `cancel()` on it
   (`timer?.invalidate()` in `deinit` or `stop()`), or empties the set its cancellable was
   stored in.
 
@@ -1541,7 +1554,11 @@ description: |
 
   ## Fix safety
   Unsafe: invalidating stops the ticks, so the moment chosen (deinit, `stop()`,
-  `viewWillDisappear`) changes behaviour.
+  `viewWillDisappear`) changes behaviour. When the timer is stored in an optional property of a
+  class and neither its block nor a `target:` holds `self` strongly, `--unsafe-fixes` applies a
+  complete fix: the previous timer is invalidated (cancelled) before the property is reassigned,
+  and the property is invalidated in `deinit` (added when the class has none). When the timer
+  holds `self`, `deinit` never runs while it fires, so no edit is offered.
 fix:
   applicability: unsafe
   description: "Keep the timer and invalidate (or cancel) it in deinit / stop()"
@@ -1559,11 +1576,13 @@ fix:
     deinit { timer?.invalidate() }
 checklist: Every repeating Timer, timer publisher and DispatchSourceTimer is invalidated or cancelled when its owner goes away
 vocabulary:
-  create-calls: ["Timer.scheduledTimer", "*.scheduledTimer", "Timer.publish", "DispatchSource.makeTimerSource", "*.makeTimerSource"]
+  create-calls: ["*.scheduledTimer(repeats:true)", "Timer.publish", "DispatchSource.makeTimerSource", "*.makeTimerSource"]
   stop-calls: [invalidate, cancel, removeAll]
   run-once-functions: [main]
+  release-verbs: ["Timer=invalidate", "*=cancel"]
 options:
   pairing: result
+  release-template: "{field}?.{verb}()"
 
 """#),
         (path: "swift/unbounded-global-dictionary.yaml", yaml: #"""
@@ -1675,7 +1694,7 @@ summary: A block-based observer or callback registration is never removed
 severity: warning
 family: listener
 languages: [swift]
-analysis: container-growth
+analysis: container-growth, paired-calls
 message: "{lifetime} handler list `{name}` ({type}) gains a closure in {function} and has no way to remove one: every registration, and everything its closure captures, stays alive as long as `{name}`"
 description: |
   `NotificationCenter.addObserver(forName:object:queue:using:)` returns a token; the block
@@ -1728,8 +1747,13 @@ description: |
   For handler arrays, key registrations by an id and return a removal closure (or token).
 
   ## Fix safety
-  Display only: the token must be stored on the registering object and removed at the right
-  moment (deinit, `viewDidDisappear`, `stop()`), which leaklint cannot choose.
+  Display only for handler lists and dropped tokens: the token must be stored on the
+  registering object and removed at the right moment (deinit, `viewDidDisappear`, `stop()`),
+  which leaklint cannot choose. When the token is already stored in an optional property of a
+  class and the block does not capture `self` strongly, `--unsafe-fixes` applies a complete fix:
+  the previous token is removed before the property is reassigned, and the property's token is
+  removed in `deinit` (added when the class has none). With a strong `self` capture `deinit`
+  would never run, so no edit is offered.
 fix:
   applicability: display-only
   description: "Keep the observer token and remove it in deinit (or stop())"
@@ -1746,6 +1770,9 @@ fix:
     // let id = UUID(); {field}[id] = handler; return { [weak self] in self?.{field}[id] = nil }
 checklist: Every observer, notification block and callback registration is removed (token kept and passed to removeObserver) when its owner goes away
 vocabulary:
+  create-calls: ["*.addObserver(forName:)@argument", "*.addPeriodicTimeObserver(forInterval:)@argument"]
+  stop-calls: [removeObserver, removeTimeObserver]
+  apply-calls: [forEach]
   container-kinds: [sequence, map]
   storage: [global, staticMember, instanceMember]
   grow-calls: ["call:append", "call:insert", index-set, "call:updateValue", plus-assign]
@@ -1758,6 +1785,19 @@ vocabulary:
   callback-types: ["(*) -> *", "(*)->*", "@escaping *", "@Sendable (*", "*Handler", "*Callback", "*Listener", "*Observer", "*Closure", "*Block"]
 options:
   elements: callbacks
+  message.paired-calls: "block-based `{callee}(…)` in {function} {problem}: the block stays registered, and keeps everything it captures alive, until its token is removed (removeObserver(self) does not remove block-based observers)"
+  fix-description.paired-calls: "Keep the token in a property; remove it before replacing it and in deinit"
+  fix-applicability.paired-calls: unsafe
+  fix-template.paired-calls: |
+    private var {field}: NSObjectProtocol?
+
+    if let {field} { {receiver}.removeObserver({field}) }
+    {field} = {callee}(…) { [weak self] _ in … }
+
+    deinit {
+        if let {field} { {receiver}.removeObserver({field}) }
+    }
+  release-template: "if let {field} { {receiver}.removeObserver({field}) }"
 
 """#),
     ]
