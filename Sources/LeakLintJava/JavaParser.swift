@@ -383,6 +383,7 @@ final class JavaParser {
                 var j = i + 1
                 while j < b && !isP(j, 0x3B) && j - i < 256 { j += 1 }
                 facts.unitName = text(i + 1, j).replacingSpaces()
+                if isP(j, 0x3B) { facts.importAnchor = Int(tok(j).end) }
                 i = j + 1; continue
             }
             if t.isKeyword(.import) && cls == nil {
@@ -391,6 +392,7 @@ final class JavaParser {
                 let s = j
                 while j < b && !isP(j, 0x3B) && j - i < 256 { j += 1 }
                 facts.imports.append(text(s, j).replacingSpaces())
+                if isP(j, 0x3B) { facts.importAnchor = Int(tok(j).end) }
                 i = j + 1; continue
             }
             var mods = parseModifiers(&i, b)
@@ -812,12 +814,15 @@ final class JavaParser {
                 initText = text(initRange.lowerBound, initRange.upperBound, limit: 400)
             }
         }
-        facts.containers.append(ContainerDecl(
+        var decl = ContainerDecl(
             symbol: SymbolRef(owner: cls.name, name: name),
             storage: mods.isStatic ? .staticMember : .instanceMember,
             kind: k, typeText: typeText, keyType: keyType, valueType: valueType,
             at: ref(nameAt, nameAt + 1), initializer: initText,
-            initFromConstants: initRange.isEmpty ? false : isConstantInit(initRange)))
+            initFromConstants: initRange.isEmpty ? false : isConstantInit(initRange))
+        if !declaredText.isEmpty && declaredText != "var" { decl.declaredType = declaredText }
+        if !initRange.isEmpty { decl.initializerAt = ref(initRange.lowerBound, initRange.upperBound) }
+        facts.containers.append(decl)
         return field
     }
 
@@ -1498,10 +1503,12 @@ final class JavaParser {
                     var opName = OpName.call(method)
                     if tg.field?.kind == .unknown && method == "set" && argRanges.count == 1
                         && argRanges[0].count == 1 && isK(argRanges[0].lowerBound, .null) { opName = OpName.indexSetNil }
-                    facts.ops.append(ContainerOp(target: tg.symbol, resolution: tg.resolution, op: opName,
-                                                 keyText: keyText, keyType: keyType, valueText: valueText,
-                                                 at: ref(recvStart, argsClose + 1), function: fn.name, role: fn.role,
-                                                 guardedByEmptyCheck: guarded, inLoop: inLoop))
+                    var op = ContainerOp(target: tg.symbol, resolution: tg.resolution, op: opName,
+                                         keyText: keyText, keyType: keyType, valueText: valueText,
+                                         at: ref(recvStart, argsClose + 1), function: fn.name, role: fn.role,
+                                         guardedByEmptyCheck: guarded, inLoop: inLoop)
+                    op.deferred = regions.contains { $0.kind == 2 }
+                    facts.ops.append(op)
                 }
             }
             // Iterator bound to a local: `Iterator<…> it = f.entrySet().iterator();`
