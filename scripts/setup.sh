@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what leaklint needs to build and test on a Debian machine with the Swift toolchain:
 # libclang's C API (C++ front end), Go (compile checks of Go fixes), Caffeine's jar (compile
-# checks of Java fixes), python3 jsonschema (the SARIF validity test). Idempotent; root runs apt directly, others need sudo.
+# checks of Java fixes), python3 jsonschema (the SARIF validity test). Idempotent; root runs
+# apt directly, others need sudo.
 set -euo pipefail
 need=()
 dpkg -s libclang-dev >/dev/null 2>&1 || need+=(libclang-dev)

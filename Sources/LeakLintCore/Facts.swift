@@ -291,6 +291,9 @@ public struct FunctionFact: Sendable, Codable {
     public var role: FunctionRole
     public var params: [Param]
     public var body: BodyFact
+    /// Callable only from code the scope holds (Java `private`): every call site is visible,
+    /// so a function called only from run-once code runs once. (Go says so by case.)
+    public var privateToScope: Bool = false
     public init(name: String, owner: String?, at: SourceRef, role: FunctionRole, params: [Param], body: BodyFact) {
         self.name = name; self.owner = owner; self.at = at; self.role = role
         self.params = params; self.body = body

@@ -83,6 +83,8 @@ final class JavaParser {
     var anonCounter: [String: Int] = [:]
     /// Tokens the body summaries may still scan (guards against quadratic nesting of spawns).
     var summaryBudget: Int
+    /// Name tokens of `private` methods: their callers are all in the file.
+    var privateMethods: Set<Int> = []
     var budgetProblemReported = false
     /// `new X(…).start()` / `x.start()` of non-Thread classes: resolved against the file's types at the end.
     var pendingTypeTraits: [(type: String, trait: String)] = []
@@ -310,6 +312,7 @@ final class JavaParser {
 
     struct Modifiers {
         var isStatic = false, isFinal = false, isVolatile = false, isAbstract = false, isDefault = false, isPublic = false
+        var isPrivate = false
         var annotations: [String] = []
     }
 
@@ -330,6 +333,7 @@ final class JavaParser {
             } else if t.kind == .keyword && JavaNames.modifierKeywords.contains(t.code) {
                 if t.code == JavaKeyword.static.rawValue { m.isStatic = true }
                 if t.code == JavaKeyword.public.rawValue { m.isPublic = true }
+                if t.code == JavaKeyword.private.rawValue { m.isPrivate = true }
                 if t.code == JavaKeyword.final.rawValue { m.isFinal = true }
                 if t.code == JavaKeyword.volatile.rawValue { m.isVolatile = true }
                 if t.code == JavaKeyword.abstract.rawValue { m.isAbstract = true }
@@ -445,6 +449,7 @@ final class JavaParser {
                 while isP(j, 0x5B) && isP(j + 1, 0x5D) { j += 2 }
                 j = skipThrows(j, b)
                 var role: FunctionRole = .normal
+                if mods.isPrivate { privateMethods.insert(nameAt) }
                 if mods.annotations.contains("PreDestroy") || JavaNames.teardownNames.contains(name) { role = .teardown }
                 if name == "main" && mods.isStatic { role = .main }
                 if mods.isStatic && params.isEmpty && ty.base == cls.simple {
@@ -525,8 +530,10 @@ final class JavaParser {
                 if isCtor && ctorRunsAtInit { role = .initializer }
                 if !name.hasPrefix("<") && !cls.methodNames.contains(name) { cls.methodNames.append(name) }
                 let summary = body.map { summarize($0.lowerBound, $0.upperBound, cls: cls) } ?? BodyFact()
-                facts.functions.append(FunctionFact(name: name, owner: cls.name, at: ref(nameAt, nameAt + 1), role: role,
-                                                    params: params, body: summary))
+                var fact = FunctionFact(name: name, owner: cls.name, at: ref(nameAt, nameAt + 1), role: role,
+                                        params: params, body: summary)
+                fact.privateToScope = privateMethods.contains(nameAt)
+                facts.functions.append(fact)
                 if let body = body {
                     let fn = JavaFnCtx(name: "\(cls.name).\(name)", role: role, cls: cls)
                     for p in params { fn.locals[p.name] = paramBases[p.type] ?? Self.baseName(p.type) }

@@ -26,9 +26,12 @@ import LeakLintCore
 ///   `fix-imports` it needs added at the file's import anchor as the option `import-line`
 ///   (`import {import};`) — or spelled fully qualified where the simple name is already used.
 /// Options: `elements` = `callbacks` | `data` | `any` (default `any`).
+/// `empty-guarded-growth` = `once`: growth inside an emptiness check of the container itself
+/// (`if (x == null) { x = new …; x.add(…) }`) is a lazy one-time fill, not per-call growth.
 /// `shrink-must-be-deferred` = `same-function` | `always`: a shrink counts only when it runs on
-/// every way out (`finally`): in any function (`always`), or in a function that also grows the
-/// container (`same-function`; a separate cleanup method leaves the `finally` to its callers).
+/// every way out (`finally`): in any function (`always`), or after a grow call of its own function
+/// (`same-function`: an exception in between skips it; a separate cleanup method, or an `end…`
+/// method that either restores or removes, leaves the `finally` to its callers).
 struct ContainerGrowthAnalysis: Analysis {
     var name: String { "container-growth" }
 
@@ -50,6 +53,7 @@ struct ContainerGrowthAnalysis: Analysis {
         let elements = rule.options["elements"] ?? "any"
         let noteTypes = WordList(rule.words("note-types"))
         let mustDefer = rule.options["shrink-must-be-deferred"]
+        let emptyGuardedOnce = rule.options["empty-guarded-growth"] == "once"
         let noteFactory = FindingFactory(scope: scope, rule: rule, analysis: "note-types")
         // Command-line programs run one invocation: their state is bounded by the run unless it
         // is keyed by runtime data (then the "command" is a server).
@@ -57,7 +61,7 @@ struct ContainerGrowthAnalysis: Analysis {
         let factory = FindingFactory(scope: scope, rule: rule, analysis: name)
 
         // Ops by target name: most containers see few ops.
-        let onceSet = ix.runOnceFunctions(runOnce, propagate: ix.language == .go)
+        let onceSet = ix.runOnceFunctions(runOnce, propagate: ix.language == .go || ix.language == .java)
         var opsByName: [String: [ContainerOp]] = [:]
         for op in ix.ops { opsByName[op.target.name, default: []].append(op) }
 
@@ -104,7 +108,9 @@ struct ContainerGrowthAnalysis: Analysis {
                 // A removal that an exception can skip does not count.
                 if let m = mustDefer, !op.deferred {
                     if m == "always" { return false }
-                    if m == "same-function" && growth.contains(where: { $0.function == op.function }) { return false }
+                    if m == "same-function" && growth.contains(where: { g in
+                        g.function == op.function && g.at.path == op.at.path && g.at.start < op.at.start
+                    }) { return false }
                 }
                 if initOps.matches(op.op) {
                     if op.role == .initializer || op.role == .once { return false }
@@ -119,6 +125,8 @@ struct ContainerGrowthAnalysis: Analysis {
             // write looks like runtime data (an ID, a user, a session): that is a per-request registry.
             let perCall = growth.filter { op in
                 if op.role.runsOnce && !op.inLoop { return false }
+                // Filled inside `if (x == null)` / `if (x.isEmpty())`: a lazy one-time fill.
+                if emptyGuardedOnce && op.guardedByEmptyCheck { return false }
                 if op.role == .initializer { return false }
                 if op.role == .constructor && decl.storage == .instanceMember { return false }
                 let runtimeKey = op.keyText.map { looksRuntime($0, requestHints) } ?? false

@@ -54,7 +54,7 @@ struct PairedCallsAnalysis: Analysis {
         }
         let factory = FindingFactory(scope: scope, rule: rule, analysis: name)
         var out: [Finding] = []
-        let onceSet = ix.runOnceFunctions(runOnce, propagate: ix.language == .go)
+        let onceSet = ix.runOnceFunctions(runOnce, propagate: ix.language == .go || ix.language == .java)
 
         for c in ix.calls {
             let oncePlace = (c.role.runsOnce || runOnce.matches(c.function.lastComponent) || onceSet.contains(c.function)) && !c.inLoop

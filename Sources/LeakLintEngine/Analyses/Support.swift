@@ -94,14 +94,16 @@ struct ScopeIndex {
         let onceNames = Set(once.map { $0.lastComponent })
         for fn in functions where onceNames.contains(fn.name) { once.insert(fn.qualifiedName) }
         // Propagation needs to know which functions have no callers outside the scope: Go says
-        // so by case (lowercase = unexported); other languages' facts do not carry visibility.
+        // so by case (lowercase = unexported); other front ends set `privateToScope`.
         var changed = propagate
         var rounds = 0
         while changed && rounds < 32 {
             changed = false
             rounds += 1
             for fn in functions where !once.contains(fn.qualifiedName) {
-                guard let first = fn.name.utf8.first, first >= 97 && first <= 122 || first == 95 else { continue }
+                if language == .go {
+                    guard let first = fn.name.utf8.first, first >= 97 && first <= 122 || first == 95 else { continue }
+                } else if !fn.privateToScope { continue }
                 guard let cs = callers[fn.name], !cs.isEmpty else { continue }
                 if cs.allSatisfy({ !$0.1 && once.contains($0.0) }) {
                     once.insert(fn.qualifiedName)

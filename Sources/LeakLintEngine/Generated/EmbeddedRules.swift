@@ -889,6 +889,7 @@ vocabulary:
   run-once-functions: [main, "<clinit>", "register*", "Register*"]
   callback-types: ["*Listener", "*Listener>", "*Callback", "*Observer", "*Hook", "Runnable", "Consumer<*", "*Subscriber"]
 options:
+  empty-guarded-growth: once
   elements: data
 
 """#),
@@ -1207,6 +1208,7 @@ vocabulary:
   request-key-hints: [id, ids, session, sid, user, uid, token, addr, conn, req, request, url, uri, header, client, remote, peer, ip, host]
   callback-types: ["*Listener", "*Listener>", "*Callback", "*Observer", "*Hook", "Runnable", "Consumer<*", "*Subscriber"]
 options:
+  empty-guarded-growth: once
   elements: data
   note-unless: value-mentions-key
   message.note-types: "{what} ({type}){why} gains entries in {function} and none is removed: its weak keys let the GC drop an entry once nothing else holds the key, so it grows only while callers keep keys alive (a value that refers to its key would keep it forever)"
