@@ -95,18 +95,27 @@ struct ScopeIndex {
         for fn in functions where onceNames.contains(fn.name) { once.insert(fn.qualifiedName) }
         // Propagation needs to know which functions have no callers outside the scope: Go says
         // so by case (lowercase = unexported); other front ends set `privateToScope`.
-        var changed = propagate
+        // Candidates are collected once (name, qualified name, callers): the rounds touch only them.
+        var candidates: [(String, [(String, Bool)])] = []
+        if propagate {
+            for k in functions.indices {
+                let name = functions[k].name
+                if language == .go {
+                    guard let first = name.utf8.first, first >= 97 && first <= 122 || first == 95 else { continue }
+                } else if !functions[k].privateToScope { continue }
+                guard let cs = callers[name], !cs.isEmpty else { continue }
+                let qn = functions[k].qualifiedName
+                if !once.contains(qn) { candidates.append((qn, cs)) }
+            }
+        }
+        var changed = !candidates.isEmpty
         var rounds = 0
         while changed && rounds < 32 {
             changed = false
             rounds += 1
-            for fn in functions where !once.contains(fn.qualifiedName) {
-                if language == .go {
-                    guard let first = fn.name.utf8.first, first >= 97 && first <= 122 || first == 95 else { continue }
-                } else if !fn.privateToScope { continue }
-                guard let cs = callers[fn.name], !cs.isEmpty else { continue }
+            for (qn, cs) in candidates where !once.contains(qn) {
                 if cs.allSatisfy({ !$0.1 && once.contains($0.0) }) {
-                    once.insert(fn.qualifiedName)
+                    once.insert(qn)
                     changed = true
                 }
             }
