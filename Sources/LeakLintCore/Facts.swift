@@ -406,13 +406,23 @@ public struct FileFacts: Sendable, Codable {
 
 /// Names the analyses want recorded as `CallFact`s; a front end may record more, never fewer.
 public struct CallInterest: Sendable {
-    public var methods: Set<String>
+    public var methods: Set<String> { didSet { rebuildFilter() } }
     /// Method-name prefixes of interest (`new` for `Executors.new*`).
-    public var prefixes: [String]
+    public var prefixes: [String] { didSet { rebuildFilter() } }
+    /// A cheap pre-check before hashing: bit `n` set when some method name has `n` bytes (names
+    /// of 63 bytes or more share bit 63).
+    private var lengths: UInt64 = 0
     /// Full callees of interest (`signal.Notify`, `time.NewTicker`) are matched by method name too.
-    public init(methods: Set<String>, prefixes: [String] = []) { self.methods = methods; self.prefixes = prefixes }
+    public init(methods: Set<String>, prefixes: [String] = []) {
+        self.methods = methods; self.prefixes = prefixes
+        rebuildFilter()
+    }
+    private mutating func rebuildFilter() {
+        lengths = 0
+        for m in methods { lengths |= 1 << UInt64(min(m.utf8.count, 63)) }
+    }
     public func wants(_ method: String) -> Bool {
-        if methods.contains(method) { return true }
+        if lengths & (1 << UInt64(min(method.utf8.count, 63))) != 0 && methods.contains(method) { return true }
         for p in prefixes where method.hasPrefix(p) { return true }
         return false
     }

@@ -9,6 +9,8 @@ public protocol FrontEnd: Sendable {
     /// The analysis scope of a file: files with equal keys are analysed together.
     /// Default: the file's directory (a Go package).
     func scopeKey(forPath path: String) -> String
+    /// Every use of the package-level `names` in `file` (see `ContainerUse`); nil by default.
+    func references(of names: Set<String>, in file: SourceFile) -> ReferenceReport?
 }
 
 extension FrontEnd {
@@ -33,4 +35,59 @@ public enum PathText {
         guard let dot = name.utf8.lastIndex(of: UInt8(ascii: ".")), dot != name.startIndex else { return "" }
         return String(name[name.index(after: dot)...])
     }
+}
+
+// MARK: - References, for fixes that change a container's type
+
+/// One use of a package-level container's name, as a front end sees it. A fix that replaces the
+/// container with another type (a map with an LRU) is complete only when every use has a form
+/// it can rewrite; `other` means "a use this front end cannot classify", which blocks the edit.
+public struct ContainerUse: Sendable, Hashable {
+    public enum Form: String, Sendable, Hashable {
+        /// `var m = make(map[K]V)`: `range` is the initialiser.
+        case declaration
+        /// `m[k] = v` as a whole statement: `range` is the statement, `key` and `value` its parts.
+        case indexSet = "index-set"
+        /// `v, ok := m[k]` (or `=`): `range` is `m[k]`.
+        case readOK = "read-ok"
+        /// `v := m[k]` (or `=`): `range` is `m[k]`; `insertAt` is just after `v`, where a second
+        /// result (`, _`) goes when the replacement returns two values.
+        case read
+        /// `len(m)`: `range` is the call.
+        case len
+        /// `delete(m, k)`: `range` is the call.
+        case delete
+        /// Anything else (ranging over it, passing it on, a shadowing local …).
+        case other
+    }
+    public var name: String
+    public var form: Form
+    public var range: SourceRef
+    public var key: SourceRef?
+    public var value: SourceRef?
+    public var insertAt: Int?
+
+    public init(name: String, form: Form, range: SourceRef, key: SourceRef? = nil, value: SourceRef? = nil, insertAt: Int? = nil) {
+        self.name = name; self.form = form; self.range = range; self.key = key; self.value = value; self.insertAt = insertAt
+    }
+}
+
+/// Every use of some names in one file, plus what an edit adding imports needs.
+public struct ReferenceReport: Sendable {
+    public var uses: [ContainerUse]
+    /// Import paths the file already has.
+    public var imports: [String]
+    /// Byte offset where a new import declaration may be inserted (after the package clause line).
+    public var importInsertAt: Int?
+
+    public init(uses: [ContainerUse], imports: [String], importInsertAt: Int?) {
+        self.uses = uses; self.imports = imports; self.importInsertAt = importInsertAt
+    }
+}
+
+extension FrontEnd {
+    /// The uses of `names` (package-level names) in `file`; nil when the front end cannot tell,
+    /// which makes every type-changing fix display-only. Called only for the few files of a
+    /// scope holding a finding whose fix would change a container's type.
+    public func references(of names: Set<String>, in file: SourceFile) -> ReferenceReport? { nil }
 }

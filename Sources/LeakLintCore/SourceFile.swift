@@ -16,7 +16,16 @@ public struct SourceFile: Sendable {
         bytes.withUnsafeBufferPointer { buf in
             var i = 0
             let n = buf.count
+            guard let base = buf.baseAddress else { return }
+            let raw = UnsafeRawPointer(base)
             while i < n {
+                // Skip 8 bytes at a time while none of them is LF or CR.
+                while i + 8 <= n {
+                    let v = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                    if SWAR.hasByte(v, 0x0A) || SWAR.hasByte(v, 0x0D) { break }
+                    i += 8
+                }
+                guard i < n else { break }
                 let b = buf[i]
                 if b == 0x0A {
                     starts.append(i + 1)
@@ -118,9 +127,18 @@ public enum ByteSniff {
 
     /// Offset of the first invalid UTF-8 sequence, or nil when the bytes are valid UTF-8.
     public static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
+        bytes.withUnsafeBufferPointer { firstInvalidUTF8($0) }
+    }
+
+    /// `firstInvalidUTF8` over a buffer; ASCII runs are skipped 8 bytes at a time.
+    public static func firstInvalidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         var i = 0
         let n = bytes.count
+        guard let base = bytes.baseAddress else { return nil }
+        let raw = UnsafeRawPointer(base)
         while i < n {
+            while i + 8 <= n && raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8 }
+            guard i < n else { break }
             let b = bytes[i]
             if b < 0x80 { i += 1; continue }
             var need = 0
@@ -142,5 +160,14 @@ public enum ByteSniff {
             i += need + 1
         }
         return nil
+    }
+}
+
+/// Eight bytes at a time.
+enum SWAR {
+    /// Whether any byte of `v` equals `b` (the classic "has zero byte" test on `v ^ b…b`).
+    @inline(__always) static func hasByte(_ v: UInt64, _ b: UInt8) -> Bool {
+        let x = v ^ (0x0101_0101_0101_0101 &* UInt64(b))
+        return (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 != 0
     }
 }

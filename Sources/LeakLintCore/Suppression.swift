@@ -74,29 +74,65 @@ extension Substring {
 
 /// Byte-level text helpers shared by the hand-written front ends.
 public enum ByteText {
+    /// Whether `needle` occurs in `haystack`, compared byte by byte (no Unicode processing: the
+    /// texts are folded source code).
+    public static func contains(_ haystack: String, _ needle: String) -> Bool {
+        var h = haystack, n = needle
+        return h.withUTF8 { hb in
+            n.withUTF8 { nb in
+                let m = nb.count
+                guard m > 0 else { return true }
+                guard hb.count >= m else { return false }
+                let first = nb[0]
+                var i = 0
+                let last = hb.count - m
+                while i <= last {
+                    if hb[i] == first {
+                        var k = 1
+                        while k < m && hb[i + k] == nb[k] { k += 1 }
+                        if k == m { return true }
+                    }
+                    i += 1
+                }
+                return false
+            }
+        }
+    }
+
     /// The bytes of `range` as a String with every run of whitespace folded to one space and
     /// the ends trimmed, cut to `limit` bytes.
     public static func folded(_ buf: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, limit: Int = 240) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(min(range.count, limit))
-        var pendingSpace = false
-        var i = range.lowerBound
-        while i < range.upperBound && out.count < limit {
-            let b = buf[i]
-            if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D {
-                pendingSpace = !out.isEmpty
-            } else {
-                if pendingSpace { out.append(0x20); pendingSpace = false }
-                out.append(b)
+        guard limit > 0, range.count > 0 else { return "" }
+        // Folding only shrinks; a pending space before the last byte may take one past `limit`.
+        let cap = min(range.count, limit + 1)
+        // Fold into a scratch buffer (on the stack when small), then make the one String.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: cap) { out -> String in
+            var n = 0
+            var pendingSpace = false
+            var i = range.lowerBound
+            while i < range.upperBound && n < limit {
+                let b = buf[i]
+                if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D {
+                    pendingSpace = n > 0
+                } else {
+                    if pendingSpace { out[n] = 0x20; n += 1; pendingSpace = false }
+                    out[n] = b; n += 1
+                }
+                i += 1
             }
-            i += 1
+            return String(decoding: UnsafeBufferPointer(rebasing: out[0..<n]), as: UTF8.self)
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// Whether `s` (ASCII) matches the glob `pattern` with `*` (any run) and `?` (one byte).
     public static func glob(_ pattern: String, _ s: String) -> Bool {
-        let p = Array(pattern.utf8), t = Array(s.utf8)
+        var pattern = pattern, s = s
+        // Native strings are contiguous UTF-8: match on their bytes without copying.
+        return pattern.withUTF8 { p in s.withUTF8 { t in glob(p, t) } }
+    }
+
+    /// `glob` over bytes.
+    public static func glob(_ p: UnsafeBufferPointer<UInt8>, _ t: UnsafeBufferPointer<UInt8>) -> Bool {
         var pi = 0, ti = 0, star = -1, mark = 0
         while ti < t.count {
             if pi < p.count && (p[pi] == UInt8(ascii: "?") || p[pi] == t[ti]) {

@@ -127,6 +127,9 @@ public struct Scope: Sendable {
     public var sources: [String: SourceFile]
     /// Facts about the scope's surroundings: `go.version` (from go.mod), `module.root`, …
     public var properties: [String: String]
+    /// What the analyses derive from the facts (the `ScopeIndex`, run-once sets), built once per
+    /// scope and shared by every rule run over it. Facts of a scope are not changed after it is built.
+    let memo = ScopeMemo()
 
     public init(key: String, language: Language, files: [FileFacts], sources: [String: SourceFile],
                 properties: [String: String] = [:]) {

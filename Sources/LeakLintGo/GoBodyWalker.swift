@@ -86,6 +86,8 @@ struct BodyWalker {
     /// literal (which may run any number of times later) are prefixed `lit:`; functions handed to
     /// `once.Do(f)` are recorded as `once:f`.
     var calledNames: Set<String> = []
+    /// Names called from function literals; prefixed `lit:` only when the body fact is built.
+    var calledFromLiterals: Set<String> = []
     /// Enclosing loops of every recorded op / call / spawn, as (ctx id, loop index); resolved to
     /// `inLoop` ("inside a loop that never ends") once every loop's exits are known.
     var opLoops: [[(Int, Int)]] = []
@@ -117,7 +119,7 @@ struct BodyWalker {
         var i = open + 1
         var atStmt = true
         while i < end {
-            while frames.count > 1, let top = frames.last, i >= top.end { popFrame() }
+            while frames.count > 1, i >= frames[frames.count - 1].end { popFrame() }
             let t = p.toks[i]
             if t.kind == .punct && t.code == 0x7B {  // {
                 openFrame(at: i)
@@ -131,7 +133,7 @@ struct BodyWalker {
                 continue
             }
             if t.kind == .semicolon { atStmt = true; i += 1; continue }
-            if caseColons.contains(i) { atStmt = true; i += 1; continue }
+            if t.kind == .punct && t.code == 0x3A && caseColons.contains(i) { atStmt = true; i += 1; continue }
             if atStmt {
                 atStmt = false
                 statementStart(i)
@@ -144,15 +146,17 @@ struct BodyWalker {
         finishHandoffs(root)
         finalLoops[root.id] = root.loops
         resolveLoops()
-        return BodyFact(loops: root.loops, calls: calledNames.sorted())
+        var called = calledNames
+        for n in calledFromLiterals { called.insert("lit:" + n) }
+        return BodyFact(loops: root.loops, calls: called.sorted())
     }
 
-    var ctxRole: FunctionRole { ctxs.last?.role ?? role }
+    var ctxRole: FunctionRole { ctxs.isEmpty ? role : ctxs[ctxs.count - 1].role }
 
     /// Inside an `if` whose condition is an atomic compare-and-swap: "start exactly once".
     var casGuarded: Bool {
-        for f in frames where f.kind == .ifBlock {
-            if let c = f.ifCond, c.contains("CompareAndSwap") || c.contains("Cas(") || c.contains("CAS(") { return true }
+        for k in frames.indices where frames[k].kind == .ifBlock {
+            if let c = frames[k].ifCond, ByteText.contains(c, "CompareAndSwap") || ByteText.contains(c, "Cas(") || ByteText.contains(c, "CAS(") { return true }
         }
         return false
     }
@@ -167,7 +171,7 @@ struct BodyWalker {
     /// Every loop frame enclosing the current position, across function literals.
     func enclosingLoops() -> [(Int, Int)] {
         var out: [(Int, Int)] = []
-        for f in frames where f.kind == .loop && f.loop >= 0 { out.append((f.ctxId, f.loop)) }
+        for k in frames.indices where frames[k].kind == .loop && frames[k].loop >= 0 { out.append((frames[k].ctxId, frames[k].loop)) }
         return out
     }
 
@@ -292,7 +296,7 @@ struct BodyWalker {
     /// The `{` that opens the block of a statement header starting at `from`.
     func headerBrace(_ from: Int) -> Int? {
         var j = from
-        let limit = frames.last?.end ?? p.toks.count
+        let limit = (frames.isEmpty ? p.toks.count : frames[frames.count - 1].end)
         while j < limit {
             if p.isSemi(j) && p.toks[j].automatic { return nil }
             if p.isP(j, 0x7B) {
@@ -396,7 +400,7 @@ struct BodyWalker {
         var lt: [String: String] = [:]
         p.parseParams(open: i + 1, into: &ps, types: &lt)
         var k = p.skip(i + 1)
-        let limit = frames.last?.end ?? p.toks.count
+        let limit = (frames.isEmpty ? p.toks.count : frames[frames.count - 1].end)
         while k < limit && !p.isP(k, 0x7B) && !p.isSemi(k) && !p.isP(k, 0x2C) && !p.isClose(k) && !p.isP(k, 0x3D) {
             k = p.skip(k)
         }
@@ -470,10 +474,10 @@ struct BodyWalker {
     /// The index of the semicolon (or block end) that ends the statement starting at `i`.
     func statementEnd(_ i: Int) -> Int {
         var j = i
-        let limit = frames.last?.end ?? p.toks.count
+        let limit = (frames.isEmpty ? p.toks.count : frames[frames.count - 1].end)
         while j < limit {
             if p.isSemi(j) || p.isClose(j) { return j }
-            if caseColons.contains(j) { return j }
+            if p.isP(j, 0x3A) && caseColons.contains(j) { return j }
             j = p.skip(j)
         }
         return limit
@@ -636,8 +640,11 @@ struct BodyWalker {
             op = OpName.assignFresh  // T{} / &T{}
         }
         var guarded = false
-        for f in frames.reversed() where f.kind == .ifBlock {
-            if let c = f.ifCond, c.contains(lhsText + " == nil") || c.contains("len(" + lhsText + ") == 0") { guarded = true; break }
+        var emptyChecks: (String, String)? = nil
+        for k in frames.indices.reversed() where frames[k].kind == .ifBlock {
+            guard let c = frames[k].ifCond else { continue }
+            if emptyChecks == nil { emptyChecks = (lhsText + " == nil", "len(" + lhsText + ") == 0") }
+            if let (isNil, isEmpty) = emptyChecks, ByteText.contains(c, isNil) || ByteText.contains(c, isEmpty) { guarded = true; break }
         }
         var o = ContainerOp(target: sym, resolution: res, op: op, valueText: p.text(ra, rb, limit: 80),
                             at: p.ref(a, rb), function: functionName, role: ctxRole, via: via, inLoop: inLoop)
@@ -736,9 +743,9 @@ struct BodyWalker {
         let hasReceiver = chainStart < i
         if p.isK(i - 1, .func) { return }  // a method name in a declaration
         // Record the callee for run-once propagation (not calls into other packages).
-        if !hasReceiver || complexPrefix || p.imports[p.text(chainStart)] == nil {
-            let inLiteral = ctxs.count > 1 && ctxs.last?.role != .once
-            calledNames.insert(inLiteral ? "lit:" + name : name)
+        if !hasReceiver || complexPrefix || p.imports.isEmpty || p.imports[p.text(chainStart)] == nil {
+            let inLiteral = ctxs.count > 1 && ctxs[ctxs.count - 1].role != .once
+            if inLiteral { calledFromLiterals.insert(name) } else { calledNames.insert(name) }
             if name == "Do" || name == "OnceFunc" {
                 let args = splitList(open + 1, close)
                 if args.count == 1, args[0].1 == args[0].0 + 1 || (args[0].1 == args[0].0 + 3 && p.isP(args[0].0 + 1, 0x2E)) {
@@ -746,8 +753,9 @@ struct BodyWalker {
                 }
             }
         }
-        // Exit calls end every open loop of this function.
-        if BodyWalker.exitCalls.contains(name) {
+        // Exit calls end every open loop of this function (panic, Exit, Fatal*, Goexit, Panic*).
+        let first = p.buf[Int(p.toks[i].start)]
+        if (first == 0x70 || first == 0x45 || first == 0x46 || first == 0x47 || first == 0x50) && BodyWalker.exitCalls.contains(name) {
             let recv = hasReceiver ? p.text(chainStart, i - 1) : ""
             if (name == "panic" && !hasReceiver) || (name == "Exit" && recv == "os") || recv == "log"
                 || (name == "Goexit" && recv == "runtime") || name.hasPrefix("Fatal") {
@@ -762,9 +770,10 @@ struct BodyWalker {
                 addOp(sym, res, via, name == "delete" ? OpName.delete : OpName.clear, at: p.ref(i, close + 1), key: key)
             }
         }
-        let wanted = p.interest.wants(name) || (name == "close" && !hasReceiver)
+        let interesting = p.interest.wants(name)
+        let wanted = interesting || (!hasReceiver && name == "close")
         // Method calls on containers (sync.Map.Store …) for names the rules care about.
-        if hasReceiver && p.interest.wants(name) {
+        if hasReceiver && interesting {
             let recvEnd = i - 1
             let target: (SymbolRef, TargetResolution, String?)?
             if complexPrefix {
@@ -795,7 +804,7 @@ struct BodyWalker {
         var use = resultUse[i] ?? .escapes
         if case .escapes = use, chainStart >= 1, p.isK(chainStart - 1, .return) { use = .escapes }
         recordCall(CallFact(callee: calleeText, method: name, receiver: receiverText, receiverSymbol: recvSym,
-                              args: splitArgs(open), argLabels: [], result: use, deferred: deferUntil > i || (ctxs.last?.deferred ?? false),
+                              args: splitArgs(open), argLabels: [], result: use, deferred: deferUntil > i || (!ctxs.isEmpty && ctxs[ctxs.count - 1].deferred),
                               at: p.ref(chainStart, close + 1), function: functionName, role: ctxRole, inLoop: inLoop))
     }
 

@@ -19,10 +19,12 @@ enum GoShape {
 
 final class GoParser {
     let buf: UnsafeBufferPointer<UInt8>
-    let toks: [GoToken]
+    /// Tokens and bracket matches live in buffers this parser owns (freed in `deinit`): the
+    /// walkers index them millions of times, and a buffer read needs no reference counting.
+    let toks: UnsafeBufferPointer<GoToken>
     let path: String
     let interest: CallInterest
-    let match: [Int32]
+    let match: UnsafeBufferPointer<Int32>
     var facts: FileFacts
     /// import name → path
     var imports: [String: String] = [:]
@@ -32,13 +34,25 @@ final class GoParser {
 
     init(buf: UnsafeBufferPointer<UInt8>, tokens: GoTokens, path: String, scopeKey: String, interest: CallInterest) {
         self.buf = buf
-        self.toks = tokens.tokens
+        self.toks = GoParser.owned(tokens.tokens)
         self.path = path
         self.interest = interest
         var f = FileFacts(path: path, language: .go, scopeKey: scopeKey)
         f.problems = tokens.problems
         self.facts = f
-        self.match = GoParser.matchBrackets(tokens.tokens)
+        self.match = GoParser.owned(GoParser.matchBrackets(tokens.tokens))
+    }
+
+    deinit {
+        toks.deallocate()
+        match.deallocate()
+    }
+
+    /// A copy of `a` in a buffer the caller owns (never empty: `deallocate` needs an allocation).
+    private static func owned<T>(_ a: [T]) -> UnsafeBufferPointer<T> {
+        let m = UnsafeMutableBufferPointer<T>.allocate(capacity: max(1, a.count))
+        _ = m.initialize(from: a)
+        return UnsafeBufferPointer(start: m.baseAddress, count: a.count)
     }
 
     // MARK: Token helpers
@@ -73,6 +87,11 @@ final class GoParser {
     /// Folded source text of tokens [a, b).
     func text(_ a: Int, _ b: Int, limit: Int = 240) -> String {
         guard a < b, a < toks.count else { return "" }
+        // One token without whitespace inside (not a string literal): its bytes as they are.
+        if b == a + 1, toks[a].kind != .string && toks[a].kind != .rawString && toks[a].kind != .rune,
+           Int(toks[a].end - toks[a].start) <= limit {
+            return text(a)
+        }
         let s = Int(toks[a].start), e = Int(toks[min(b, toks.count) - 1].end)
         guard s < e else { return "" }
         return ByteText.folded(buf, s..<e, limit: limit)
@@ -585,15 +604,24 @@ final class GoParser {
 
     /// `*Store` → Store, `Store[T]` → Store; nil for package-qualified and builtin types.
     func simpleTypeName(_ t: String) -> String? {
-        var s = Substring(t)
-        while s.first == "*" { s = s.dropFirst() }
-        var name = ""
-        for ch in s {
-            if ch.isLetter || ch.isNumber || ch == "_" { name.append(ch) } else { break }
+        let u = t.utf8
+        var i = u.startIndex
+        while i < u.endIndex && u[i] == UInt8(ascii: "*") { i = u.index(after: i) }
+        let nameStart = i
+        // Letters, digits, '_' and any non-ASCII byte (Go identifiers may be Unicode letters).
+        while i < u.endIndex {
+            let c = u[i]
+            let isWord = (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) || (c >= 0x30 && c <= 0x39) || c == 0x5F || c >= 0x80
+            guard isWord else { break }
+            i = u.index(after: i)
         }
-        guard !name.isEmpty else { return nil }
-        let rest = s.dropFirst(name.count)
-        if rest.first == "." { return "pkg:" + String(s.prefix(while: { $0 != "[" })) }
+        guard i > nameStart else { return nil }
+        if i < u.endIndex && u[i] == UInt8(ascii: ".") {
+            var j = i
+            while j < u.endIndex && u[j] != UInt8(ascii: "[") { j = u.index(after: j) }
+            return "pkg:" + String(Substring(t.utf8[nameStart..<j]))
+        }
+        let name = String(Substring(t.utf8[nameStart..<i]))
         if GoParser.builtinTypes.contains(name) { return nil }
         return name
     }

@@ -55,45 +55,51 @@ public struct GoTokens: Sendable {
 /// hex/octal/binary, floats, imaginary), punctuation, and automatic semicolons. It never
 /// fails: malformed input yields tokens plus a problem note, and always terminates.
 public enum GoTokenizer {
-    public static func tokenize(_ buf: UnsafeBufferPointer<UInt8>) -> GoTokens {
+    /// Token output plus the state of Go's automatic-semicolon rule. A struct with mutating
+    /// methods (not closures over locals) so the hot loop needs no boxes or dynamic exclusivity checks.
+    struct Output {
         var toks: [GoToken] = []
-        toks.reserveCapacity(buf.count / 4 + 16)
-        var comments: [GoComment] = []
-        var problems: [String] = []
-        let n = buf.count
-        var i = 0
-        // Skip a UTF-8 BOM.
-        if n >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF { i = 3 }
         var lastTokenOnLine = false  // a token has been emitted since the last newline
         var needSemi = false         // the last token allows an automatic semicolon
 
-        @inline(__always) func emit(_ k: GoToken.Kind, _ code: UInt32, _ s: Int, _ e: Int) {
+        @inline(__always) mutating func emit(_ k: GoToken.Kind, _ code: UInt32, _ s: Int, _ e: Int) {
             toks.append(GoToken(kind: k, code: code, start: Int32(truncatingIfNeeded: s), end: Int32(truncatingIfNeeded: e)))
             lastTokenOnLine = true
             switch k {
             case .ident, .number, .rune, .string, .rawString: needSemi = true
             case .keyword:
-                let kw = GoKeyword(rawValue: code)
-                needSemi = kw == .break || kw == .continue || kw == .fallthrough || kw == .return
+                needSemi = code == GoKeyword.break.rawValue || code == GoKeyword.continue.rawValue
+                    || code == GoKeyword.fallthrough.rawValue || code == GoKeyword.return.rawValue
             case .punct:
-                needSemi = code == punct(")") || code == punct("]") || code == punct("}")
-                    || code == punct("++") || code == punct("--")
+                // ) ] } ++ --
+                needSemi = code == 0x29 || code == 0x5D || code == 0x7D || code == 0x2B2B || code == 0x2D2D
             default: needSemi = false
             }
         }
-        @inline(__always) func newline(at pos: Int) {
+        @inline(__always) mutating func newline(at pos: Int) {
             if needSemi {
                 toks.append(GoToken(kind: .semicolon, code: 0, start: Int32(truncatingIfNeeded: pos), end: Int32(truncatingIfNeeded: pos)))
                 needSemi = false
             }
             lastTokenOnLine = false
         }
+    }
+
+    public static func tokenize(_ buf: UnsafeBufferPointer<UInt8>) -> GoTokens {
+        var out = Output()
+        out.toks.reserveCapacity(buf.count / 4 + 16)
+        var comments: [GoComment] = []
+        var problems: [String] = []
+        let n = buf.count
+        var i = 0
+        // Skip a UTF-8 BOM.
+        if n >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF { i = 3 }
 
         while i < n {
             let b = buf[i]
             // Whitespace
             if b == 0x20 || b == 0x09 || b == 0x0D { i += 1; continue }
-            if b == 0x0A { newline(at: i); i += 1; continue }
+            if b == 0x0A { out.newline(at: i); i += 1; continue }
             // Comments
             if b == 0x2F && i + 1 < n {
                 let c = buf[i + 1]
@@ -101,7 +107,7 @@ public enum GoTokenizer {
                     let s = i
                     i += 2
                     while i < n && buf[i] != 0x0A { i += 1 }
-                    comments.append(GoComment(start: Int32(truncatingIfNeeded: s), end: Int32(truncatingIfNeeded: i), trailing: lastTokenOnLine))
+                    comments.append(GoComment(start: Int32(truncatingIfNeeded: s), end: Int32(truncatingIfNeeded: i), trailing: out.lastTokenOnLine))
                     continue
                 }
                 if c == 0x2A {
@@ -115,9 +121,9 @@ public enum GoTokenizer {
                         i += 1
                     }
                     if !closed { problems.append("unterminated block comment at byte \(s)") }
-                    comments.append(GoComment(start: Int32(truncatingIfNeeded: s), end: Int32(truncatingIfNeeded: i), trailing: lastTokenOnLine))
+                    comments.append(GoComment(start: Int32(truncatingIfNeeded: s), end: Int32(truncatingIfNeeded: i), trailing: out.lastTokenOnLine))
                     // A general comment containing a newline acts like a newline.
-                    if hadNewline { newline(at: s) }
+                    if hadNewline { out.newline(at: s) }
                     continue
                 }
             }
@@ -127,9 +133,9 @@ public enum GoTokenizer {
                 i += 1
                 while i < n && isIdentPart(buf[i]) { i += 1 }
                 if let kw = keyword(buf, s, i) {
-                    emit(.keyword, kw.rawValue, s, i)
+                    out.emit(.keyword, kw.rawValue, s, i)
                 } else {
-                    emit(.ident, 0, s, i)
+                    out.emit(.ident, 0, s, i)
                 }
                 continue
             }
@@ -147,7 +153,7 @@ public enum GoTokenizer {
                     }
                     break
                 }
-                emit(.number, 0, s, i)
+                out.emit(.number, 0, s, i)
                 continue
             }
             // Interpreted strings and runes: a quote, escapes, the same quote, on one line.
@@ -156,7 +162,7 @@ public enum GoTokenizer {
                 let (end, closed) = scanQuoted(buf, from: i, quote: b)
                 i = end
                 if !closed { problems.append("unterminated \(b == 0x22 ? "string" : "rune") literal at byte \(s)") }
-                emit(b == 0x22 ? .string : .rune, 0, s, i)
+                out.emit(b == 0x22 ? .string : .rune, 0, s, i)
                 continue
             }
             if b == 0x60 {
@@ -164,33 +170,33 @@ public enum GoTokenizer {
                 i += 1
                 while i < n && buf[i] != 0x60 { i += 1 }
                 if i < n { i += 1 } else { problems.append("unterminated raw string literal at byte \(s)") }
-                emit(.rawString, 0, s, i)
+                out.emit(.rawString, 0, s, i)
                 continue
             }
             // Punctuation: longest match of 3, 2, 1 bytes.
             let s = i
             if i + 2 < n, let p = punct3(buf[i], buf[i + 1], buf[i + 2]) {
-                i += 3; emit(.punct, p, s, i); continue
+                i += 3; out.emit(.punct, p, s, i); continue
             }
             if i + 1 < n, let p = punct2(buf[i], buf[i + 1]) {
-                i += 2; emit(.punct, p, s, i); continue
+                i += 2; out.emit(.punct, p, s, i); continue
             }
             if b == 0x3B {  // explicit ';'
-                toks.append(GoToken(kind: .semicolon, code: punct(";"), start: Int32(truncatingIfNeeded: i), end: Int32(truncatingIfNeeded: i + 1)))
-                needSemi = false
-                lastTokenOnLine = true
+                out.toks.append(GoToken(kind: .semicolon, code: 0x3B, start: Int32(truncatingIfNeeded: i), end: Int32(truncatingIfNeeded: i + 1)))
+                out.needSemi = false
+                out.lastTokenOnLine = true
                 i += 1
                 continue
             }
             if b < 0x80 && b > 0x20 {
-                i += 1; emit(.punct, UInt32(b), s, i); continue
+                i += 1; out.emit(.punct, UInt32(b), s, i); continue
             }
             // Control bytes and anything else: skip.
             i += 1
         }
-        newline(at: n)
-        toks.append(GoToken(kind: .eof, code: 0, start: Int32(truncatingIfNeeded: n), end: Int32(truncatingIfNeeded: n)))
-        return GoTokens(tokens: toks, comments: comments, problems: problems)
+        out.newline(at: n)
+        out.toks.append(GoToken(kind: .eof, code: 0, start: Int32(truncatingIfNeeded: n), end: Int32(truncatingIfNeeded: n)))
+        return GoTokens(tokens: out.toks, comments: comments, problems: problems)
     }
 
     /// Scans a `"…"` or `'…'` literal starting at the opening quote: returns the offset past it
@@ -216,22 +222,35 @@ public enum GoTokenizer {
     }
     @inline(__always) static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
 
-    static let punct3Set: [UInt32] = [punct("<<="), punct(">>="), punct("..."), punct("&^="), punct("&&="), punct("||=")]
-    static let punct2Set: [UInt32] = [
-        punct(":="), punct("+="), punct("-="), punct("*="), punct("/="), punct("%="), punct("&="),
-        punct("|="), punct("^="), punct("<<"), punct(">>"), punct("&^"), punct("&&"), punct("||"),
-        punct("<-"), punct("++"), punct("--"), punct("=="), punct("!="), punct("<="), punct(">="),
-    ]
-
+    /// Three-byte operators: `<<=` `>>=` `...` `&^=` `&&=` `||=`.
     @inline(__always) static func punct3(_ a: UInt8, _ b: UInt8, _ c: UInt8) -> UInt32? {
-        guard a < 0x80 && b < 0x80 && c < 0x80 else { return nil }
-        let v = UInt32(a) | UInt32(b) << 8 | UInt32(c) << 16
-        return punct3Set.contains(v) ? v : nil
+        let ok: Bool
+        switch (a, b, c) {
+        case (0x3C, 0x3C, 0x3D), (0x3E, 0x3E, 0x3D), (0x2E, 0x2E, 0x2E), (0x26, 0x5E, 0x3D), (0x26, 0x26, 0x3D), (0x7C, 0x7C, 0x3D):
+            ok = true
+        default: ok = false
+        }
+        return ok ? UInt32(a) | UInt32(b) << 8 | UInt32(c) << 16 : nil
     }
+    /// Two-byte operators: `:=`, `op=`, `<<` `>>` `&^` `&&` `||` `<-` `++` `--` `==` `!=` `<=` `>=`.
     @inline(__always) static func punct2(_ a: UInt8, _ b: UInt8) -> UInt32? {
-        guard a < 0x80 && b < 0x80 else { return nil }
-        let v = UInt32(a) | UInt32(b) << 8
-        return punct2Set.contains(v) ? v : nil
+        let ok: Bool
+        switch b {
+        case 0x3D:  // '='
+            switch a {
+            case 0x3A, 0x2B, 0x2D, 0x2A, 0x2F, 0x25, 0x26, 0x7C, 0x5E, 0x3D, 0x21, 0x3C, 0x3E: ok = true
+            default: ok = false
+            }
+        case 0x3C: ok = a == 0x3C             // <<
+        case 0x3E: ok = a == 0x3E             // >>
+        case 0x5E: ok = a == 0x26             // &^
+        case 0x26: ok = a == 0x26             // &&
+        case 0x7C: ok = a == 0x7C             // ||
+        case 0x2D: ok = a == 0x3C || a == 0x2D // <- --
+        case 0x2B: ok = a == 0x2B             // ++
+        default: ok = false
+        }
+        return ok ? UInt32(a) | UInt32(b) << 8 : nil
     }
 
     /// Keyword lookup by length, then bytes.

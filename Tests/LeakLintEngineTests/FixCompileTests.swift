@@ -13,7 +13,8 @@ import Testing
 /// What each language checks:
 /// - Go: `gofmt -e` (full syntax) must pass on the fixed file; then `go vet` in a temporary
 ///   module (`GOPROXY=off`, `GOFLAGS=-mod=mod`), which type-checks the package when its imports
-///   are the standard library. A fixture importing a module that is not available is
+///   are the standard library or golang-lru v2 (replaced by `Tests/GoStubs/golang-lru-v2`, a
+///   local module with v2's exported signatures, so the map → LRU rewrite is type-checked). A fixture importing a module that is not available is
 ///   syntax-checked only, and says so.
 /// - Java: `javac -proc:none -d TMP`. Swift: `swiftc -typecheck`. C++: `clang++ -fsyntax-only -std=c++20`.
 /// A language whose toolchain is missing is skipped with a message naming the tool.
@@ -137,7 +138,19 @@ import Testing
             defer { TestSupport.remove(tmp) }
             guard let applied = try Self.applyFixes("go", unit, into: tmp) else { continue }
             checkedUnits += 1
-            TestSupport.write(tmp, "go.mod", "module leaklintfixcheck\n\ngo 1.18\n")
+            // golang-lru v2 (what the map fix rewrites to) resolves to a local module with v2's
+            // exported API (Tests/GoStubs): Debian has only v1, and the check must not need a network.
+            let lru = TestSupport.repoRoot + "/Tests/GoStubs/golang-lru-v2"
+            TestSupport.write(tmp, "go.mod", """
+                module leaklintfixcheck
+
+                go 1.18
+
+                require github.com/hashicorp/golang-lru/v2 v2.0.7
+
+                replace github.com/hashicorp/golang-lru/v2 => \(lru)
+
+                """)
             let env = ["GOPROXY": "off", "GOFLAGS": "-mod=mod", "GOTOOLCHAIN": "local", "GOWORK": "off",
                        "GO111MODULE": "on", "GOCACHE": home + "/build", "GOPATH": home + "/path", "CGO_ENABLED": "0"]
             // Syntax: every fixed file.

@@ -123,3 +123,91 @@ import Testing
         #expect(f.location.region.startLine == 2 && f.location.region.startColumn == 5)
     }
 }
+
+/// The map → LRU rewrite (`rewrite.*` options of go/unbounded-global-map): produced only when
+/// every use of the map in the package can be rewritten.
+@Suite struct GoMapRewriteTests {
+    func mapFinding(_ files: [String: String]) throws -> Finding {
+        let r = try GoRulesTests().scan(files)
+        return try #require(r.findings.first { $0.ruleID == "go/unbounded-global-map" && $0.symbol == "byID" })
+    }
+
+    static let header = "package p\n\nimport \"fmt\"\n\n"
+
+    @Test func everyUseRewrittenAcrossTheFilesOfThePackage() throws {
+        let f = try mapFinding([
+            "a.go": Self.header + "var byID = make(map[string]*fmt.Stringer)\n",
+            "b.go": """
+            package p
+
+            func Put(id string, v *fmt.Stringer) {
+            \tbyID[id] = v
+            }
+
+            func Get(id string) (*fmt.Stringer, bool) {
+            \tv, ok := byID[id]
+            \treturn v, ok
+            }
+
+            func Peek(id string) *fmt.Stringer {
+            \tv := byID[id]
+            \treturn v
+            }
+
+            func Size() int { return len(byID) }
+            """,
+        ])
+        let fix = try #require(f.fix)
+        #expect(fix.applicability == .unsafe)
+        let byText = Dictionary(grouping: fix.edits, by: \.replacement).mapValues(\.count)
+        #expect(byText["expirable.NewLRU[string, *fmt.Stringer](10_000, nil, 30*time.Minute)"] == 1)
+        #expect(byText["byID.Add(id, v)"] == 1)
+        #expect(byText["byID.Get(id)"] == 2)
+        #expect(byText[", _"] == 1)
+        #expect(byText["byID.Len()"] == 1)
+        // Both imports go after a.go's package clause; b.go gets none.
+        let imports = fix.edits.filter { $0.replacement.contains("import") }
+        #expect(imports.count == 1 && imports[0].path.hasSuffix("a.go"))
+        #expect(imports[0].replacement.contains("\"github.com/hashicorp/golang-lru/v2/expirable\"")
+                && imports[0].replacement.contains("\"time\""))
+        #expect(fix.edits.filter { $0.path.hasSuffix("b.go") }.count == 5)  // set, read-ok, read + `, _`, len
+    }
+
+    @Test(arguments: [
+        ("ranged over", "func All() { for k := range byID { _ = k } }"),
+        ("passed on", "func Dump() { fmt.Println(byID) }"),
+        ("shadowed by a parameter", "func Shadow(byID map[string]int) { byID[\"x\"] = 1 }"),
+        ("read inside an expression", "func Has(id string) bool { return byID[id] != nil }"),
+        ("compound assignment", "func Touch(id string) { byID[id] = byID[id] }"),
+    ])
+    func anyOtherUseKeepsTheFixDisplayOnly(_ what: String, _ code: String) throws {
+        let f = try mapFinding(["a.go": Self.header + """
+            var byID = make(map[string]*fmt.Stringer)
+
+            func Put(id string, v *fmt.Stringer) { byID[id] = v }
+
+            \(code)
+            """])
+        #expect(f.fix?.edits.isEmpty == true, "\(what): \(f.fix?.edits.map(\.replacement) ?? [])")
+        #expect(f.fix?.applicability == .displayOnly)
+    }
+
+    @Test func anExportedMapIsNotRewrittenOtherPackagesMayUseIt() throws {
+        let r = try GoRulesTests().scan(["a.go": Self.header + """
+            var ByID = make(map[string]*fmt.Stringer)
+
+            func Put(id string, v *fmt.Stringer) { ByID[id] = v }
+            """])
+        let f = try #require(r.findings.first { $0.symbol == "ByID" })
+        #expect(f.fix?.edits.isEmpty == true)
+    }
+
+    @Test func aMapCreatedWithEntriesIsNotRewritten() throws {
+        let f = try mapFinding(["a.go": Self.header + """
+            var byID = map[string]*fmt.Stringer{"root": nil}
+
+            func Put(id string, v *fmt.Stringer) { byID[id] = v }
+            """])
+        #expect(f.fix?.edits.isEmpty == true)
+    }
+}

@@ -160,19 +160,23 @@ struct ContainerGrowthAnalysis: Analysis {
             captures["function"] = perCall[0].function
             var rel: [(SourceRef, String)] = perCall.map { ($0.at, growthMessage($0, decl)) }
             if let lr = lifetimeRef, decl.storage == .instanceMember { rel.append((lr, "\(decl.symbol.owner ?? "owner") is long-lived: \(lifetime)")) }
-            let edits = replacementEdits(decl, rule: rule, scope: scope, captures: &captures)
+            // A complete type-changing rewrite (`rewrite.*` options) makes the fix applicable;
+            // otherwise an initialiser replacement (`fix-replacement`) may.
+            var edits = TypeRewrite(rule: rule)?.edits(for: decl, scope: scope, captures: captures) ?? []
+            if edits.isEmpty { edits = replacementEdits(decl, rule: rule, scope: scope, captures: &captures) }
+            var finding = factory.finding(at: decl.at, symbol: decl.symbol.display, captures: captures,
+                                          severity: factory.severity(raise: requestKeyed),
+                                          related: factory.related(rel), edits: edits)
             if noteTypes.matches(decl.typeText) || (decl.initializer.map(noteTypes.matches) ?? false) {
                 let reaches = rule.options["note-unless"] == "value-mentions-key" && perCall.contains(where: valueMentionsKey)
                 if !reaches {
                     let f = rule.options["message.note-types"] != nil ? noteFactory : factory
-                    out.append(f.finding(at: decl.at, symbol: decl.symbol.display, captures: captures,
-                                         severity: factory.severity(lower: true), related: factory.related(rel), edits: edits))
-                    continue
+                    finding = f.finding(at: decl.at, symbol: decl.symbol.display, captures: captures,
+                                        severity: factory.severity(lower: true), related: factory.related(rel), edits: edits)
                 }
             }
-            out.append(factory.finding(at: decl.at, symbol: decl.symbol.display, captures: captures,
-                                       severity: factory.severity(raise: requestKeyed),
-                                       related: factory.related(rel), edits: edits))
+            if !edits.isEmpty, finding.fix?.applicability == .displayOnly { finding.fix?.applicability = .unsafe }
+            out.append(finding)
         }
         return out
     }

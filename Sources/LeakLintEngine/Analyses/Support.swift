@@ -1,3 +1,4 @@
+import Foundation
 import LeakLintCore
 
 // MARK: - Shared pieces of the analyses
@@ -25,15 +26,62 @@ public enum Template {
     }
 }
 
-/// Vocabulary matching: words are globs (`*lru.Cache*`, `Register*`).
+/// Vocabulary matching: words are globs (`*lru.Cache*`, `Register*`). Words without `*` or `?`
+/// are looked up in a set; only the patterns are matched one by one.
 struct WordList {
     let words: [String]
-    init(_ words: [String]) { self.words = words }
-    func matches(_ s: String) -> Bool { words.contains { ByteText.glob($0, s) } }
+    private let exact: Set<String>
+    private let patterns: [String]
+    init(_ words: [String]) {
+        self.words = words
+        var exact: Set<String> = [], patterns: [String] = []
+        for w in words {
+            if w.utf8.contains(where: { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") }) { patterns.append(w) } else { exact.insert(w) }
+        }
+        self.exact = exact
+        self.patterns = patterns
+    }
+    func matches(_ s: String) -> Bool {
+        if !exact.isEmpty && exact.contains(s) { return true }
+        return patterns.contains { ByteText.glob($0, s) }
+    }
     var isEmpty: Bool { words.isEmpty }
 }
 
-/// Facts of a whole scope, indexed once per rule run.
+/// Per-scope memo: the scope's `ScopeIndex` and its run-once sets, computed on first use and
+/// shared by every rule run over the scope.
+final class ScopeMemo: @unchecked Sendable {
+    private let lock = NSRecursiveLock()  // builders nest: a run-once set needs the call graph
+    private var index: ScopeIndex?
+    private var runOnce: [String: Set<String>] = [:]
+    private var graph: ScopeIndex.CallGraph?
+
+    func callGraph(_ build: () -> ScopeIndex.CallGraph) -> ScopeIndex.CallGraph {
+        lock.lock(); defer { lock.unlock() }
+        if let g = graph { return g }
+        let g = build()
+        graph = g
+        return g
+    }
+
+    func index(_ build: () -> ScopeIndex) -> ScopeIndex {
+        lock.lock(); defer { lock.unlock() }
+        if let ix = index { return ix }
+        let ix = build()
+        index = ix
+        return ix
+    }
+
+    func runOnce(_ key: String, _ build: () -> Set<String>) -> Set<String> {
+        lock.lock(); defer { lock.unlock() }
+        if let s = runOnce[key] { return s }
+        let s = build()
+        runOnce[key] = s
+        return s
+    }
+}
+
+/// Facts of a whole scope, indexed once per scope (`ScopeIndex(scope)` returns the scope's memo).
 struct ScopeIndex {
     var containers: [ContainerDecl] = []
     var ops: [ContainerOp] = []
@@ -49,9 +97,16 @@ struct ScopeIndex {
     var methods: [String: Set<String>] = [:]
 
     let language: Language
+    private let memo: ScopeMemo
 
+    /// The scope's index, built on the first call and shared afterwards.
     init(_ scope: Scope) {
+        self = scope.memo.index { ScopeIndex(building: scope) }
+    }
+
+    private init(building scope: Scope) {
         language = scope.language
+        memo = scope.memo
         for f in scope.files {
             containers.append(contentsOf: f.containers)
             ops.append(contentsOf: f.ops)
@@ -80,42 +135,63 @@ struct ScopeIndex {
     /// handed to `once.Do`, and — propagated to a fixpoint — unexported functions whose every call
     /// site in the scope is in a run-once function (calls from function literals never count).
     func runOnceFunctions(_ runOnce: WordList, propagate: Bool = true) -> Set<String> {
-        var once: Set<String> = []
-        var callers: [String: [(String, Bool)]] = [:]   // callee name → (caller qualified name, from literal)
-        for fn in functions {
-            if fn.role.runsOnce || runOnce.matches(fn.name) { once.insert(fn.qualifiedName) }
+        let key = (propagate ? "p\u{1}" : "n\u{1}") + runOnce.words.joined(separator: "\u{1}")
+        return memo.runOnce(key) { computeRunOnce(runOnce, propagate: propagate) }
+    }
+
+    /// The word-independent part of the run-once computation: qualified names, `once.Do`
+    /// targets and, per propagation candidate, its call sites. Built once per scope.
+    struct CallGraph {
+        var qualified: [String] = []
+        var names: [String] = []
+        var runsOnce: [Bool] = []
+        var onceTargets: [String] = []
+        /// Unexported functions called only from outside function literals: (function, callers).
+        var candidates: [(index: Int, callers: [Int])] = []
+    }
+
+    private func buildCallGraph() -> CallGraph {
+        var g = CallGraph()
+        g.qualified = functions.map(\.qualifiedName)
+        g.names = functions.map(\.name)
+        g.runsOnce = functions.map(\.role.runsOnce)
+        var callers: [String: [(caller: Int, literal: Bool)]] = [:]   // callee name → call sites
+        for (i, fn) in functions.enumerated() {
             for c in fn.body.calls {
-                if c.hasPrefix("once:") { once.insert(String(c.dropFirst(5))); continue }
+                if c.hasPrefix("once:") { g.onceTargets.append(String(c.dropFirst(5))); continue }
                 let lit = c.hasPrefix("lit:")
-                callers[lit ? String(c.dropFirst(4)) : c, default: []].append((fn.qualifiedName, lit))
+                callers[lit ? String(c.dropFirst(4)) : c, default: []].append((i, lit))
             }
         }
+        for (i, fn) in functions.enumerated() {
+            if language == .go {
+                guard let first = fn.name.utf8.first, first >= 97 && first <= 122 || first == 95 else { continue }
+            } else if !fn.privateToScope { continue }
+            guard let cs = callers[fn.name], !cs.isEmpty, !cs.contains(where: \.literal) else { continue }
+            g.candidates.append((i, cs.map(\.caller)))
+        }
+        return g
+    }
+
+    private func computeRunOnce(_ runOnce: WordList, propagate: Bool) -> Set<String> {
+        let g = memo.callGraph { buildCallGraph() }
+        let qualified = g.qualified
+        var once = Set(g.onceTargets)
+        for i in g.names.indices where g.runsOnce[i] || runOnce.matches(g.names[i]) { once.insert(qualified[i]) }
         // `once:f` names a function, not a qualified method: match by name.
         let onceNames = Set(once.map { $0.lastComponent })
-        for fn in functions where onceNames.contains(fn.name) { once.insert(fn.qualifiedName) }
+        for i in g.names.indices where onceNames.contains(g.names[i]) { once.insert(qualified[i]) }
         // Propagation needs to know which functions have no callers outside the scope: Go says
         // so by case (lowercase = unexported); other front ends set `privateToScope`.
-        // Candidates are collected once (name, qualified name, callers): the rounds touch only them.
-        var candidates: [(String, [(String, Bool)])] = []
-        if propagate {
-            for k in functions.indices {
-                let name = functions[k].name
-                if language == .go {
-                    guard let first = name.utf8.first, first >= 97 && first <= 122 || first == 95 else { continue }
-                } else if !functions[k].privateToScope { continue }
-                guard let cs = callers[name], !cs.isEmpty else { continue }
-                let qn = functions[k].qualifiedName
-                if !once.contains(qn) { candidates.append((qn, cs)) }
-            }
-        }
-        var changed = !candidates.isEmpty
+        guard propagate else { return once }
+        var changed = true
         var rounds = 0
         while changed && rounds < 32 {
             changed = false
             rounds += 1
-            for (qn, cs) in candidates where !once.contains(qn) {
-                if cs.allSatisfy({ !$0.1 && once.contains($0.0) }) {
-                    once.insert(qn)
+            for c in g.candidates where !once.contains(qualified[c.index]) {
+                if c.callers.allSatisfy({ once.contains(qualified[$0]) }) {
+                    once.insert(qualified[c.index])
                     changed = true
                 }
             }

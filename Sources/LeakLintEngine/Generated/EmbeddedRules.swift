@@ -694,8 +694,14 @@ description: |
   Or delete entries when their owner ends (on disconnect, logout, expiry).
 
   ## Fix safety
-  Display only: the LRU changes the map's API (`Add`/`Get`/`Remove`), every read and write
-  site must be rewritten and the capacity and TTL chosen for the workload.
+  Unsafe when complete, display only otherwise. The LRU changes the map's API, so the fix
+  rewrites every use of an unexported package-level map created empty (`make(map[K]V)`, `map[K]V{}`) in
+  every file of the package: `m[k] = v` → `m.Add(k, v)`, `v, ok := m[k]` → `m.Get(k)`,
+  `v := m[k]` → `v, _ := m.Get(k)`, `len(m)` → `m.Len()`, `delete(m, k)` → `m.Remove(k)`,
+  plus the `expirable` and `time` imports. One use of any other form (ranging over the map,
+  passing it on, reading it inside an expression, a local of the same name) and the fix stays
+  display only. Applied with `--fix --unsafe-fixes`: an LRU evicts entries, which is the
+  point but a change of behaviour; choose the capacity and TTL for the workload.
 fix:
   applicability: display-only
   description: "Replace `{name}` with a size-capped LRU with a TTL (github.com/hashicorp/golang-lru/v2/expirable) and rewrite its insert sites to Add"
@@ -724,6 +730,16 @@ vocabulary:
 options:
   command-code: runtime-keys-only
   elements: data
+  # The fix as edits, applied with --unsafe-fixes (an LRU evicts: behaviour changes), produced
+  # only when every use of the map in the package has one of these forms.
+  rewrite.declaration: "expirable.NewLRU[{key}, {value}](10_000, nil, 30*time.Minute)"
+  rewrite.index-set: "{ref}.Add({k}, {v})"
+  rewrite.read-ok: "{ref}.Get({k})"
+  rewrite.read: "{ref}.Get({k})"
+  rewrite.read-extra: ", _"
+  rewrite.len: "{ref}.Len()"
+  rewrite.delete: "{ref}.Remove({k})"
+  rewrite.imports: "github.com/hashicorp/golang-lru/v2/expirable time"
 
 """#),
         (path: "go/unremoved-listener.yaml", yaml: #"""
