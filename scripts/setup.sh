@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs what leaklint needs to build and test on a Debian machine with the Swift toolchain:
-# libclang's C API (C++ front end), Go (compile checks of Go fixes), python3 jsonschema (the
-# SARIF validity test). Idempotent; root runs apt directly, others need sudo.
+# libclang's C API (C++ front end), Go (compile checks of Go fixes), Caffeine's jar (compile
+# checks of Java fixes), python3 jsonschema (the SARIF validity test). Idempotent; root runs
+# apt directly, others need sudo.
 set -euo pipefail
 need=()
 dpkg -s libclang-dev >/dev/null 2>&1 || need+=(libclang-dev)
 command -v go >/dev/null 2>&1 || need+=(golang-go)
+dpkg -s libcaffeine-java >/dev/null 2>&1 || need+=(libcaffeine-java)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"

@@ -123,6 +123,11 @@ public struct ContainerDecl: Sendable, Codable {
     public var initFromConstants: Bool
     /// Enclosing function for locals.
     public var function: String?
+    /// The declared type as spelled (`Map<String, Session>`), when the declaration names one;
+    /// `typeText` prefers the initialiser's concrete type.
+    public var declaredType: String? = nil
+    /// The initialiser expression's bytes (`new ConcurrentHashMap<>()`), for fixes that replace it.
+    public var initializerAt: SourceRef? = nil
 
     public init(symbol: SymbolRef, storage: StorageClass, kind: ContainerKind, typeText: String,
                 keyType: String? = nil, valueType: String? = nil, at: SourceRef,
@@ -183,6 +188,8 @@ public struct ContainerOp: Sendable, Codable {
     public var via: String?
     /// True when the op sits inside a loop of its function (run-once code that loops still grows).
     public var inLoop: Bool
+    /// Runs on the way out of its function on every path (`finally`, `defer`, a destructor body).
+    public var deferred: Bool = false
 
     public init(target: SymbolRef, resolution: TargetResolution, op: String, keyText: String? = nil,
                 keyType: String? = nil, valueText: String? = nil, at: SourceRef, function: String,
@@ -296,6 +303,9 @@ public struct FunctionFact: Sendable, Codable {
     public var role: FunctionRole
     public var params: [Param]
     public var body: BodyFact
+    /// Callable only from code the scope holds (Java `private`): every call site is visible,
+    /// so a function called only from run-once code runs once. (Go says so by case.)
+    public var privateToScope: Bool = false
     public init(name: String, owner: String?, at: SourceRef, role: FunctionRole, params: [Param], body: BodyFact) {
         self.name = name; self.owner = owner; self.at = at; self.role = role
         self.params = params; self.body = body
@@ -400,6 +410,9 @@ public struct FileFacts: Sendable, Codable {
     public var suppressions: [SuppressionFact] = []
     /// Import paths / modules the file uses (`time`, `github.com/hashicorp/golang-lru/v2`).
     public var imports: [String] = []
+    /// Byte offset where a new import line can go: just past the last import declaration (or the
+    /// package clause); nil when the front end does not say.
+    public var importAnchor: Int? = nil
     /// Problems the front end met and recovered from (unterminated comment, nesting cut off).
     /// They never become findings; the engine reports them as tool notifications.
     public var problems: [String] = []

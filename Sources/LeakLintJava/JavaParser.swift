@@ -83,6 +83,8 @@ final class JavaParser {
     var anonCounter: [String: Int] = [:]
     /// Tokens the body summaries may still scan (guards against quadratic nesting of spawns).
     var summaryBudget: Int
+    /// Name tokens of `private` methods: their callers are all in the file.
+    var privateMethods: Set<Int> = []
     var budgetProblemReported = false
     /// `new X(…).start()` / `x.start()` of non-Thread classes: resolved against the file's types at the end.
     var pendingTypeTraits: [(type: String, trait: String)] = []
@@ -310,6 +312,7 @@ final class JavaParser {
 
     struct Modifiers {
         var isStatic = false, isFinal = false, isVolatile = false, isAbstract = false, isDefault = false, isPublic = false
+        var isPrivate = false
         var annotations: [String] = []
     }
 
@@ -330,6 +333,7 @@ final class JavaParser {
             } else if t.kind == .keyword && JavaNames.modifierKeywords.contains(t.code) {
                 if t.code == JavaKeyword.static.rawValue { m.isStatic = true }
                 if t.code == JavaKeyword.public.rawValue { m.isPublic = true }
+                if t.code == JavaKeyword.private.rawValue { m.isPrivate = true }
                 if t.code == JavaKeyword.final.rawValue { m.isFinal = true }
                 if t.code == JavaKeyword.volatile.rawValue { m.isVolatile = true }
                 if t.code == JavaKeyword.abstract.rawValue { m.isAbstract = true }
@@ -383,6 +387,7 @@ final class JavaParser {
                 var j = i + 1
                 while j < b && !isP(j, 0x3B) && j - i < 256 { j += 1 }
                 facts.unitName = text(i + 1, j).replacingSpaces()
+                if isP(j, 0x3B) { facts.importAnchor = Int(tok(j).end) }
                 i = j + 1; continue
             }
             if t.isKeyword(.import) && cls == nil {
@@ -391,6 +396,7 @@ final class JavaParser {
                 let s = j
                 while j < b && !isP(j, 0x3B) && j - i < 256 { j += 1 }
                 facts.imports.append(text(s, j).replacingSpaces())
+                if isP(j, 0x3B) { facts.importAnchor = Int(tok(j).end) }
                 i = j + 1; continue
             }
             var mods = parseModifiers(&i, b)
@@ -443,6 +449,7 @@ final class JavaParser {
                 while isP(j, 0x5B) && isP(j + 1, 0x5D) { j += 2 }
                 j = skipThrows(j, b)
                 var role: FunctionRole = .normal
+                if mods.isPrivate { privateMethods.insert(nameAt) }
                 if mods.annotations.contains("PreDestroy") || JavaNames.teardownNames.contains(name) { role = .teardown }
                 if name == "main" && mods.isStatic { role = .main }
                 if mods.isStatic && params.isEmpty && ty.base == cls.simple {
@@ -523,8 +530,10 @@ final class JavaParser {
                 if isCtor && ctorRunsAtInit { role = .initializer }
                 if !name.hasPrefix("<") && !cls.methodNames.contains(name) { cls.methodNames.append(name) }
                 let summary = body.map { summarize($0.lowerBound, $0.upperBound, cls: cls) } ?? BodyFact()
-                facts.functions.append(FunctionFact(name: name, owner: cls.name, at: ref(nameAt, nameAt + 1), role: role,
-                                                    params: params, body: summary))
+                var fact = FunctionFact(name: name, owner: cls.name, at: ref(nameAt, nameAt + 1), role: role,
+                                        params: params, body: summary)
+                fact.privateToScope = privateMethods.contains(nameAt)
+                facts.functions.append(fact)
                 if let body = body {
                     let fn = JavaFnCtx(name: "\(cls.name).\(name)", role: role, cls: cls)
                     for p in params { fn.locals[p.name] = paramBases[p.type] ?? Self.baseName(p.type) }
@@ -812,12 +821,15 @@ final class JavaParser {
                 initText = text(initRange.lowerBound, initRange.upperBound, limit: 400)
             }
         }
-        facts.containers.append(ContainerDecl(
+        var decl = ContainerDecl(
             symbol: SymbolRef(owner: cls.name, name: name),
             storage: mods.isStatic ? .staticMember : .instanceMember,
             kind: k, typeText: typeText, keyType: keyType, valueType: valueType,
             at: ref(nameAt, nameAt + 1), initializer: initText,
-            initFromConstants: initRange.isEmpty ? false : isConstantInit(initRange)))
+            initFromConstants: initRange.isEmpty ? false : isConstantInit(initRange))
+        if !declaredText.isEmpty && declaredText != "var" { decl.declaredType = declaredText }
+        if !initRange.isEmpty { decl.initializerAt = ref(initRange.lowerBound, initRange.upperBound) }
+        facts.containers.append(decl)
         return field
     }
 
@@ -1498,10 +1510,12 @@ final class JavaParser {
                     var opName = OpName.call(method)
                     if tg.field?.kind == .unknown && method == "set" && argRanges.count == 1
                         && argRanges[0].count == 1 && isK(argRanges[0].lowerBound, .null) { opName = OpName.indexSetNil }
-                    facts.ops.append(ContainerOp(target: tg.symbol, resolution: tg.resolution, op: opName,
-                                                 keyText: keyText, keyType: keyType, valueText: valueText,
-                                                 at: ref(recvStart, argsClose + 1), function: fn.name, role: fn.role,
-                                                 guardedByEmptyCheck: guarded, inLoop: inLoop))
+                    var op = ContainerOp(target: tg.symbol, resolution: tg.resolution, op: opName,
+                                         keyText: keyText, keyType: keyType, valueText: valueText,
+                                         at: ref(recvStart, argsClose + 1), function: fn.name, role: fn.role,
+                                         guardedByEmptyCheck: guarded, inLoop: inLoop)
+                    op.deferred = regions.contains { $0.kind == 2 }
+                    facts.ops.append(op)
                 }
             }
             // Iterator bound to a local: `Iterator<…> it = f.entrySet().iterator();`

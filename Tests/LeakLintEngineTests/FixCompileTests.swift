@@ -214,9 +214,42 @@ import Testing
         print("FixCompileTests (\(lang)): " + (report.isEmpty ? "no fixture has fix edits" : "\n  " + report.joined(separator: "\n  ")))
     }
 
+    /// Debian's `libcaffeine-java` jar (`scripts/setup.sh` installs it): the Java fixes build
+    /// Caffeine caches, so they are compiled with it on the class path.
+    static func caffeineJar() -> String? {
+        if let env = ProcessInfo.processInfo.environment["LEAKLINT_CAFFEINE_JAR"], access(env, R_OK) == 0 { return env }
+        if access("/usr/share/java/caffeine.jar", R_OK) == 0 { return "/usr/share/java/caffeine.jar" }
+        guard let dpkg = tool("dpkg"), let r = try? run(dpkg, ["-L", "libcaffeine-java"], in: "/") else { return nil }
+        return r.output.split(separator: "\n").map(String.init)
+            .first { $0.hasSuffix(".jar") && PathText.fileName(of: $0).hasPrefix("caffeine") && access($0, R_OK) == 0 }
+    }
+
     @Test(.enabled(if: tool("javac") != nil, "javac not found on PATH: Java fixes not compiled"))
     func javaFixesCompile() throws {
-        try Self.differential("java", tool: "javac") { f, tmp in ["-proc:none", "-nowarn", "-d", tmp + "/classes", f] }
+        let jar = Self.caffeineJar()
+        if jar == nil { print("FixCompileTests (java): caffeine.jar not found (apt install libcaffeine-java): Caffeine types do not resolve, the check is differential only") }
+        let cp = jar.map { ["-cp", $0] } ?? []
+        try Self.differential("java", tool: "javac") { f, tmp in ["-proc:none", "-nowarn"] + cp + ["-d", tmp + "/classes", f] }
+    }
+
+    /// The Caffeine replacement compiles cleanly (not just differentially) in a file that needs
+    /// nothing else: the seed's fixed file must pass javac with the jar.
+    @Test(.enabled(if: tool("javac") != nil && caffeineJar() != nil, "javac or libcaffeine-java missing: Caffeine fix not compiled"))
+    func javaCaffeineFixCompilesCleanly() throws {
+        let unit = Unit(name: "seed-netflix-session-cache-problem.java", files: ["seed-netflix-session-cache-problem.java"])
+        let tmp = TestSupport.tempDir()
+        defer { TestSupport.remove(tmp) }
+        let applied = try #require(try Self.applyFixes("java", unit, into: tmp))
+        #expect(applied.fixed.map(\.ruleID) == ["java/unbounded-static-map"])
+        let fixed = try #require(Paths.readText(applied.dir + "/seed-netflix-session-cache-problem.java"))
+        #expect(fixed.contains("import com.github.benmanes.caffeine.cache.Caffeine;"))
+        #expect(fixed.contains("import java.time.Duration;"))
+        #expect(fixed.contains(".<String, UserSession>build().asMap()"))
+        // javac wants a public class in a file of its name.
+        TestSupport.write(tmp, "clean/UserSessionCache.java", fixed)
+        let r = try Self.run(Self.tool("javac")!, ["-proc:none", "-nowarn", "-Xlint:none", "-cp", Self.caffeineJar()!,
+                                                   "-d", tmp + "/classes", "clean/UserSessionCache.java"], in: tmp)
+        #expect(r.status == 0, "javac fails on the fixed seed:\n\(r.output)\n\(fixed)")
     }
 
     @Test(.enabled(if: tool("swiftc") != nil, "swiftc not found on PATH: Swift fixes not type-checked"))

@@ -417,4 +417,30 @@ struct JavaStructureTests {
         #expect(made == [.escapes, .stored(SymbolRef(owner: "Pools", name: "t"))])
         #expect(f.ops.filter { $0.target.name == "G" }.map(\.op) == ["call:set", "index-set-nil"])
     }
+
+    @Test func finallyOpsInitialiserRangeAndImportAnchor() {
+        let src = """
+        package p;
+
+        import java.util.Map;
+        import java.util.HashMap;
+
+        class Gate {
+            private static final ThreadLocal<Object> G = new ThreadLocal<>();
+            private static final Map<String, Integer> M = new HashMap<>();
+            void run() { G.set(G); work(); G.remove(); try { work(); } finally { G.remove(); } }
+        }
+        """
+        let f = javaFacts(src)
+        let removes = f.ops.filter { $0.target.name == "G" && $0.op == "call:remove" }
+        #expect(removes.map(\.deferred) == [false, true])
+        let m = f.containers.first { $0.symbol.name == "M" }
+        #expect(m?.declaredType == "Map<String, Integer>")
+        let bytes = Array(src.utf8)
+        if let r = m?.initializerAt {
+            #expect(String(decoding: bytes[r.start..<r.end], as: UTF8.self) == "new HashMap<>()")
+        } else { Issue.record("no initialiser range") }
+        let anchor = try? #require(f.importAnchor)
+        #expect(anchor.map { String(decoding: bytes[..<$0], as: UTF8.self).hasSuffix("import java.util.HashMap;") } == true)
+    }
 }

@@ -15,7 +15,23 @@ import LeakLintCore
 /// - `bounded-key-types`: key types with a bounded domain (`bool`, `reflect.Type`).
 /// - `request-key-hints`: key text fragments that mean request data (raise the severity).
 /// - `callback-types`: element types that are callbacks (`func(*`, `*Listener`).
+/// - `note-types`: type or initialiser texts whose growth is reported as a note, not the rule's
+///   severity (weak-keyed maps: entries go when their key is unreachable elsewhere). The option
+///   `note-unless` = `value-mentions-key` keeps the rule's severity when a grow call's value
+///   mentions its key (`put(k, new Holder(k))`, `computeIfAbsent(k, x -> wrap(x))`): the value
+///   then keeps the weak key reachable. `message.note-types` overrides the message for notes.
+/// - `fix-declared-types` / `fix-initializers`: a map whose declared type and initialiser match
+///   gets a complete fix edit: the initialiser replaced by the option `fix-replacement` (a
+///   template over the captures, `{key}` / `{value}` taken from the declared type), with the
+///   `fix-imports` it needs added at the file's import anchor as the option `import-line`
+///   (`import {import};`) — or spelled fully qualified where the simple name is already used.
 /// Options: `elements` = `callbacks` | `data` | `any` (default `any`).
+/// `empty-guarded-growth` = `once`: growth inside an emptiness check of the container itself
+/// (`if (x == null) { x = new …; x.add(…) }`) is a lazy one-time fill, not per-call growth.
+/// `shrink-must-be-deferred` = `same-function` | `always`: a shrink counts only when it runs on
+/// every way out (`finally`): in any function (`always`), or after a grow call of its own function
+/// (`same-function`: an exception in between skips it; a separate cleanup method, or an `end…`
+/// method that either restores or removes, leaves the `finally` to its callers).
 struct ContainerGrowthAnalysis: Analysis {
     var name: String { "container-growth" }
 
@@ -35,13 +51,17 @@ struct ContainerGrowthAnalysis: Analysis {
         let requestHints = Set(rule.words("request-key-hints").map { $0.lowercased() })
         let callbackTypes = WordList(rule.words("callback-types"))
         let elements = rule.options["elements"] ?? "any"
+        let noteTypes = WordList(rule.words("note-types"))
+        let mustDefer = rule.options["shrink-must-be-deferred"]
+        let emptyGuardedOnce = rule.options["empty-guarded-growth"] == "once"
+        let noteFactory = FindingFactory(scope: scope, rule: rule, analysis: "note-types")
         // Command-line programs run one invocation: their state is bounded by the run unless it
         // is keyed by runtime data (then the "command" is a server).
         let command = rule.options["command-code"] == "runtime-keys-only" && isCommandCode(scope)
         let factory = FindingFactory(scope: scope, rule: rule, analysis: name)
 
         // Ops by target name: most containers see few ops.
-        let onceSet = ix.runOnceFunctions(runOnce, propagate: ix.language == .go)
+        let onceSet = ix.runOnceFunctions(runOnce, propagate: ix.language == .go || ix.language == .java)
         var opsByName: [String: [ContainerOp]] = [:]
         for op in ix.ops { opsByName[op.target.name, default: []].append(op) }
 
@@ -85,6 +105,13 @@ struct ContainerGrowthAnalysis: Analysis {
                 guard shrink.matches(op.op) else { return false }
                 // Initialisation is not a reset.
                 if op.guardedByEmptyCheck { return false }
+                // A removal that an exception can skip does not count.
+                if let m = mustDefer, !op.deferred {
+                    if m == "always" { return false }
+                    if m == "same-function" && growth.contains(where: { g in
+                        g.function == op.function && g.at.path == op.at.path && g.at.start < op.at.start
+                    }) { return false }
+                }
                 if initOps.matches(op.op) {
                     if op.role == .initializer || op.role == .once { return false }
                     if op.role == .constructor && decl.storage == .instanceMember { return false }
@@ -98,6 +125,8 @@ struct ContainerGrowthAnalysis: Analysis {
             // write looks like runtime data (an ID, a user, a session): that is a per-request registry.
             let perCall = growth.filter { op in
                 if op.role.runsOnce && !op.inLoop { return false }
+                // Filled inside `if (x == null)` / `if (x.isEmpty())`: a lazy one-time fill.
+                if emptyGuardedOnce && op.guardedByEmptyCheck { return false }
                 if op.role == .initializer { return false }
                 if op.role == .constructor && decl.storage == .instanceMember { return false }
                 let runtimeKey = op.keyText.map { looksRuntime($0, requestHints) } ?? false
@@ -131,15 +160,121 @@ struct ContainerGrowthAnalysis: Analysis {
             captures["function"] = perCall[0].function
             var rel: [(SourceRef, String)] = perCall.map { ($0.at, growthMessage($0, decl)) }
             if let lr = lifetimeRef, decl.storage == .instanceMember { rel.append((lr, "\(decl.symbol.owner ?? "owner") is long-lived: \(lifetime)")) }
-            // A complete type-changing rewrite (`rewrite.*` options) makes the fix applicable.
-            let edits = TypeRewrite(rule: rule)?.edits(for: decl, scope: scope, captures: captures) ?? []
+            // A complete type-changing rewrite (`rewrite.*` options) makes the fix applicable;
+            // otherwise an initialiser replacement (`fix-replacement`) may.
+            var edits = TypeRewrite(rule: rule)?.edits(for: decl, scope: scope, captures: captures) ?? []
+            if edits.isEmpty { edits = replacementEdits(decl, rule: rule, scope: scope, captures: &captures) }
             var finding = factory.finding(at: decl.at, symbol: decl.symbol.display, captures: captures,
                                           severity: factory.severity(raise: requestKeyed),
                                           related: factory.related(rel), edits: edits)
+            if noteTypes.matches(decl.typeText) || (decl.initializer.map(noteTypes.matches) ?? false) {
+                let reaches = rule.options["note-unless"] == "value-mentions-key" && perCall.contains(where: valueMentionsKey)
+                if !reaches {
+                    let f = rule.options["message.note-types"] != nil ? noteFactory : factory
+                    finding = f.finding(at: decl.at, symbol: decl.symbol.display, captures: captures,
+                                        severity: factory.severity(lower: true), related: factory.related(rel), edits: edits)
+                }
+            }
             if !edits.isEmpty, finding.fix?.applicability == .displayOnly { finding.fix?.applicability = .unsafe }
             out.append(finding)
         }
         return out
+    }
+
+    /// Whether a grow call's value mentions its key: the key variable itself, or the parameter of
+    /// a lambda value (`computeIfAbsent(k, x -> new Holder(x))`, whose parameter is the key).
+    func valueMentionsKey(_ op: ContainerOp) -> Bool {
+        guard let v = op.valueText else { return false }
+        let b = Array(v.utf8)
+        // Lambda: `x -> …`, `(x) -> …`, `(K x) -> …`.
+        if let arrow = (0..<max(0, b.count - 1)).first(where: { b[$0] == 0x2D && b[$0 + 1] == 0x3E }) {
+            let params = String(decoding: b[..<arrow], as: UTF8.self).trimmingCharacters(in: " ()")
+            let name = Array((params.split(separator: " ").last ?? "").utf8)
+            if !name.isEmpty, name.allSatisfy(WordBytes.isWordByte), WordBytes.contains(Array(b[(arrow + 2)...]), name) { return true }
+        }
+        guard let k = op.keyText, !k.isEmpty, k.utf8.allSatisfy(WordBytes.isWordByte) else { return false }
+        return WordBytes.contains(b, Array(k.utf8))
+    }
+
+    /// Edits replacing the initialiser with `fix-replacement`, plus missing `fix-imports`; empty when
+    /// the declaration does not match `fix-declared-types` / `fix-initializers` or a fact is missing.
+    /// Sets `{key}` / `{value}` from the declared type.
+    func replacementEdits(_ decl: ContainerDecl, rule: Rule, scope: Scope, captures: inout [String: String]) -> [TextEdit] {
+        guard let replacement = rule.options["fix-replacement"], decl.kind == .map,
+              let declared = decl.declaredType, let initAt = decl.initializerAt, let initText = decl.initializer,
+              WordList(rule.words("fix-declared-types")).matches(declared),
+              WordList(rule.words("fix-initializers")).matches(initText),
+              let file = scope.sources[initAt.path] else { return [] }
+        let args = Self.typeArguments(declared)
+        guard args.count == 2, !args.contains(where: { $0.hasPrefix("?") || $0.isEmpty }) else { return [] }
+        var caps = captures
+        caps["key"] = args[0]
+        caps["value"] = args[1]
+        var template = replacement
+        // Imports: already there, addable (the simple name is unused in the file), or spelled out.
+        let facts = scope.files.first { $0.path == initAt.path }
+        var add: [String] = []
+        for imp in rule.words("fix-imports") {
+            let simple = imp.lastComponent
+            if facts?.imports.contains(imp) ?? false { continue }
+            if facts?.importAnchor != nil && !WordBytes.contains(file.bytes, Array(simple.utf8)) {
+                add.append(imp)
+            } else {
+                template = Self.replacingWord(simple, with: imp, in: template)
+            }
+        }
+        let text = Template.render(template, caps)
+        var edits = [TextEdit(path: initAt.path, start: initAt.start, end: initAt.end, replacement: text)]
+        if !add.isEmpty, let anchor = facts?.importAnchor {
+            let line = rule.options["import-line"] ?? "import {import};"
+            let nl = FindingFactory(scope: scope, rule: rule).newline(in: initAt.path)
+            let lines = add.map { Template.render(line, ["import": $0]) }
+            let insert = anchor == 0 ? lines.map { $0 + nl }.joined() : lines.map { nl + $0 }.joined()
+            edits.append(TextEdit(path: initAt.path, start: anchor, end: anchor, replacement: insert))
+        }
+        captures["key"] = args[0]
+        captures["value"] = args[1]
+        captures["replacement"] = text
+        return edits
+    }
+
+    /// Top-level type arguments of `Map<String, List<Integer>>`: [String, List<Integer>].
+    static func typeArguments(_ type: String) -> [String] {
+        let b = Array(type.utf8)
+        guard let open = b.firstIndex(of: 0x3C), let close = b.lastIndex(of: 0x3E), open < close else { return [] }
+        var out: [String] = []
+        var depth = 0
+        var start = open + 1
+        for i in (open + 1)..<close {
+            switch b[i] {
+            case 0x3C: depth += 1
+            case 0x3E: depth -= 1
+            case 0x2C where depth == 0:
+                out.append(String(decoding: b[start..<i], as: UTF8.self).trimmingCharacters(in: " "))
+                start = i + 1
+            default: break
+            }
+        }
+        out.append(String(decoding: b[start..<close], as: UTF8.self).trimmingCharacters(in: " "))
+        return out
+    }
+
+    /// `text` with every whole-word `word` replaced by `replacement`.
+    static func replacingWord(_ word: String, with replacement: String, in text: String) -> String {
+        let b = Array(text.utf8), w = Array(word.utf8)
+        guard !w.isEmpty, b.count >= w.count else { return text }
+        var out: [UInt8] = []
+        var i = 0
+        while i < b.count {
+            if i + w.count <= b.count, Array(b[i..<(i + w.count)]) == w,
+               WordBytes.boundary(b, i, w.count) {
+                out.append(contentsOf: replacement.utf8)
+                i += w.count
+                continue
+            }
+            out.append(b[i]); i += 1
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Code of a command-line program: Go's `cmd/<tool>/…` layout, or a scope of `package main` files.
@@ -282,6 +417,31 @@ struct ContainerGrowthAnalysis: Analysis {
         // How the container is referred to in code: `sessions` for globals, `s.cache` for fields.
         c["ref"] = decl.storage == .instanceMember ? "x.\(decl.symbol.name)" : decl.symbol.name
         return c
+    }
+}
+
+/// Whole-word search over bytes (Java/Go/Swift/C++ identifier bytes).
+enum WordBytes {
+    static func isWordByte(_ c: UInt8) -> Bool {
+        c == 95 || c == 36 || (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c >= 0x80
+    }
+    /// `w` at `i` in `b` is a whole word.
+    static func boundary(_ b: [UInt8], _ i: Int, _ n: Int) -> Bool {
+        (i == 0 || !isWordByte(b[i - 1])) && (i + n == b.count || !isWordByte(b[i + n]))
+    }
+    static func contains(_ b: [UInt8], _ w: [UInt8]) -> Bool {
+        guard let f = w.first, b.count >= w.count else { return false }
+        var i = 0
+        let last = b.count - w.count
+        while i <= last {
+            if b[i] == f {
+                var j = 1
+                while j < w.count && b[i + j] == w[j] { j += 1 }
+                if j == w.count && boundary(b, i, w.count) { return true }
+            }
+            i += 1
+        }
+        return false
     }
 }
 

@@ -14,7 +14,9 @@ import LeakLintCore
 /// Options:
 /// - `pairing`: `result` (the bound or stored result must get a release), `first-arg` (a release
 ///   call with the same first argument), `receiver` (a release on the same receiver, by `pairs`),
-///   `result-discarded` (only a dropped result is a finding; `index` says which result, 0-based).
+///   `result-discarded` (only a dropped result is a finding; `index` says which result, 0-based),
+///   `result-or-receiver` (as `result`, but a `stop-calls`/`pairs` release of the call's receiver
+///   also releases it: a periodic task scheduled on an executor that is shut down).
 /// - `lower-from-go`: a Go version (`1.23`) from which an unreferenced acquisition is a note.
 /// - `argument` pairing: the bound or stored result must be passed as an argument to a
 ///   `stop-calls` method (`center.removeObserver(token)`); a stored result pairs with an argument
@@ -65,7 +67,7 @@ struct PairedCallsAnalysis: Analysis {
         }
         let factory = FindingFactory(scope: scope, rule: rule, analysis: name)
         var out: [Finding] = []
-        let onceSet = ix.runOnceFunctions(runOnce, propagate: ix.language == .go)
+        let onceSet = ix.runOnceFunctions(runOnce, propagate: ix.language == .go || ix.language == .java)
 
         for c in ix.calls {
             let oncePlace = (c.role.runsOnce || runOnce.matches(c.function.lastComponent) || onceSet.contains(c.function)) && !c.inLoop
@@ -142,6 +144,10 @@ struct PairedCallsAnalysis: Analysis {
                     r.method == release && (r.receiver ?? "") == recv
                 } || ix.calls.contains { r in r.method == release && (r.receiver?.lastComponent ?? "") == recv.lastComponent }
                 if !released { problem = "has no matching \(release)" }
+            case "result-or-receiver":
+                // Released through its owner: a periodic task dies with the executor it runs on.
+                if receiverReleased(c, ix, stops, pairs) { continue }
+                fallthrough
             default:  // result
                 // Released from its own callback (`{ timer in … timer.invalidate() }`).
                 if releasedInside(c, ix, stops) { continue }
@@ -288,6 +294,18 @@ struct PairedCallsAnalysis: Analysis {
         }
         let stmt = Template.render(template, ["field": sym.name, "verb": verb, "receiver": receiver])
         return f.releaseBeforeAssignment(c.at, field: sym.name, statement: stmt) + f.addToDeinit(owner: sym.owner, statement: stmt, ix: ix, near: field)
+    }
+
+    /// Whether the call's receiver gets a release in the scope: a `stop-calls` method (or the
+    /// `pairs` release of the call's method) on the same field, or on a receiver spelled alike.
+    func receiverReleased(_ c: CallFact, _ ix: ScopeIndex, _ stops: Set<String>, _ pairs: [String: String]) -> Bool {
+        guard let recv = c.receiver, !recv.isEmpty else { return false }
+        let paired = releaseName(for: c.method, pairs)
+        return ix.calls.contains { r in
+            guard stops.contains(r.method) || r.method == paired, let rr = r.receiver else { return false }
+            if let a = c.receiverSymbol, let b = r.receiverSymbol { return a == b }
+            return rr == recv || rr.lastComponent == recv.lastComponent
+        }
     }
 
     /// The release method for an acquire method: an exact pair, or a one-wildcard pattern

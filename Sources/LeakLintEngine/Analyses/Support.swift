@@ -167,7 +167,9 @@ struct ScopeIndex {
             }
         }
         for (i, fn) in functions.enumerated() {
-            guard let first = fn.name.utf8.first, first >= 97 && first <= 122 || first == 95 else { continue }
+            if language == .go {
+                guard let first = fn.name.utf8.first, first >= 97 && first <= 122 || first == 95 else { continue }
+            } else if !fn.privateToScope { continue }
             guard let cs = callers[fn.name], !cs.isEmpty, !cs.contains(where: \.literal) else { continue }
             g.candidates.append((i, cs.map(\.caller)))
         }
@@ -183,7 +185,7 @@ struct ScopeIndex {
         let onceNames = Set(once.map { $0.lastComponent })
         for i in g.names.indices where onceNames.contains(g.names[i]) { once.insert(qualified[i]) }
         // Propagation needs to know which functions have no callers outside the scope: Go says
-        // so by case (lowercase = unexported); other languages' facts do not carry visibility.
+        // so by case (lowercase = unexported); other front ends set `privateToScope`.
         guard propagate else { return once }
         var changed = true
         var rounds = 0

@@ -905,6 +905,7 @@ vocabulary:
   run-once-functions: [main, "<clinit>", "register*", "Register*"]
   callback-types: ["*Listener", "*Listener>", "*Callback", "*Observer", "*Hook", "Runnable", "Consumer<*", "*Subscriber"]
 options:
+  empty-guarded-growth: once
   elements: data
 
 """#),
@@ -921,7 +922,8 @@ description: |
   `new ThreadPoolExecutor(…)` and `new Timer()` start threads that run until the executor is
   shut down. An executor created per call, or held by an object that is created many times,
   without `shutdown()` (or try-with-resources on Java 19+), leaks its threads; so does a
-  `scheduleAtFixedRate` / `scheduleWithFixedDelay` whose future is never cancelled.
+  `scheduleAtFixedRate` / `scheduleWithFixedDelay` whose future is never cancelled on an
+  executor that is never shut down (shutting the executor down cancels its periodic tasks).
   Executors handed in through the constructor are owned by someone else and are silent, as are
   executors created once in a static initialiser or `main`.
 
@@ -969,7 +971,7 @@ fix:
     }
 checklist: Thread pools have proper shutdown procedures
 vocabulary:
-  create-calls: ["Executors.new*", "new *Executor", "new *ExecutorService", "new Timer", "*.scheduleAtFixedRate", "*.scheduleWithFixedDelay"]
+  create-calls: ["Executors.new*", "new *Executor", "new *ExecutorService", "new Timer", "*.scheduleAtFixedRate@result-or-receiver", "*.scheduleWithFixedDelay@result-or-receiver"]
   stop-calls: [shutdown, shutdownNow, close, cancel, stop]
   run-once-functions: [main, "<clinit>"]
 options:
@@ -1066,6 +1068,10 @@ description: |
   set the value, so the value stays reachable — together with everything it references and,
   after a redeploy, its whole class loader — until the same thread happens to overwrite it.
 
+  A `remove()` counts when it runs in a `finally`; one in straight-line code after the work,
+  in the method that sets the value, is skipped by any exception and is still a finding. A
+  separate cleanup method (`clear()` on a context holder) counts: its callers own the `finally`.
+
   ## Why is this a leak?
   Each pooled thread keeps the last value set by any task. Large values (request contexts,
   buffers, user sessions) multiply by the pool size, and a web-app redeploy leaves the old
@@ -1120,6 +1126,7 @@ vocabulary:
   run-once-functions: [main, "<clinit>"]
 options:
   elements: any
+  shrink-must-be-deferred: same-function
 
 """#),
         (path: "java/unbounded-static-map.yaml", yaml: #"""
@@ -1137,8 +1144,10 @@ description: |
   runtime data (session ids, user ids, request paths) the map grows until the heap is full.
   Bounded types are silent: Caffeine / Guava `CacheBuilder` with `maximumSize`,
   `maximumWeight` or `expireAfter*`, `LinkedHashMap` subclasses overriding
-  `removeEldestEntry`, `EnumMap`/`EnumSet`, `WeakHashMap`, and maps filled only in a static
-  initialiser from constants.
+  `removeEldestEntry`, `EnumMap`/`EnumSet`, and maps filled only in a static initialiser from
+  constants. A `WeakHashMap` (or a Guava cache with `weakKeys()`) is a note: its entries go
+  once their key is unreachable — unless the value refers to its key (`put(k, new Holder(k))`,
+  `computeIfAbsent(k, x -> wrap(x))`), which keeps the key alive and the finding a warning.
 
   ## Why is this a leak?
   The map is reachable from a GC root (a static field or a singleton) for the whole run of the
@@ -1172,12 +1181,21 @@ description: |
   or remove entries explicitly when their owner goes away (`cache.remove(sessionId)` on logout).
 
   ## Fix safety
-  Display only: a bounded cache evicts entries, so reads must handle a miss
-  (`getIfPresent` returns `null`), and the size and TTL must suit the workload.
+  Unsafe: a bounded cache evicts entries, so reads must handle a miss (`get` returns `null`),
+  Caffeine accepts no `null` keys or values, and the size and TTL must suit the workload.
+  When the field is declared as a `Map<K, V>` or `ConcurrentMap<K, V>` and initialised with
+  `new HashMap<>()` / `new ConcurrentHashMap<>()`, `--unsafe-fixes` replaces the initialiser
+  with a Caffeine cache's `asMap()` view — the field keeps its type, so every use still
+  compiles — and adds the `Caffeine` and `java.time.Duration` imports (spelled fully qualified
+  where the file already uses either simple name). Otherwise the fix is shown as text.
 fix:
-  applicability: display-only
+  applicability: unsafe
   description: "Replace {name} with a Caffeine cache capped by maximumSize and expireAfterAccess"
   template: |
+    // a Map-typed field keeps its type: its initialiser becomes a bounded cache's map view
+    // {field} = Caffeine.newBuilder().maximumSize(10_000).expireAfterAccess(Duration.ofMinutes(10)).<{key}, {value}>build().asMap();
+
+    // or hold the cache itself:
     // import com.github.benmanes.caffeine.cache.Cache;
     // import com.github.benmanes.caffeine.cache.Caffeine;
     // {field}: keep its modifiers (private / static / final), change its type to a bounded cache
@@ -1194,7 +1212,11 @@ vocabulary:
   grow-calls: ["call:put", "call:putIfAbsent", "call:computeIfAbsent", "call:compute", "call:merge", "call:putAll", "call:add", "call:addAll"]
   shrink-calls: ["call:remove", "call:removeAll", "call:removeIf", "call:retainAll", "call:clear", "call:computeIfPresent", "call:invalidate", "call:invalidateAll", "call:cleanUp", "call:pollFirstEntry", "call:pollLastEntry", "call:pollFirst", "call:pollLast", "call:replaceAll", assign-fresh, assign-other, escape]
   init-calls: [assign-fresh]
-  bounded-types: ["*maximumSize*", "*maximumWeight*", "*expireAfter*", "*refreshAfter*", "*weakKeys*", "*weakValues*", "*softValues*", "*removeEldestEntry*", "EnumMap*", "EnumSet*", "new EnumMap*", "WeakHashMap*", "new WeakHashMap*", "*Lru*", "*LRU*", "Immutable*", "*ImmutableMap*", "*ImmutableSet*", "*Collections.unmodifiable*", "*Collections.empty*", "*Map.of(*", "*Set.of(*", "*Map.copyOf(*", "*Set.copyOf(*", "*ReferenceQueue*", "*SoftReference<*", "*WeakReference<*", "*, Reference<*", "*<Weak*"]
+  bounded-types: ["*maximumSize*", "*maximumWeight*", "*expireAfter*", "*refreshAfter*", "*weakValues*", "*softValues*", "*removeEldestEntry*", "*.newSoftMemoryCache(*", "*.newHardMemoryCache(*", "EnumMap*", "EnumSet*", "new EnumMap*", "*Lru*", "*LRU*", "Immutable*", "*ImmutableMap*", "*ImmutableSet*", "*Collections.unmodifiable*", "*Collections.empty*", "*Map.of(*", "*Set.of(*", "*Map.copyOf(*", "*Set.copyOf(*", "*ReferenceQueue*", "*SoftReference<*", "*WeakReference<*", "*, Reference<*", "*<Weak*"]
+  note-types: ["WeakHashMap*", "new WeakHashMap*", "java.util.WeakHashMap*", "new java.util.WeakHashMap*", "*weakKeys()*"]
+  fix-declared-types: ["Map<*>", "java.util.Map<*>", "ConcurrentMap<*>", "java.util.concurrent.ConcurrentMap<*>"]
+  fix-initializers: ["new HashMap<*>()", "new java.util.HashMap<*>()", "new ConcurrentHashMap<*>()", "new java.util.concurrent.ConcurrentHashMap<*>()"]
+  fix-imports: [com.github.benmanes.caffeine.cache.Caffeine, java.time.Duration]
   long-lived-traits: [static-instance, singleton-accessor, enum-singleton, "annotation:Component", "annotation:Service", "annotation:Singleton", "annotation:Repository", "annotation:Controller", "annotation:RestController", "annotation:Configuration", "annotation:ApplicationScoped"]
   long-lived-type-names: ["*Cache", "*Registry", "*Manager", "*Service", "*Repository", "*Store"]
   run-once-functions: [main, "<clinit>", "register*", "Register*"]
@@ -1202,7 +1224,12 @@ vocabulary:
   request-key-hints: [id, ids, session, sid, user, uid, token, addr, conn, req, request, url, uri, header, client, remote, peer, ip, host]
   callback-types: ["*Listener", "*Listener>", "*Callback", "*Observer", "*Hook", "Runnable", "Consumer<*", "*Subscriber"]
 options:
+  empty-guarded-growth: once
   elements: data
+  note-unless: value-mentions-key
+  message.note-types: "{what} ({type}){why} gains entries in {function} and none is removed: its weak keys let the GC drop an entry once nothing else holds the key, so it grows only while callers keep keys alive (a value that refers to its key would keep it forever)"
+  fix-replacement: "Caffeine.newBuilder().maximumSize(10_000).expireAfterAccess(Duration.ofMinutes(10)).<{key}, {value}>build().asMap()"
+  import-line: "import {import};"
 
 """#),
         (path: "java/unremoved-listener.yaml", yaml: #"""

@@ -1,0 +1,89 @@
+import Foundation
+import LeakLintCore
+@testable import LeakLintEngine
+import Testing
+
+/// What the Java rules decide beyond "a finding on this line": severities and complete fix
+/// edits. (Positives and negatives per line live in fixtures/java.)
+@Suite struct JavaRulesTests {
+    func scan(_ files: [String: String]) throws -> ScanResult {
+        let dir = TestSupport.tempDir()
+        defer { TestSupport.remove(dir) }
+        for (rel, text) in files { TestSupport.write(dir, rel, text) }
+        return try LeakLintEngine.Scanner(options: ScanOptions(paths: [dir], jobs: 2)).run()
+    }
+
+    @Test func weakHashMapIsANoteUnlessTheValueReachesTheKey() throws {
+        let r = try scan(["W.java": """
+        import java.util.*;
+        class W {
+            static final Map<Object, String> NAMES = new WeakHashMap<>();
+            static final Map<Object, Object> PINNED = new WeakHashMap<>();
+            static final Map<Object, Object> LAMBDA = new WeakHashMap<>();
+            static void a(Object o) { NAMES.put(o, o.toString().trim()); }
+            static void b(Object key) { PINNED.put(key, List.of(key)); }
+            static Object c(Object k) { return LAMBDA.computeIfAbsent(k, x -> new Object[] { x }); }
+        }
+        """])
+        let sev = Dictionary(uniqueKeysWithValues: r.findings.filter { $0.ruleID == "java/unbounded-static-map" }
+            .map { ($0.symbol, $0.severity) })
+        // `o.toString()` mentions `o`, but NAMES.put's value is computed from it, not holding it:
+        // the word test is conservative and keeps a warning there too.
+        #expect(sev["W.NAMES"] == .warning)
+        #expect(sev["W.PINNED"] == .warning)
+        #expect(sev["W.LAMBDA"] == .warning)
+        let r2 = try scan(["V.java": """
+        import java.util.*;
+        class V {
+            static final Map<Object, String> NAMES = new WeakHashMap<>();
+            static void a(Object o, String label) { NAMES.put(o, label); }
+        }
+        """])
+        let note = try #require(r2.findings.first { $0.symbol == "V.NAMES" })
+        #expect(note.severity == .note)
+        #expect(note.message.contains("weak keys"))
+    }
+
+    @Test func caffeineEditKeepsTheMapTypeAndAddsImportsOnce() throws {
+        let src = """
+        package p;
+
+        import java.util.Map;
+        import java.util.concurrent.ConcurrentHashMap;
+
+        class SessionCache {
+            private final Map<String, Long> a = new ConcurrentHashMap<>();
+            private final Map<String, Integer> b = new ConcurrentHashMap<String, Integer>();
+            private final ConcurrentHashMap<String, Long> c = new ConcurrentHashMap<>();
+            private final Map<String, ? extends Number> d = new ConcurrentHashMap<>();
+            void put(String sessionId) { a.put(sessionId, 1L); b.put(sessionId, 1); c.put(sessionId, 1L); }
+        }
+        """
+        let r = try scan(["SessionCache.java": src])
+        func edits(_ symbol: String) -> [TextEdit] { r.findings.first { $0.symbol == symbol }?.fix?.edits ?? [] }
+        let a = edits("SessionCache.a")
+        #expect(a.count == 2)
+        #expect(a.first?.replacement == "Caffeine.newBuilder().maximumSize(10_000).expireAfterAccess(Duration.ofMinutes(10)).<String, Long>build().asMap()")
+        #expect(a.last?.replacement == "\nimport com.github.benmanes.caffeine.cache.Caffeine;\nimport java.time.Duration;")
+        // The import edit is identical across findings of one file, so the applier writes it once.
+        #expect(edits("SessionCache.b").last == a.last)
+        // A concrete declared type would not accept the asMap() view: text fix only.
+        #expect(edits("SessionCache.c").isEmpty)
+        #expect(r.findings.first { $0.symbol == "SessionCache.c" }?.fix != nil)
+        #expect(edits("SessionCache.d").isEmpty)
+    }
+
+    @Test func caffeineEditSpellsOutANameTheFileAlreadyUses() throws {
+        let r = try scan(["Clock.java": """
+        import java.util.*;
+        class Clock {
+            static final Map<String, Duration> LAST = new HashMap<>();
+            static void mark(String sessionId, Duration d) { LAST.put(sessionId, d); }
+        }
+        class Duration {}
+        """])
+        let e = try #require(r.findings.first { $0.symbol == "Clock.LAST" }?.fix?.edits)
+        #expect(e.first?.replacement.contains("expireAfterAccess(java.time.Duration.ofMinutes(10)).<String, Duration>build()") == true)
+        #expect(e.last?.replacement == "\nimport com.github.benmanes.caffeine.cache.Caffeine;")
+    }
+}
