@@ -12,7 +12,8 @@ import LeakLintCore
 /// - `long-lived-traits`: `TypeFact.traits` that make an owner type long-lived.
 /// - `long-lived-type-names`: owner type names that are long-lived by convention.
 /// - `run-once-functions`: functions that run once per process by convention (`init`, `Register*`).
-/// - `bounded-key-types`: key types with a bounded domain (`bool`, `reflect.Type`).
+/// - `bounded-key-types`: key types with a bounded domain (`bool`, `reflect.Type`); a word
+///   `kind:<glob>` accepts a key type the scope declares with that `TypeFact.kind` (`kind:enum`).
 /// - `request-key-hints`: key text fragments that mean request data (raise the severity).
 /// - `callback-types`: element types that are callbacks (`func(*`, `*Listener`).
 /// Options: `elements` = `callbacks` | `data` | `any` (default `any`).
@@ -237,12 +238,32 @@ struct ContainerGrowthAnalysis: Analysis {
     func boundedKey(_ keyType: String, _ ix: ScopeIndex, _ boundedKeys: WordList) -> Bool {
         let k = keyType.trimmingCharacters(in: " *")
         if boundedKeys.matches(k) { return true }
+        // `kind:<glob>` words: a key type the scope declares with that kind (`kind:enum`: a C++
+        // or Java enum has a fixed set of values).
+        for w in boundedKeys.words where w.hasPrefix("kind:") {
+            if let t = scopeType(named: k, ix), ByteText.glob(String(w.dropFirst(5)), t.kind) { return true }
+        }
         // An enum-like named integer type of the scope (`type Kind uint8` with constants).
         if let t = ix.types[k], t.kind == "named", let under = t.superTypes.first,
            ["int", "int8", "int16", "int32", "uint", "uint8", "uint16", "uint32", "byte", "bool"].contains(under) {
             return true
         }
         return false
+    }
+
+    /// The scope's type spelled `name` (`const ns::Color&`, `Color`, `Widget::Color`): exact, or
+    /// the one type whose name ends in the same last component.
+    func scopeType(named name: String, _ ix: ScopeIndex) -> TypeFact? {
+        var k = Substring(name.trimmingCharacters(in: " &*"))
+        if k.hasPrefix("const ") { k = k.dropFirst(6) }
+        if let t = ix.types[String(k)] { return t }
+        let last = k.split(separator: ":").last.map(String.init) ?? String(k)
+        let last2 = last.split(separator: ".").last.map(String.init) ?? last
+        guard !last2.isEmpty else { return nil }
+        let cands = ix.types.values.filter { t in
+            t.name == last2 || t.name.hasSuffix("::" + last2) || t.name.hasSuffix("." + last2)
+        }
+        return cands.count == 1 ? cands[0] : nil
     }
 
     /// A string/char/number literal or an ALL_CAPS / `pkg.Const`-looking constant.

@@ -181,7 +181,8 @@ description: |
   `extract`, `swap`, `std::erase_if`, a reassignment (`cache = {}`), or a bounded type
   (`folly::EvictingCacheMap`, an LRU) anywhere makes the map silent. Maps filled only in
   namespace-scope initialisers, `main`, `std::call_once` or function-local `static`
-  initialisers, and maps written only with constant keys, are silent too. Keys that look like
+  initialisers, maps written only with constant keys, and maps keyed by an `enum` (or
+  `enum class`) declared in the translation unit — its values are a fixed set — are silent too. Keys that look like
   request data raise the severity to error.
 
   ## Why is this a leak?
@@ -256,7 +257,7 @@ vocabulary:
   long-lived-traits: [singleton-accessor, static-instance]
   long-lived-type-names: ["*Manager", "*Registry", "*Service", "*Server", "*Store", "*Hub", "*Broker"]
   run-once-functions: [main, "Register*", "register*", "init", "Init", "initialise*", "initialize*", "Initialize*", "setUp*", "SetUp*"]
-  bounded-key-types: [bool, char, "unsigned char", int8_t, uint8_t, "std::type_index", type_index, "const std::type_info*", "*Type", "*Kind", "*Enum", "*::Type", "*::Kind"]
+  bounded-key-types: ["kind:enum", bool, char, "unsigned char", int8_t, uint8_t, "std::type_index", type_index, "const std::type_info*", "*Type", "*Kind", "*Enum", "*::Type", "*::Kind"]
   request-key-hints: [id, ids, session, sid, user, token, addr, conn, req, request, url, uri, header, client, remote, peer, ip, host, key, name]
   callback-types: ["std::function<*", "function<*", "*Listener*", "*Callback*", "*Handler*", "*Observer*", "*Delegate*", "*Subscriber*", "*Hook*", "*Slot*"]
 options:
