@@ -60,12 +60,12 @@ fix:
   applicability: display-only
   description: "Keep `{name}` to a bounded window: drop the oldest elements once it holds more than a cap"
   template: |
-    constexpr std::size_t kMax{Name} = 10'000;
+    constexpr std::size_t kMax{Camel} = 10'000;
 
-    {field}.push_back(std::move(v));
-    if ({field}.size() > kMax{Name})
-        {field}.erase({field}.begin(), {field}.begin() + ({field}.size() - kMax{Name}));
-    // or: boost::circular_buffer<{elem}> {field}{kMax{Name}};  (drops the oldest by itself)
+    {field}.{grow-call}(std::move(v));
+    if ({field}.size() > kMax{Camel})
+        {field}.erase({field}.begin(), {field}.begin() + ({field}.size() - kMax{Camel}));
+    // or: boost::circular_buffer<{elem}> {field}{kMax{Camel}};  (drops the oldest by itself)
 checklist: Collections that grow at run time are bounded, trimmed or cleared when no longer needed
 vocabulary:
   container-kinds: [sequence, queue]
@@ -79,6 +79,11 @@ vocabulary:
   run-once-functions: [main, "Register*", "register*", "init", "Init", "initialise*", "initialize*", "Initialize*", "setUp*", "SetUp*"]
   callback-types: ["std::function<*", "function<*", "*Listener*", "*Callback*", "*Handler*", "*Observer*", "*Delegate*", "*Subscriber*", "*Hook*", "*Slot*"]
 options:
+  lifetime.type-name: "{owner} is named like a process-wide service"
+  lifetime.instance: "{owner} is held by namespace-scope `{variable}`"
+  noun.sequence: vector
+  noun.queue: queue
+  storage-word.global: namespace-scope
   elements: data
 
 """#),
@@ -261,6 +266,11 @@ vocabulary:
   request-key-hints: [id, ids, session, sid, user, token, addr, conn, req, request, url, uri, header, client, remote, peer, ip, host, key, name]
   callback-types: ["std::function<*", "function<*", "*Listener*", "*Callback*", "*Handler*", "*Observer*", "*Delegate*", "*Subscriber*", "*Hook*", "*Slot*"]
 options:
+  lifetime.type-name: "{owner} is named like a process-wide service"
+  lifetime.instance: "{owner} is held by namespace-scope `{variable}`"
+  noun.sequence: vector
+  noun.queue: queue
+  storage-word.global: namespace-scope
   elements: data
 
 """#),
@@ -328,16 +338,16 @@ fix:
   description: "Hold the listeners of `{name}` weakly, prune expired ones, and add a removal path (removeListener or an RAII subscription)"
   template: |
     // {name}: weak references, pruned on every registration, with a way to unregister
-    std::vector<std::weak_ptr<{elem}>> {field};   // was: {type}
+    std::vector<std::weak_ptr<{pointee}>> {field};   // was: {type}
 
-    void add{Name}(const std::shared_ptr<{elem}>& l) {
+    void add{Singular}(const std::shared_ptr<{pointee}>& l) {
         std::erase_if({field}, [](const auto& w) { return w.expired(); });
         {field}.push_back(l);
     }
-    void remove{Name}(const std::shared_ptr<{elem}>& l) {
+    void remove{Singular}(const std::shared_ptr<{pointee}>& l) {
         std::erase_if({field}, [&](const auto& w) { return w.expired() || w.lock() == l; });
     }
-    // or return an RAII handle whose destructor calls remove{Name}(l)
+    // or return an RAII handle whose destructor calls remove{Singular}(l)
 checklist: Event listeners, callbacks and signal connections are removed (or scoped) when their owner goes away
 vocabulary:
   container-kinds: [sequence, map, set]
@@ -353,6 +363,11 @@ vocabulary:
   create-calls: ["*ignal*.connect", "*ignal*->connect", "*sig.connect", "*sig_.connect", "*sig->connect", "*hanged.connect", "*hanged->connect", "*vent.connect", "*vent_.connect"]
   stop-calls: [disconnect]
 options:
+  lifetime.type-name: "{owner} is named like a process-wide service"
+  lifetime.instance: "{owner} is held by namespace-scope `{variable}`"
+  noun.sequence: vector
+  noun.queue: queue
+  storage-word.global: namespace-scope
   elements: callbacks
   pairing: result
   message.paired-calls: "`{callee}(…)` in {function} {problem}: the signal keeps calling the slot, and keeps everything it captures alive, after {function}'s caller is gone"
