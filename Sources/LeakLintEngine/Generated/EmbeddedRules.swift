@@ -73,14 +73,14 @@ vocabulary:
   grow-calls: ["call:push_back", "call:emplace_back", "call:push_front", "call:emplace_front", "call:push", "call:emplace", "call:append", "call:add", "call:addIfNotAlreadyThere", "call:addSorted", "call:addArray", "call:prepend", "call:insert", "call:append_range", "call:insert_range", plus-assign]
   shrink-calls: ["call:erase", "call:clear", "call:pop_back", "call:pop_front", "call:pop", "call:resize", "call:swap", "call:assign", "call:truncate", "call:extract", "call:clearQuick", "call:reset", "call:remove*", "call:take*", "call:chop", assign-fresh, assign-other, escape]
   init-calls: [assign-fresh]
-  bounded-types: ["*circular_buffer*", "*ring*", "*Ring*", "*bounded*", "*Bounded*", "*array<*", "*AbstractFifo*"]
+  bounded-types: ["*circular_buffer*", "*ring_buffer*", "*ringbuffer*", "*RingBuffer*", "*Ringbuffer*", "*RingQueue*", "*ring_queue*", "*bounded*", "*Bounded*", "*array<*", "*AbstractFifo*"]
   long-lived-traits: [singleton-accessor, static-instance]
   long-lived-type-names: ["*Manager", "*Registry", "*Service", "*Server", "*Store", "*Hub", "*Broker", "*Collector", "*Recorder"]
   run-once-functions: [main, "Register*", "register*", "init", "Init", "initialise*", "initialize*", "Initialize*", "setUp*", "SetUp*"]
   callback-types: ["std::function<*", "function<*", "*Listener*", "*Callback*", "*Handler*", "*Observer*", "*Delegate*", "*Subscriber*", "*Hook*", "*Slot*"]
 options:
   lifetime.type-name: "{owner} is named like a process-wide service"
-  lifetime.instance: "{owner} is held by namespace-scope `{variable}`"
+  lifetime.instance: "{owner} is held by `{variable}`, which has static storage: it lives for the process"
   noun.sequence: vector
   noun.queue: queue
   storage-word.global: namespace-scope
@@ -267,7 +267,7 @@ vocabulary:
   callback-types: ["std::function<*", "function<*", "*Listener*", "*Callback*", "*Handler*", "*Observer*", "*Delegate*", "*Subscriber*", "*Hook*", "*Slot*"]
 options:
   lifetime.type-name: "{owner} is named like a process-wide service"
-  lifetime.instance: "{owner} is held by namespace-scope `{variable}`"
+  lifetime.instance: "{owner} is held by `{variable}`, which has static storage: it lives for the process"
   noun.sequence: vector
   noun.queue: queue
   storage-word.global: namespace-scope
@@ -364,7 +364,7 @@ vocabulary:
   stop-calls: [disconnect]
 options:
   lifetime.type-name: "{owner} is named like a process-wide service"
-  lifetime.instance: "{owner} is held by namespace-scope `{variable}`"
+  lifetime.instance: "{owner} is held by `{variable}`, which has static storage: it lives for the process"
   noun.sequence: vector
   noun.queue: queue
   storage-word.global: namespace-scope
