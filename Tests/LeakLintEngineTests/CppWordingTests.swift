@@ -59,3 +59,36 @@ import Testing
         }
     }
 }
+
+/// Where container-growth's trim edit may go: only after a whole expression statement.
+@Suite struct TrimEditSiteTests {
+    func site(_ code: String, call: String = "push_back") -> ContainerGrowthAnalysis.StatementSite? {
+        let b = Array(code.utf8)
+        guard let r = code.range(of: call) else { return nil }
+        let start = code.utf8.distance(from: code.utf8.startIndex, to: r.lowerBound.samePosition(in: code.utf8)!)
+        return ContainerGrowthAnalysis.statementSite(b, callStart: start, callEnd: start + call.utf8.count)
+    }
+
+    @Test func wholeStatementsGetAnEdit() throws {
+        let s = try #require(site("void f() {\n    v.push_back(1);\n}"))
+        #expect(s.receiver == "v" && s.accessor == ".")
+        #expect(s.insertAt == Array("void f() {\n    v.push_back(1);".utf8).count)
+        #expect(site("x = 1; this->items_.push_back(\")\", ')');")?.receiver == "this->items_")
+        #expect(site("{ p->log.push_back(x); }")?.receiver == "p->log")
+        #expect(site("{ Registry::log_.push_back(x); }")?.receiver == "Registry::log_")
+        #expect(site("case 1: v.push_back(x); break;")?.receiver == "v")
+        #expect(site("a;\n// note (x\n  v.push_back(10'000);")?.receiver == "v")
+    }
+
+    @Test func otherPlacesGetNone() {
+        #expect(site("if (a) v.push_back(1);") == nil, "lone body of an if")
+        #expect(site("if (a) x(); else v.push_back(1);") == nil, "lone body of an else")
+        #expect(site("while (a)\n    v.push_back(1);") == nil)
+        #expect(site("{ f().v.push_back(1); }") == nil, "receiver with a call")
+        #expect(site("{ a[i].push_back(1); }") == nil, "receiver with an index")
+        #expect(site("{ v.push_back(1), w.push_back(2); }") == nil, "comma expression")
+        #expect(site("{ return v.push_back(1); }") == nil)
+        #expect(site("{ v.push_back(R\"(x)\"); }") == nil, "raw string: not parsed")
+        #expect(site("{ v.push_back(1) }") == nil, "no semicolon")
+    }
+}

@@ -135,7 +135,8 @@ struct ContainerGrowthAnalysis: Analysis {
             if let lr = lifetimeRef, decl.storage == .instanceMember { rel.append((lr, "\(decl.symbol.owner ?? "owner") is long-lived: \(lifetime)")) }
             out.append(factory.finding(at: decl.at, symbol: decl.symbol.display, captures: captures,
                                        severity: factory.severity(raise: requestKeyed),
-                                       related: factory.related(rel)))
+                                       related: factory.related(rel),
+                                       edits: trimEdits(decl, perCall, scope: scope, rule: rule, factory: factory)))
         }
         return out
     }

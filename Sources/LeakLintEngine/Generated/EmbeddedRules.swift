@@ -55,9 +55,16 @@ description: |
 
   ## Fix safety
   Unsafe: dropping old elements changes what readers see; choose the bound for the workload.
-  The edit is shown, not applied.
+  With `--unsafe-fixes`, each `push_back` / `emplace_back` statement on a `std::vector`,
+  `std::deque` or `std::string` is followed by
+  `if (v.size() > 10000) v.erase(v.begin(), v.end() - 10000);` (the receiver as written). The
+  edit is made only where it is always well-formed — the append is a whole statement of its own
+  block (never the lone body of an `if`, `else` or loop) on a receiver without calls — and the
+  test suite compiles every fixture's fixed file with `clang++ -fsyntax-only -std=c++20`.
+  Other containers (`std::list`, `juce::Array`, `QList`) get the snippet only: their erase APIs
+  differ.
 fix:
-  applicability: display-only
+  applicability: unsafe
   description: "Keep `{name}` to a bounded window: drop the oldest elements once it holds more than a cap"
   template: |
     constexpr std::size_t kMax{Camel} = 10'000;
@@ -79,6 +86,9 @@ vocabulary:
   run-once-functions: [main, "Register*", "register*", "init", "Init", "initialise*", "initialize*", "Initialize*", "setUp*", "SetUp*"]
   callback-types: ["std::function<*", "function<*", "*Listener*", "*Callback*", "*Handler*", "*Observer*", "*Delegate*", "*Subscriber*", "*Hook*", "*Slot*"]
 options:
+  trim-edit: "if ({recv}{op}size() > 10000) {recv}{op}erase({recv}{op}begin(), {recv}{op}end() - 10000);"
+  trim-edit-types: "std::vector<*, std::deque<*, vector<*, deque<*, std::string, std::wstring, std::u8string"
+  trim-edit-calls: "push_back, emplace_back"
   lifetime.type-name: "{owner} is named like a process-wide service"
   lifetime.instance: "{owner} is held by `{variable}`, which has static storage: it lives for the process"
   noun.sequence: vector
