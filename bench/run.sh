@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/run.sh [--no-build] [--no-semgrep] [-n N] [go|java|java-base|cpp|cpp-gtest|swift|all|go-sub|...] ...
+# bench/run.sh [--no-build] [--no-semgrep] [--no-clang] [-n N] [go|java|java-base|cpp|cpp-gtest|swift|all|go-sub|...] ...
 #
 # One run per corpus: builds leaklint in release, builds the corpus (../shared/bench/corpora.sh), then measures
 # on the same files with /usr/bin/time -v (wall, user+sys, peak RSS):
@@ -7,6 +7,10 @@
 #   leaklint  `leaklint scan --format json --fail-on never --include-tests` on the corpus, best of N
 #   semgrep   bench/semgrep/<lang>.yaml, -j 2, ONE run, on the corpus's *-sub subset for the big corpora
 #             (leaklint and cat are measured on that subset too, so the ratio compares like with like)
+#   clang     C++ corpora only: `clang++ -fsyntax-only` on every file of the corpus semgrep runs on, each file its own
+#             translation unit with the corpus' include dirs (JUCE: the modules folder on -I and the file's module header
+#             -include'd, as JUCE's unity build sees it; GoogleTest: its include/ and root dirs), xargs -P <cores>, ONE run:
+#             the floor for a real C++ parse
 # and prints a markdown table per corpus, also appended to bench/results.md. See bench/README.md.
 #
 # Environment: WORK (default bench/work), N (default 3), SHARED (default <repo>/../shared),
@@ -20,11 +24,13 @@ WORK=${WORK:-$ROOT/bench/work}
 N=${N:-3}
 BUILD=1
 SEMGREP_ON=1
+CLANG_ON=1
 NAMES=()
 while [ $# -gt 0 ]; do
   case $1 in
     --no-build) BUILD=0 ;;
     --no-semgrep) SEMGREP_ON=0 ;;
+    --no-clang) CLANG_ON=0 ;;
     -n) N=$2; shift ;;
     -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     all) NAMES+=(go java java-base cpp cpp-gtest swift) ;;
@@ -211,6 +217,42 @@ measure_semgrep() { # TSV C
       "$scanned files scanned, $err errors; process-tree RSS (sampled) $((tree / 1024)) MB"
 }
 
+# clang_flags C : the include flags for one C++ corpus (relative to the corpus dir)
+clang_includes() {
+  case $1 in
+    cpp|cpp-sub) echo "-I $CORP/cpp -DJUCE_GLOBAL_MODULE_SETTINGS_INCLUDED=1" ;;
+    cpp-gtest) echo "-I googletest/include -I googlemock/include -I googletest -I googlemock" ;;
+  esac
+}
+
+measure_clang() { # TSV C
+  local tsv=$1 c=$2 dir=$CORP/$2 list=$CORP/$2.files
+  local CLANGXX=${CLANGXX:-$(command -v clang++ || true)}
+  [ -n "$CLANGXX" ] || { log "$c: no clang++ on PATH: clang row skipped"; return; }
+  local nfiles nlines
+  nfiles=$(tr -cd '\0' < "$list" | wc -c)
+  nlines=$(cd "$dir" && xargs -0 cat < "$list" | wc -l)
+  local inc; inc=$(clang_includes "$c")
+  local script=$OUT/clang-$c.sh
+  # One TU per file; a JUCE file also gets its module's header, as the module's unity .cpp includes it first.
+  cat > "$script" <<SCRIPT
+#!/usr/bin/env bash
+f=\$1
+extra=()
+case "$c" in cpp|cpp-sub) m=\${f#./}; m=\${m%%/*}; [ -e "$CORP/cpp/\$m/\$m.h" ] && extra=(-include "\$m/\$m.h") ;; esac
+"$CLANGXX" -x c++ -std=c++17 -fsyntax-only -w -ferror-limit=0 $inc "\${extra[@]}" "\$f" > /dev/null 2>> "$OUT/clang-$c.diag" || echo "\$f" >> "$OUT/clang-$c.failed"
+exit 0
+SCRIPT
+  chmod +x "$script"
+  : > "$OUT/clang-$c.failed"
+  log "$c: clang++ -fsyntax-only ($("$CLANGXX" --version | head -1)), one TU per file, -P $(nproc), 1 run (slow: minutes)"
+  local m
+  m=$(cd "$dir" && timed "$OUT/clang-$c.time" sh -c 'xargs -0 -n 1 -P "$1" "$2" < "$3"' sh "$(nproc)" "$script" "$list")
+  local failed; failed=$(wc -l < "$OUT/clang-$c.failed")
+  log "$c: clang: $m (wall cpu rssKB rc); $failed of $nfiles files with errors (missing platform headers, code meant for the unity build)"
+  row "$tsv" "$c" clang "$nfiles" "$nlines" "$m" "-" 1 "\`clang++ -fsyntax-only -std=c++17\` per file, -P $(nproc); $failed/$nfiles files reported errors"
+}
+
 # ---------------------------------------------------------------------------------------------- run
 MACHINE="$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(free -g | awk '/^Mem:/{print $2}') GB RAM"
 GIT_REV=$(cd "$ROOT" && git rev-parse --short HEAD)$(cd "$ROOT" && git diff --quiet HEAD -- Sources Rules Package.swift || echo "+uncommitted changes in Sources/Rules")
@@ -235,6 +277,10 @@ for name in "${NAMES[@]}"; do
   if [ "$SEMGREP_ON" = 1 ]; then
     [ "$peer" != "$name" ] && measure_fast "$tsv" "$peer"
     measure_semgrep "$tsv" "$peer"
+  fi
+  if [ "$CLANG_ON" = 1 ] && [ "$(lang_of "$name")" = cpp ]; then
+    [ "$SEMGREP_ON" = 1 ] || [ "$peer" = "$name" ] || { ensure_corpus "$peer"; measure_fast "$tsv" "$peer"; }
+    measure_clang "$tsv" "$peer"
   fi
   {
     echo

@@ -230,7 +230,9 @@ enum ClangLexer {
                 case CXCursor_TypedefDecl, CXCursor_TypeAliasDecl:
                     let name = cxString(clang_getCursorSpelling(cursor))
                     let under = clang_getCanonicalType(clang_getTypedefDeclUnderlyingType(cursor))
-                    let text = cxString(clang_getTypeSpelling(under))
+                    var text = cxString(clang_getTypeSpelling(under))
+                    // The canonical spelling of std::string, as users write it.
+                    text = replacingAll(text, "std::basic_string<char>", "std::string")
                     if !name.isEmpty && !text.isEmpty && map.pointee[name] == nil { map.pointee[name] = text }
                     return CXChildVisit_Continue
                 default:
@@ -240,6 +242,23 @@ enum ClangLexer {
         }
         return box.map
     }
+}
+
+/// `s` with every occurrence of `what` replaced by `with` (bytes; no Foundation).
+func replacingAll(_ s: String, _ what: String, _ with: String) -> String {
+    let a = Array(s.utf8), w = Array(what.utf8), r = Array(with.utf8)
+    guard !w.isEmpty, a.count >= w.count else { return s }
+    var out: [UInt8] = []
+    out.reserveCapacity(a.count)
+    var i = 0
+    while i < a.count {
+        if i + w.count <= a.count && a[i] == w[0] && Array(a[i..<(i + w.count)]) == w {
+            out.append(contentsOf: r); i += w.count
+        } else {
+            out.append(a[i]); i += 1
+        }
+    }
+    return String(decoding: out, as: UTF8.self)
 }
 
 /// Swift String from a CXString, disposing it.

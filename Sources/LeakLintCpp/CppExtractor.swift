@@ -333,7 +333,18 @@ struct CppExtractor {
                 }
                 if eq(i, "enum") {
                     var j = i + 1
+                    // `enum [class|struct] [[attrs]] Name [: underlying] {`: a type whose values are
+                    // a fixed set (a bounded key domain); recorded only when it has a body.
+                    var nameIdx = -1
+                    var k = j
+                    if eq(k, "class") || eq(k, "struct") { k += 1 }
+                    while isP(k, UInt8(ascii: "[")) && isP(k + 1, UInt8(ascii: "[")) { k = groupEnd(k, hi) }
+                    if isIdent(k) { nameIdx = k }
                     while j < hi && !isP(j, UInt8(ascii: "{")) && !isP(j, UInt8(ascii: ";")) { j += 1 }
+                    if nameIdx >= 0 && isP(j, UInt8(ascii: "{")) {
+                        let simple = text(nameIdx)
+                        facts.types.append(TypeFact(name: cls.map { $0 + "::" + simple } ?? simple, kind: "enum", at: ref(nameIdx)))
+                    }
                     if isP(j, UInt8(ascii: "{")) { j = groupEnd(j, hi) }
                     i = skipTo(j, hi, UInt8(ascii: ";"))
                     continue

@@ -29,20 +29,37 @@ public struct CppFrontEnd: FrontEnd {
     public let database: CompileCommands?
 
     /// Fast mode: files parsed alone, no flags, includes not followed.
-    public init() { self.database = nil }
+    public init() { self.database = nil; self.root = nil }
 
     /// Precise mode: `path` is a `compile_commands.json` file or the folder holding one.
     /// Falls back to fast mode for files the database does not list. Throws nothing: when the
     /// database cannot be loaded, `database?.loadError` says why and every file uses fast mode.
     public init(compileCommands path: String) {
         self.database = CompileCommands(path: path)
+        self.root = nil
+    }
+
+    /// Precise mode for a scan rooted at `root`: scan-relative paths are matched to the
+    /// database's absolute paths exactly (`root/path`), not by suffix.
+    public init(compileCommands path: String, root: String) {
+        self.database = CompileCommands(path: path)
+        self.root = root
+    }
+
+    /// The scan root in precise mode (nil: paths are matched by suffix).
+    let root: String?
+
+    /// The path the database knows a scan-relative path by.
+    func databasePath(_ path: String) -> String {
+        guard let r = root, !path.hasPrefix("/") else { return path }
+        return r == "/" ? "/" + path : r + "/" + path
     }
 
     public var language: Language { .cpp }
     public var extensions: [String] { ["cpp", "cc", "cxx", "h", "hpp", "hxx"] }
 
     public func scopeKey(forPath path: String) -> String {
-        if let db = database, let tu = db.owningUnit(forPath: path) { return "tu:" + tu }
+        if let db = database, let tu = db.owningUnit(forPath: databasePath(path)) { return "tu:" + tu }
         return path
     }
 
@@ -54,8 +71,15 @@ public struct CppFrontEnd: FrontEnd {
             return f
         }
         let lexed: LexedFile
-        if let db = database, let cmd = db.command(forPath: file.path) {
+        if let db = database, let cmd = db.command(forPath: databasePath(file.path)) {
             lexed = ClangLexer.lex(bytes: file.bytes, unsavedPath: cmd.file, args: cmd.args,
+                                   options: CXTranslationUnit_KeepGoing.rawValue | CXTranslationUnit_Incomplete.rawValue,
+                                   wantAliases: true)
+        } else if let db = database, root != nil, let tu = db.owningUnit(forPath: databasePath(file.path)),
+                  let cmd = db.command(forPath: tu) {
+            // A header: parsed as C++ with the flags of the unit that includes it, so the
+            // aliases of the headers it includes resolve too.
+            lexed = ClangLexer.lex(bytes: file.bytes, unsavedPath: databasePath(file.path), args: ["-x", "c++"] + cmd.args,
                                    options: CXTranslationUnit_KeepGoing.rawValue | CXTranslationUnit_Incomplete.rawValue,
                                    wantAliases: true)
         } else {

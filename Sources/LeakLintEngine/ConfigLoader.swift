@@ -36,6 +36,11 @@ import Yams
 /// # `--include-tests` on the command line wins over this.
 /// include-tests: false
 ///
+/// # C++ precise mode: a compile_commands.json (or the folder holding one), relative to this
+/// # file. Each translation unit is parsed with its own flags (flags that load code into the
+/// # parser are dropped). `--compile-commands` on the command line wins over this.
+/// compile-commands: build/compile_commands.json
+///
 /// # Extra vocabulary, added to every rule that uses the key: teach leaklint your own bounded
 /// # cache types, event buses, cancellation signals and shutdown calls. Keys:
 /// # bounded-types, grow-calls, shrink-calls, register-calls, unregister-calls,
@@ -51,7 +56,7 @@ public enum ConfigLoader {
     /// The file names `discover(from:)` looks for, in order of preference.
     public static let fileNames = [".leaklint.yml", ".leaklint.yaml"]
 
-    static let topKeys = ["rules", "severity", "exclude", "include-tests", "vocabulary"]
+    static let topKeys = ["rules", "severity", "exclude", "include-tests", "vocabulary", "compile-commands"]
     static let ruleKeys = ["enable", "disable"]
 
     /// Loads and validates the config at `path`. Severity keys and exact (glob-free) ids in
@@ -125,6 +130,12 @@ public enum ConfigLoader {
         }
         if let t = top["include-tests"] {
             config.includeTests = try doc.bool(t.value, what: "'include-tests'")
+        }
+        if let c = top["compile-commands"] {
+            let value = try doc.scalar(c.value, what: "'compile-commands'")
+            if value.isEmpty { throw ScanError("\(doc.at(c.value)): 'compile-commands' needs a path") }
+            // Relative to the config file's folder, like every path a user writes in it.
+            config.compileCommands = value.hasPrefix("/") ? value : Paths.join(Paths.parent(Paths.absolute(path, cwd: FileManager.default.currentDirectoryPath)), value)
         }
         if let v = top["vocabulary"] {
             config.vocabulary = try doc.wordLists(v.value, what: "'vocabulary'",

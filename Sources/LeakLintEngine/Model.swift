@@ -77,6 +77,9 @@ public struct Config: Sendable, Equatable {
     public var includeTests: Bool = false
     /// Extra vocabulary: key (e.g. `bounded-types`) → words, added to every rule that uses that key.
     public var vocabulary: [String: [String]] = [:]
+    /// `compile-commands`: absolute path of a compile_commands.json (or its folder) for C++
+    /// precise mode; nil = fast mode.
+    public var compileCommands: String? = nil
     /// Where the config came from (for messages); nil for defaults.
     public var sourcePath: String? = nil
 

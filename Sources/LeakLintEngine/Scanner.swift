@@ -23,6 +23,12 @@ public struct ScanOptions: Sendable {
     /// scopes are still read, so an insert in a staged file still pairs with the delete in an
     /// unstaged file of the same package. Notifications about other files are dropped too.
     public var onlyFiles: Set<String>?
+    /// `--compile-commands PATH`: a compile_commands.json (or its folder) for C++ precise mode;
+    /// nil = the config's `compile-commands`, else fast mode. A database that cannot be loaded
+    /// makes `Scanner.init` throw.
+    public var compileCommands: String? = nil
+    /// Front ends used instead of the defaults for their extensions (tests, embedders).
+    public var frontEnds: [any FrontEnd] = []
 
     public init(paths: [String] = ["."], configPath: String? = nil, includeTests: Bool? = nil, jobs: Int = 0,
                 onlyFiles: Set<String>? = nil) {
@@ -54,6 +60,8 @@ public struct Scanner {
     let knownRules: [Rule]
     let includeTests: Bool
     let jobs: Int
+    /// The front end per file extension for this scan (the defaults, or precise C++).
+    let frontEndTable: FrontEnds.Table
     /// Test hook: analyses used for rules whose `analysis` is not in `Analyses.all`.
     var extraAnalyses: [String: any Analysis] = [:]
 
@@ -83,6 +91,11 @@ public struct Scanner {
         self.includeTests = options.includeTests ?? config.includeTests
         self.rules = all.sorted { $0.id < $1.id }.filter { config.isEnabled($0.id) }.map { config.apply(to: $0) }
         self.jobs = options.jobs > 0 ? options.jobs : ProcessInfo.processInfo.activeProcessorCount
+        var overrides = options.frontEnds
+        if let db = options.compileCommands ?? config.compileCommands {
+            overrides.append(try FrontEnds.preciseCpp(compileCommands: Paths.absolute(db, cwd: cwd), root: root))
+        }
+        self.frontEndTable = FrontEnds.Table(overrides: overrides)
     }
 
     /// Runs the scan. Never throws: files that cannot be read or parsed become notifications.
@@ -110,8 +123,9 @@ public struct Scanner {
 
         // Read + front ends, in parallel.
         let interest = Analyses.callInterest(for: rules)
+        let table = frontEndTable
         let outcomes = Parallel.map(files.count, workers: jobs) { i in
-            FileLoader.load(absolute: files[i].absolute, relative: files[i].relative, interest: interest)
+            FileLoader.load(absolute: files[i].absolute, relative: files[i].relative, interest: interest, frontEnds: table)
         }
 
         var facts: [FileFacts] = []
@@ -205,7 +219,11 @@ enum FileLoader {
     }
 
     static func load(absolute: String, relative: String, interest: CallInterest) -> Outcome {
-        guard let fe = FrontEnds.forPath(relative) else { return Outcome() }
+        load(absolute: absolute, relative: relative, interest: interest, frontEnds: FrontEnds.Table(overrides: []))
+    }
+
+    static func load(absolute: String, relative: String, interest: CallInterest, frontEnds: FrontEnds.Table) -> Outcome {
+        guard let fe = frontEnds.forPath(relative) else { return Outcome() }
         let bytes: [UInt8]
         do {
             bytes = try Paths.readBytes(absolute)

@@ -124,7 +124,13 @@ struct ScanFlags: ParsableArguments {
         valueName: "file"))
     var baseline: String?
 
+    @Option(name: .customLong("compile-commands"), help: ArgumentHelp(
+        "C++ precise mode: parse each translation unit with its own flags from this compile_commands.json (or the folder holding one), so aliases from headers resolve; headers are analysed with the unit that includes them. Flags that load code (-fplugin, -Xclang -load) are dropped; nothing in it is run. Default: fast mode (each file alone, no includes).",
+        valueName: "path"))
+    var compileCommands: String?
+
     mutating func validate() throws {
+        if let compileCommands, compileCommands.isEmpty { throw ValidationError("--compile-commands needs a path.") }
         if jobs < 0 { throw ValidationError("--jobs must be 0 or more, not \(jobs).") }
         if let output, output.isEmpty { throw ValidationError("--output needs a file name.") }
         if staged && changedSince != nil { throw ValidationError("--staged and --changed-since cannot be combined.") }
@@ -191,9 +197,11 @@ struct ScanFlags: ParsableArguments {
         do { plan = try self.plan(paths: paths) } catch { return CLI.fail("\(error)").rawValue }
         let options = ScanOptions(paths: plan.readPaths.isEmpty ? paths : plan.readPaths, configPath: config,
                                   includeTests: includeTests ? true : nil, jobs: jobs, onlyFiles: plan.onlyFiles)
+        var scanOptions = options
+        scanOptions.compileCommands = compileCommands
         let scanner: LeakLintEngine.Scanner
         do {
-            scanner = try LeakLintEngine.Scanner(options: options)
+            scanner = try LeakLintEngine.Scanner(options: scanOptions)
         } catch {
             return CLI.fail("\(error)").rawValue
         }

@@ -55,6 +55,11 @@ struct BaselineCommand: ParsableCommand {
         @Option(help: ArgumentHelp("Files analysed in parallel (0 = one per core).", valueName: "n"))
         var jobs: Int = 0
 
+        @Option(name: .customLong("compile-commands"), help: ArgumentHelp(
+            "C++ precise mode: parse each translation unit with its flags from this compile_commands.json (or its folder).",
+            valueName: "path"))
+        var compileCommands: String?
+
         func run() throws {
             let paths = self.paths.isEmpty ? ["."] : self.paths
             for p in paths where !FileSystem.exists(p) { throw CLI.fail("no such file or directory: \(p)") }
@@ -68,8 +73,10 @@ struct BaselineCommand: ParsableCommand {
             }
             let scanner: LeakLintEngine.Scanner
             do {
-                scanner = try LeakLintEngine.Scanner(options: ScanOptions(paths: paths, configPath: config,
-                                                           includeTests: includeTests ? true : nil, jobs: max(0, jobs)))
+                var options = ScanOptions(paths: paths, configPath: config,
+                                          includeTests: includeTests ? true : nil, jobs: max(0, jobs))
+                options.compileCommands = compileCommands
+                scanner = try LeakLintEngine.Scanner(options: options)
             } catch {
                 throw CLI.fail("\(error)")
             }

@@ -270,4 +270,115 @@ import Testing
         #expect(mismatch.stdout.contains("go/sessions.go:5: "))
         #expect(mismatch.stdout.contains("1 fixture checked, 1 mismatch\n"))
     }
+
+    // MARK: - C++ precise mode
+
+    /// A project whose map types are aliases declared in a header: fast mode (each file alone)
+    /// cannot know `Cache` is a map; precise mode reads the header through the unit's `-I`.
+    /// The std stand-in keeps the test independent of the machine's C++ library.
+    func cppAliasProject(database: String? = nil) throws -> URL {
+        let dir = try project([
+            "include/cache.h": """
+                #pragma once
+                namespace std {
+                template <class K, class V> struct unordered_map { V& operator[](const K&); };
+                struct string {};
+                }
+                using Cache = std::unordered_map<std::string, int>;
+                """,
+            "include/registry.h": """
+                #pragma once
+                #include "cache.h"
+                class SessionRegistry {
+                public:
+                    static SessionRegistry& instance();
+                    void add(const std::string& sessionId);
+                private:
+                    Cache byId_;
+                };
+                """,
+            "src/sessions.cpp": """
+                #include "cache.h"
+
+                static Cache sessions;
+
+                void login(const std::string& sessionId) {
+                    sessions[sessionId] = 1;
+                }
+                """,
+            "src/registry.cpp": """
+                #include "registry.h"
+
+                SessionRegistry& SessionRegistry::instance() {
+                    static SessionRegistry r;
+                    return r;
+                }
+
+                void SessionRegistry::add(const std::string& sessionId) {
+                    byId_[sessionId] = 1;
+                }
+                """,
+        ])
+        let build = dir.appendingPathComponent("build")
+        try FileManager.default.createDirectory(at: build, withIntermediateDirectories: true)
+        // Flags that would load code into the parser: dropped (the plug-ins do not exist, so
+        // keeping any of them would make clang fail the unit).
+        let entries = ["sessions", "registry"].map { name in
+            """
+            {"directory": "\(build.path)", "file": "../src/\(name).cpp",
+             "arguments": ["c++", "-I../include", "-std=c++17", "-fplugin=/nonexistent/evil.so", "-fpass-plugin=/nonexistent/p.so",
+                           "-Xclang", "-load", "-Xclang", "/nonexistent/x.so", "-Xclang", "-plugin", "-Xclang", "evil",
+                           "-c", "../src/\(name).cpp", "-o", "\(name).o"]}
+            """
+        }
+        try Data((database ?? "[" + entries.joined(separator: ",\n") + "]").utf8)
+            .write(to: build.appendingPathComponent("compile_commands.json"))
+        return dir
+    }
+
+    @Test func compileCommandsResolvesAliasesFastModeCannot() throws {
+        let dir = try cppAliasProject()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let fast = try leaklint(["scan", "--color", "never", "src", "include"], cwd: dir.path)
+        #expect(fast.status == 0, "\(fast.stdout)\(fast.stderr)")
+        #expect(!fast.stdout.contains("unbounded-static-map"))
+
+        let precise = try leaklint(["scan", "--color", "never", "--compile-commands", "build", "src", "include"], cwd: dir.path)
+        #expect(precise.status == 1, "\(precise.stdout)\(precise.stderr)")
+        #expect(precise.stdout.contains("src/sessions.cpp:3:14: error: `sessions` (std::unordered_map<std::string, int>)"))
+        // The member declared in a header is analysed with the unit that includes it, where
+        // the insert is: one scope, one finding, on the header's line.
+        #expect(precise.stdout.contains("include/registry.h:8:11:"), "\(precise.stdout)")
+        #expect(precise.stdout.contains("`SessionRegistry.byId_`"))
+
+        // The file itself, a config key, and the other commands that scan.
+        let file = try leaklint(["scan", "--color", "never", "--compile-commands", "build/compile_commands.json", "src", "include"], cwd: dir.path)
+        #expect(file.stdout == precise.stdout)
+        try Data("compile-commands: build\n".utf8).write(to: dir.appendingPathComponent(".leaklint.yml"))
+        let configured = try leaklint(["scan", "--color", "never", "src", "include"], cwd: dir.path)
+        #expect(configured.stdout == precise.stdout, "\(configured.stderr)")
+        let checklist = try leaklint(["checklist", "--compile-commands", "build", "src", "include"], cwd: dir.path)
+        #expect(checklist.stdout.contains("src/sessions.cpp:3"), "\(checklist.stdout)")
+        let baseline = try leaklint(["baseline", "write", "--compile-commands", "build", "-o", "bl.json", "src", "include"], cwd: dir.path)
+        #expect(baseline.status == 0, "\(baseline.stderr)")
+        let written = try String(contentsOf: dir.appendingPathComponent("bl.json"), encoding: .utf8)
+        #expect(written.contains("cpp/unbounded-static-map") && written.contains("src/sessions.cpp"))
+    }
+
+    @Test func badCompileDatabaseExitsTwo() throws {
+        let dir = try cppAliasProject(database: "[{\"directory\": \"/x\"")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let missing = try leaklint(["scan", "--compile-commands", "nowhere", "src"], cwd: dir.path)
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("no such compile database"), "\(missing.stderr)")
+        let malformed = try leaklint(["scan", "--compile-commands", "build", "src"], cwd: dir.path)
+        #expect(malformed.status == 2)
+        #expect(malformed.stderr.contains("is not a compile database"), "\(malformed.stderr)")
+        try Data("[]".utf8).write(to: dir.appendingPathComponent("build/compile_commands.json"))
+        let empty = try leaklint(["checklist", "--compile-commands", "build", "src"], cwd: dir.path)
+        #expect(empty.status == 2)
+        #expect(empty.stderr.contains("lists no translation unit"), "\(empty.stderr)")
+        let blank = try leaklint(["scan", "--compile-commands", "", "src"], cwd: dir.path)
+        #expect(blank.status == 2)
+    }
 }

@@ -52,9 +52,18 @@ import Testing
         #expect(try parse("# only a comment\n").enable == ["*"])
     }
 
+    @Test func compileCommandsIsRelativeToTheConfigFile() throws {
+        let c = try ConfigLoader.parse(yaml: "compile-commands: build/compile_commands.json\n", path: "/repo/sub/.leaklint.yml", rules: [])
+        #expect(c.compileCommands == "/repo/sub/build/compile_commands.json")
+        let abs = try ConfigLoader.parse(yaml: "compile-commands: /db\n", path: "/repo/.leaklint.yml", rules: [])
+        #expect(abs.compileCommands == "/db")
+        #expect(error("compile-commands: [a]\n") != nil)
+        #expect(error("compile-commands: \"\"\n")?.contains("'compile-commands' needs a path") == true)
+    }
+
     @Test func unknownKeysNameFileLineAndAllowed() {
         let e = error("include-tests: true\nrulez:\n  enable: []\n")
-        #expect(e == "cfg.yml:2: unknown key 'rulez' in the config (allowed: rules, severity, exclude, include-tests, vocabulary)")
+        #expect(e == "cfg.yml:2: unknown key 'rulez' in the config (allowed: rules, severity, exclude, include-tests, vocabulary, compile-commands)")
         #expect(error("rules:\n  enabled: [x]\n")?.hasPrefix("cfg.yml:2: unknown key 'enabled' in 'rules' (allowed: enable, disable)") == true)
         let v = error("vocabulary:\n  boundedtypes: [x]\n")
         #expect(v?.hasPrefix("cfg.yml:2: unknown key 'boundedtypes' in 'vocabulary' (allowed: bounded-key-types, bounded-types,") == true)

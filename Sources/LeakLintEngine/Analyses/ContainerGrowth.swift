@@ -12,7 +12,8 @@ import LeakLintCore
 /// - `long-lived-traits`: `TypeFact.traits` that make an owner type long-lived.
 /// - `long-lived-type-names`: owner type names that are long-lived by convention.
 /// - `run-once-functions`: functions that run once per process by convention (`init`, `Register*`).
-/// - `bounded-key-types`: key types with a bounded domain (`bool`, `reflect.Type`).
+/// - `bounded-key-types`: key types with a bounded domain (`bool`, `reflect.Type`); a word
+///   `kind:<glob>` accepts a key type the scope declares with that `TypeFact.kind` (`kind:enum`).
 /// - `request-key-hints`: key text fragments that mean request data (raise the severity).
 /// - `callback-types`: element types that are callbacks (`func(*`, `*Listener`).
 /// - `note-types`: type or initialiser texts whose growth is reported as a note, not the rule's
@@ -82,7 +83,7 @@ struct ContainerGrowthAnalysis: Analysis {
             case .staticMember: lifetime = ""
             case .local: continue
             case .instanceMember:
-                guard let owner = decl.symbol.owner, let why = longLived(owner, ix, longLivedTraits, longLivedNames) else { continue }
+                guard let owner = decl.symbol.owner, let why = longLived(owner, ix, longLivedTraits, longLivedNames, wording: rule.options) else { continue }
                 lifetime = why.0
                 lifetimeRef = why.1
                 instanceVar = why.2
@@ -158,12 +159,15 @@ struct ContainerGrowthAnalysis: Analysis {
             captures["first"] = "\(scope.location(perCall[0].at).region.startLine)"
             captures["key-expr"] = perCall.first(where: { $0.keyText != nil })?.keyText ?? "key"
             captures["function"] = perCall[0].function
+            addWording(&captures, decl, perCall[0], rule.options)
             var rel: [(SourceRef, String)] = perCall.map { ($0.at, growthMessage($0, decl)) }
             if let lr = lifetimeRef, decl.storage == .instanceMember { rel.append((lr, "\(decl.symbol.owner ?? "owner") is long-lived: \(lifetime)")) }
             // A complete type-changing rewrite (`rewrite.*` options) makes the fix applicable;
-            // otherwise an initialiser replacement (`fix-replacement`) may.
+            // otherwise an initialiser replacement (`fix-replacement`) or a trim after each append
+            // (`trim-edit`) may.
             var edits = TypeRewrite(rule: rule)?.edits(for: decl, scope: scope, captures: captures) ?? []
             if edits.isEmpty { edits = replacementEdits(decl, rule: rule, scope: scope, captures: &captures) }
+            if edits.isEmpty { edits = trimEdits(decl, perCall, scope: scope, rule: rule, factory: factory) }
             var finding = factory.finding(at: decl.at, symbol: decl.symbol.display, captures: captures,
                                           severity: factory.severity(raise: requestKeyed),
                                           related: factory.related(rel), edits: edits)
@@ -343,13 +347,21 @@ struct ContainerGrowthAnalysis: Analysis {
 
     /// Why an owner type lives long (and the package-level variable holding it, if that is the
     /// reason), or nil.
-    func longLived(_ owner: String, _ ix: ScopeIndex, _ traits: WordList, _ names: WordList) -> (String, SourceRef?, String?)? {
+    ///
+    /// Wording options (templates; defaults are Go's): `lifetime.type-name` (`{owner}`) for an
+    /// owner long-lived by its name, `lifetime.instance` (`{owner}`, `{variable}`) for one held
+    /// by a package-level / namespace-scope variable.
+    func longLived(_ owner: String, _ ix: ScopeIndex, _ traits: WordList, _ names: WordList,
+                   wording: [String: String] = [:]) -> (String, SourceRef?, String?)? {
         if let t = ix.types[owner] {
             for tr in t.traits where traits.matches(tr) {
                 return (describe(trait: tr, owner), t.at, nil)
             }
         }
-        if names.matches(owner) { return ("a \(owner) usually lives for the process", nil, nil) }
+        if names.matches(owner) {
+            if let t = wording["lifetime.type-name"] { return (Template.render(t, ["owner": owner]), nil, nil) }
+            return ("a \(owner) usually lives for the process", nil, nil)
+        }
         // A package-level instance makes that instance long-lived — unless the type has an
         // exported constructor, which says it is made many times (NewServeMux, NewCertPool).
         if let inst = ix.instances.first(where: { $0.typeName == owner }) {
@@ -357,6 +369,9 @@ struct ContainerGrowthAnalysis: Analysis {
                 fn.owner == nil && fn.name.hasPrefix("New") && (fn.name == "New" + owner || fn.name == "New")
             }
             if !hasConstructor {
+                if let t = wording["lifetime.instance"] {
+                    return (Template.render(t, ["owner": owner, "variable": inst.variable]), inst.at, inst.variable)
+                }
                 return ("\(owner) is held by package-level `\(inst.variable)`", inst.at, inst.variable)
             }
         }
@@ -376,6 +391,11 @@ struct ContainerGrowthAnalysis: Analysis {
     func boundedKey(_ keyType: String, _ ix: ScopeIndex, _ boundedKeys: WordList) -> Bool {
         let k = keyType.trimmingCharacters(in: " *")
         if boundedKeys.matches(k) { return true }
+        // `kind:<glob>` words: a key type the scope declares with that kind (`kind:enum`: a C++
+        // or Java enum has a fixed set of values).
+        for w in boundedKeys.words where w.hasPrefix("kind:") {
+            if let t = scopeType(named: k, ix), ByteText.glob(String(w.dropFirst(5)), t.kind) { return true }
+        }
         // An enum-like named integer type of the scope (`type Kind uint8` with constants).
         if let t = ix.types[k], t.kind == "named", let under = t.superTypes.first,
            ["int", "int8", "int16", "int32", "uint", "uint8", "uint16", "uint32", "byte", "bool"].contains(under) {
@@ -384,11 +404,68 @@ struct ContainerGrowthAnalysis: Analysis {
         return false
     }
 
+    /// The scope's type spelled `name` (`const ns::Color&`, `Color`, `Widget::Color`): exact, or
+    /// the one type whose name ends in the same last component.
+    func scopeType(named name: String, _ ix: ScopeIndex) -> TypeFact? {
+        var k = Substring(name.trimmingCharacters(in: " &*"))
+        if k.hasPrefix("const ") { k = k.dropFirst(6) }
+        if let t = ix.types[String(k)] { return t }
+        let last = k.split(separator: ":").last.map(String.init) ?? String(k)
+        let last2 = last.split(separator: ".").last.map(String.init) ?? last
+        guard !last2.isEmpty else { return nil }
+        let cands = ix.types.values.filter { t in
+            t.name == last2 || t.name.hasSuffix("::" + last2) || t.name.hasSuffix("." + last2)
+        }
+        return cands.count == 1 ? cands[0] : nil
+    }
+
     /// A string/char/number literal or an ALL_CAPS / `pkg.Const`-looking constant.
     func isConstantKey(_ k: String) -> Bool {
         guard let f = k.first else { return false }
         if f == "\"" || f == "'" || f == "`" || f.isNumber { return !k.contains("+") }
         return false
+    }
+
+    /// Captures whose words differ by language, from rule options (Go's words by default, so
+    /// rules without these options read as before):
+    /// - `noun.<kind>` (`noun.sequence: vector`) names the container kind in `{kind}`/`{what}`;
+    /// - `storage-word.<storage>` (`storage-word.global: namespace-scope`) qualifies `{what}`.
+    /// And language-neutral ones for fix templates:
+    /// - `{grow-call}`: the call that grows it (`push_back`, `add`; `append` for `+=`/`append`);
+    /// - `{Camel}`: the variable's name in UpperCamelCase without `g_`/`m_`/`s_` prefixes or a
+    ///   trailing `_` (`g_samples` → `Samples`, `byToken_` → `ByToken`), for derived names;
+    /// - `{Singular}`: `{Camel}` without a plural `s` (`listeners_` → `Listener`);
+    /// - `{pointee}`: the element type without an owning smart pointer or `*`
+    ///   (`std::shared_ptr<EventListener>` → `EventListener`), for `weak_ptr<{pointee}>`.
+    func addWording(_ c: inout [String: String], _ decl: ContainerDecl, _ grow: ContainerOp, _ options: [String: String]) {
+        if let noun = options["noun.\(decl.kind.rawValue)"] {
+            c["kind"] = noun
+            switch decl.storage {
+            case .global: c["what"] = "package-level \(noun) `\(decl.symbol.name)`"
+            case .staticMember: c["what"] = "static \(noun) `\(decl.symbol.display)`"
+            default: c["what"] = "\(noun) field `\(decl.symbol.display)`"
+            }
+        }
+        if let word = options["storage-word.\(decl.storage.rawValue)"] {
+            let noun = c["kind"] ?? decl.kind.rawValue
+            c["what"] = "\(word) \(noun) `\(decl.symbol.display)`"
+        }
+        if grow.op.hasPrefix("call:") { c["grow-call"] = String(grow.op.dropFirst(5)) }
+        else if grow.op == OpName.indexSet { c["grow-call"] = "operator[]" }
+        else { c["grow-call"] = "append" }
+        var parts = decl.symbol.name.split(separator: "_").map(String.init)
+        if parts.count > 1, let f = parts.first, ["g", "m", "s", "k"].contains(f) { parts.removeFirst() }
+        var camel = parts.map { $0.capitalizedFirst }.joined()
+        if camel.isEmpty { camel = decl.symbol.name.capitalizedFirst }
+        c["Camel"] = camel
+        c["Singular"] = camel.count > 2 && camel.hasSuffix("s") && !camel.hasSuffix("ss") ? String(camel.dropLast()) : camel
+        var elem = (decl.valueType ?? "").trimmingCharacters(in: " ")
+        for wrapper in ["std::shared_ptr<", "shared_ptr<", "std::unique_ptr<", "unique_ptr<", "std::weak_ptr<"] where elem.hasPrefix(wrapper) && elem.hasSuffix(">") {
+            elem = String(elem.dropFirst(wrapper.count).dropLast()).trimmingCharacters(in: " ")
+            break
+        }
+        if elem.hasSuffix("*") { elem = String(elem.dropLast()).trimmingCharacters(in: " ") }
+        c["pointee"] = elem.isEmpty ? (c["elem"] ?? "T") : elem
     }
 
     /// Names and types for the message and fix templates.

@@ -55,17 +55,24 @@ description: |
 
   ## Fix safety
   Unsafe: dropping old elements changes what readers see; choose the bound for the workload.
-  The edit is shown, not applied.
+  With `--unsafe-fixes`, each `push_back` / `emplace_back` statement on a `std::vector`,
+  `std::deque` or `std::string` is followed by
+  `if (v.size() > 10000) v.erase(v.begin(), v.end() - 10000);` (the receiver as written). The
+  edit is made only where it is always well-formed — the append is a whole statement of its own
+  block (never the lone body of an `if`, `else` or loop) on a receiver without calls — and the
+  test suite compiles every fixture's fixed file with `clang++ -fsyntax-only -std=c++20`.
+  Other containers (`std::list`, `juce::Array`, `QList`) get the snippet only: their erase APIs
+  differ.
 fix:
-  applicability: display-only
+  applicability: unsafe
   description: "Keep `{name}` to a bounded window: drop the oldest elements once it holds more than a cap"
   template: |
-    constexpr std::size_t kMax{Name} = 10'000;
+    constexpr std::size_t kMax{Camel} = 10'000;
 
-    {field}.push_back(std::move(v));
-    if ({field}.size() > kMax{Name})
-        {field}.erase({field}.begin(), {field}.begin() + ({field}.size() - kMax{Name}));
-    // or: boost::circular_buffer<{elem}> {field}{kMax{Name}};  (drops the oldest by itself)
+    {field}.{grow-call}(std::move(v));
+    if ({field}.size() > kMax{Camel})
+        {field}.erase({field}.begin(), {field}.begin() + ({field}.size() - kMax{Camel}));
+    // or: boost::circular_buffer<{elem}> {field}{kMax{Camel}};  (drops the oldest by itself)
 checklist: Collections that grow at run time are bounded, trimmed or cleared when no longer needed
 vocabulary:
   container-kinds: [sequence, queue]
@@ -73,12 +80,20 @@ vocabulary:
   grow-calls: ["call:push_back", "call:emplace_back", "call:push_front", "call:emplace_front", "call:push", "call:emplace", "call:append", "call:add", "call:addIfNotAlreadyThere", "call:addSorted", "call:addArray", "call:prepend", "call:insert", "call:append_range", "call:insert_range", plus-assign]
   shrink-calls: ["call:erase", "call:clear", "call:pop_back", "call:pop_front", "call:pop", "call:resize", "call:swap", "call:assign", "call:truncate", "call:extract", "call:clearQuick", "call:reset", "call:remove*", "call:take*", "call:chop", assign-fresh, assign-other, escape]
   init-calls: [assign-fresh]
-  bounded-types: ["*circular_buffer*", "*ring*", "*Ring*", "*bounded*", "*Bounded*", "*array<*", "*AbstractFifo*"]
+  bounded-types: ["*circular_buffer*", "*ring_buffer*", "*ringbuffer*", "*RingBuffer*", "*Ringbuffer*", "*RingQueue*", "*ring_queue*", "*bounded*", "*Bounded*", "*array<*", "*AbstractFifo*"]
   long-lived-traits: [singleton-accessor, static-instance]
   long-lived-type-names: ["*Manager", "*Registry", "*Service", "*Server", "*Store", "*Hub", "*Broker", "*Collector", "*Recorder"]
   run-once-functions: [main, "Register*", "register*", "init", "Init", "initialise*", "initialize*", "Initialize*", "setUp*", "SetUp*"]
   callback-types: ["std::function<*", "function<*", "*Listener*", "*Callback*", "*Handler*", "*Observer*", "*Delegate*", "*Subscriber*", "*Hook*", "*Slot*"]
 options:
+  trim-edit: "if ({recv}{op}size() > 10000) {recv}{op}erase({recv}{op}begin(), {recv}{op}end() - 10000);"
+  trim-edit-types: "std::vector<*, std::deque<*, vector<*, deque<*, std::string, std::wstring, std::u8string"
+  trim-edit-calls: "push_back, emplace_back"
+  lifetime.type-name: "{owner} is named like a process-wide service"
+  lifetime.instance: "{owner} is held by `{variable}`, which has static storage: it lives for the process"
+  noun.sequence: vector
+  noun.queue: queue
+  storage-word.global: namespace-scope
   elements: data
 
 """#),
@@ -181,7 +196,8 @@ description: |
   `extract`, `swap`, `std::erase_if`, a reassignment (`cache = {}`), or a bounded type
   (`folly::EvictingCacheMap`, an LRU) anywhere makes the map silent. Maps filled only in
   namespace-scope initialisers, `main`, `std::call_once` or function-local `static`
-  initialisers, and maps written only with constant keys, are silent too. Keys that look like
+  initialisers, maps written only with constant keys, and maps keyed by an `enum` (or
+  `enum class`) declared in the translation unit — its values are a fixed set — are silent too. Keys that look like
   request data raise the severity to error.
 
   ## Why is this a leak?
@@ -256,10 +272,15 @@ vocabulary:
   long-lived-traits: [singleton-accessor, static-instance]
   long-lived-type-names: ["*Manager", "*Registry", "*Service", "*Server", "*Store", "*Hub", "*Broker"]
   run-once-functions: [main, "Register*", "register*", "init", "Init", "initialise*", "initialize*", "Initialize*", "setUp*", "SetUp*"]
-  bounded-key-types: [bool, char, "unsigned char", int8_t, uint8_t, "std::type_index", type_index, "const std::type_info*", "*Type", "*Kind", "*Enum", "*::Type", "*::Kind"]
+  bounded-key-types: ["kind:enum", bool, char, "unsigned char", int8_t, uint8_t, "std::type_index", type_index, "const std::type_info*", "*Type", "*Kind", "*Enum", "*::Type", "*::Kind"]
   request-key-hints: [id, ids, session, sid, user, token, addr, conn, req, request, url, uri, header, client, remote, peer, ip, host, key, name]
   callback-types: ["std::function<*", "function<*", "*Listener*", "*Callback*", "*Handler*", "*Observer*", "*Delegate*", "*Subscriber*", "*Hook*", "*Slot*"]
 options:
+  lifetime.type-name: "{owner} is named like a process-wide service"
+  lifetime.instance: "{owner} is held by `{variable}`, which has static storage: it lives for the process"
+  noun.sequence: vector
+  noun.queue: queue
+  storage-word.global: namespace-scope
   elements: data
 
 """#),
@@ -327,16 +348,16 @@ fix:
   description: "Hold the listeners of `{name}` weakly, prune expired ones, and add a removal path (removeListener or an RAII subscription)"
   template: |
     // {name}: weak references, pruned on every registration, with a way to unregister
-    std::vector<std::weak_ptr<{elem}>> {field};   // was: {type}
+    std::vector<std::weak_ptr<{pointee}>> {field};   // was: {type}
 
-    void add{Name}(const std::shared_ptr<{elem}>& l) {
+    void add{Singular}(const std::shared_ptr<{pointee}>& l) {
         std::erase_if({field}, [](const auto& w) { return w.expired(); });
         {field}.push_back(l);
     }
-    void remove{Name}(const std::shared_ptr<{elem}>& l) {
+    void remove{Singular}(const std::shared_ptr<{pointee}>& l) {
         std::erase_if({field}, [&](const auto& w) { return w.expired() || w.lock() == l; });
     }
-    // or return an RAII handle whose destructor calls remove{Name}(l)
+    // or return an RAII handle whose destructor calls remove{Singular}(l)
 checklist: Event listeners, callbacks and signal connections are removed (or scoped) when their owner goes away
 vocabulary:
   container-kinds: [sequence, map, set]
@@ -352,6 +373,11 @@ vocabulary:
   create-calls: ["*ignal*.connect", "*ignal*->connect", "*sig.connect", "*sig_.connect", "*sig->connect", "*hanged.connect", "*hanged->connect", "*vent.connect", "*vent_.connect"]
   stop-calls: [disconnect]
 options:
+  lifetime.type-name: "{owner} is named like a process-wide service"
+  lifetime.instance: "{owner} is held by `{variable}`, which has static storage: it lives for the process"
+  noun.sequence: vector
+  noun.queue: queue
+  storage-word.global: namespace-scope
   elements: callbacks
   pairing: result
   message.paired-calls: "`{callee}(…)` in {function} {problem}: the signal keeps calling the slot, and keeps everything it captures alive, after {function}'s caller is gone"

@@ -1,0 +1,94 @@
+import Foundation
+import LeakLintCore
+@testable import LeakLintEngine
+import Testing
+
+/// container-growth's language-specific words come from rule options: the C++ rules speak of
+/// namespace-scope vectors, Go's rules keep their package-level slices.
+@Suite struct CppWordingTests {
+    static let source = """
+        #include <memory>
+        #include <vector>
+        struct EventListener {};
+        std::vector<std::shared_ptr<EventListener>> g_listeners;
+        void subscribe(std::shared_ptr<EventListener> l) { g_listeners.push_back(std::move(l)); }
+        class EventHub {
+            std::vector<int> seen_;
+        public:
+            void note(int v) { seen_.emplace_back(v); }
+        };
+        """
+
+    func findings(message: String, options: [String: String]) throws -> [Finding] {
+        let dir = TestSupport.tempDir()
+        defer { TestSupport.remove(dir) }
+        TestSupport.write(dir, "hub.cpp", Self.source)
+        var rule = try #require(try RuleCatalog.builtin().first { $0.id == "cpp/append-only-vector" })
+        rule.message = message
+        rule.vocabulary["callback-types"] = []
+        rule.options = options.merging(["elements": "any"]) { a, _ in a }
+        let scanner = try LeakLintEngine.Scanner(options: ScanOptions(paths: [dir], jobs: 1), rules: [rule])
+        return scanner.run().findings
+    }
+
+    @Test func nounsAndLifetimeFollowTheRuleOptions() throws {
+        let template = "{what}|{kind}|{grow-call}|{Camel}|{Singular}|{pointee}|{lifetime}"
+        let cpp = try findings(message: template, options: [
+            "noun.sequence": "vector", "storage-word.global": "namespace-scope",
+            "lifetime.type-name": "{owner} is named like a process-wide service",
+        ])
+        #expect(cpp.map(\.message) == [
+            "namespace-scope vector `g_listeners`|vector|push_back|Listeners|Listener|EventListener|",
+            "vector field `EventHub.seen_`|vector|emplace_back|Seen|Seen|int|EventHub is named like a process-wide service",
+        ])
+        // Without the options: Go's words, as every Go rule (and its golden output) has them.
+        let plain = try findings(message: template, options: [:])
+        #expect(plain.map(\.message) == [
+            "package-level slice `g_listeners`|slice|push_back|Listeners|Listener|EventListener|",
+            "slice field `EventHub.seen_`|slice|emplace_back|Seen|Seen|int|a EventHub usually lives for the process",
+        ])
+    }
+
+    @Test func builtinCppRulesUseCppWords() throws {
+        for id in ["cpp/unbounded-static-map", "cpp/append-only-vector", "cpp/unremoved-listener"] {
+            let rule = try #require(try RuleCatalog.builtin().first { $0.id == id })
+            #expect(rule.options["storage-word.global"] == "namespace-scope", "\(id)")
+            #expect(rule.options["lifetime.type-name"] != nil, "\(id)")
+            let text = rule.message + (rule.fix?.template ?? "")
+            #expect(!text.contains("{Name}"), "\(id): {Name} capitalises g_x into G_x; use {Camel}/{Singular}")
+        }
+    }
+}
+
+/// Where container-growth's trim edit may go: only after a whole expression statement.
+@Suite struct TrimEditSiteTests {
+    func site(_ code: String, call: String = "push_back") -> ContainerGrowthAnalysis.StatementSite? {
+        let b = Array(code.utf8)
+        guard let r = code.range(of: call) else { return nil }
+        let start = code.utf8.distance(from: code.utf8.startIndex, to: r.lowerBound.samePosition(in: code.utf8)!)
+        return ContainerGrowthAnalysis.statementSite(b, callStart: start, callEnd: start + call.utf8.count)
+    }
+
+    @Test func wholeStatementsGetAnEdit() throws {
+        let s = try #require(site("void f() {\n    v.push_back(1);\n}"))
+        #expect(s.receiver == "v" && s.accessor == ".")
+        #expect(s.insertAt == Array("void f() {\n    v.push_back(1);".utf8).count)
+        #expect(site("x = 1; this->items_.push_back(\")\", ')');")?.receiver == "this->items_")
+        #expect(site("{ p->log.push_back(x); }")?.receiver == "p->log")
+        #expect(site("{ Registry::log_.push_back(x); }")?.receiver == "Registry::log_")
+        #expect(site("case 1: v.push_back(x); break;")?.receiver == "v")
+        #expect(site("a;\n// note (x\n  v.push_back(10'000);")?.receiver == "v")
+    }
+
+    @Test func otherPlacesGetNone() {
+        #expect(site("if (a) v.push_back(1);") == nil, "lone body of an if")
+        #expect(site("if (a) x(); else v.push_back(1);") == nil, "lone body of an else")
+        #expect(site("while (a)\n    v.push_back(1);") == nil)
+        #expect(site("{ f().v.push_back(1); }") == nil, "receiver with a call")
+        #expect(site("{ a[i].push_back(1); }") == nil, "receiver with an index")
+        #expect(site("{ v.push_back(1), w.push_back(2); }") == nil, "comma expression")
+        #expect(site("{ return v.push_back(1); }") == nil)
+        #expect(site("{ v.push_back(R\"(x)\"); }") == nil, "raw string: not parsed")
+        #expect(site("{ v.push_back(1) }") == nil, "no semicolon")
+    }
+}
