@@ -8,7 +8,18 @@ import LeakLintReport
 enum CLI {
     static func run(_ arguments: [String]) -> Int32 {
         do {
-            var command = try LeakLint.parseAsRoot(arguments)
+            // swift-argument-parser's positional matching grows with the square of the argument
+            // count: a pre-commit batch or a CI file list of thousands of paths spent seconds in
+            // it. The trailing run of plain paths is parsed by hand and appended afterwards.
+            let (head, tail) = splitTrailingPaths(arguments)
+            var command = try LeakLint.parseAsRoot(head)
+            if !tail.isEmpty {
+                if var c = command as? Scan { c.flags.paths += tail; command = c }
+                else if var c = command as? Checklist { c.flags.paths += tail; command = c }
+                else if var c = command as? BaselineCommand.Write { c.paths += tail; command = c }
+                else if var c = command as? Test { c.directories += tail; command = c }
+                else { command = try LeakLint.parseAsRoot(arguments) }
+            }
             try command.run()
             return 0
         } catch let code as ExitCode {
@@ -24,6 +35,23 @@ enum CLI {
             OutputWriter.writeStderr(message.hasSuffix("\n") ? message : message + "\n")
             return 2
         }
+    }
+
+    /// Splits a long argument list into what the parser must see and a trailing run of paths: the
+    /// arguments after the last option (or after `--`), minus the first of them, which stays with
+    /// the parser in case it is the last option's value. Short lists are left whole.
+    static func splitTrailingPaths(_ args: [String], threshold: Int = 64) -> (head: [String], tail: [String]) {
+        guard args.count > threshold else { return (args, []) }
+        var start: Int
+        if let dd = args.firstIndex(of: "--") {
+            start = dd + 1
+        } else {
+            start = 0
+            for (i, a) in args.enumerated() where a.hasPrefix("-") { start = i + 1 }
+        }
+        start += 1  // keep one positional (or an option's value) with the parser
+        guard start < args.count else { return (args, []) }
+        return (Array(args[..<start]), Array(args[start...]))
     }
 
     /// Prints `leaklint: message` on stderr and returns exit code 2.

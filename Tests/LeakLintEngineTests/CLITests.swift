@@ -381,4 +381,28 @@ import Testing
         let blank = try leaklint(["scan", "--compile-commands", "", "src"], cwd: dir.path)
         #expect(blank.status == 2)
     }
+
+    /// A long list of paths (a pre-commit batch, a CI file list) is split off before argument
+    /// parsing; the result must be what the parser would have produced, wherever options sit.
+    @Test func longFileListsScanLikeTheDirectory() throws {
+        var files: [String: String] = ["cache.go": Self.leakyGo]
+        for i in 0..<150 { files["f\(i).go"] = "package cache\n\nfunc F\(i)() {}\n" }
+        let dir = try project(files)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let names = files.keys.sorted()
+        let whole = try leaklint(["scan", "--format", "json", "--fail-on", "never", "."], cwd: dir.path)
+        #expect(whole.status == 0)
+        for args in [["scan", "--format", "json", "--fail-on", "never"] + names,
+                     ["scan"] + names + ["--format", "json", "--fail-on", "never"],
+                     ["scan", "--format", "json", "--fail-on", "never", "--"] + names,
+                     ["scan", "-f", "json", "--fail-on", "never"] + names] {
+            let r = try leaklint(args, cwd: dir.path)
+            #expect(r.status == 0, "\(r.stderr)")
+            #expect(r.stdout == whole.stdout, "args starting \(args.prefix(6))")
+        }
+        // A bad option in front of a long list is still an error (exit 2).
+        let bad = try leaklint(["scan", "--no-such-flag"] + names, cwd: dir.path)
+        #expect(bad.status == 2)
+    }
+
 }
