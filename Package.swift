@@ -57,8 +57,9 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: clangFlags),
         // libFuzzer targets: `swift build -c release --product leaklint-fuzz -Xswiftc -sanitize=fuzzer` (see bench/fuzz.sh).
-        .executableTarget(name: "leaklint-fuzz", dependencies: ["LeakLintCore", "LeakLintGo", "LeakLintJava"],
-                          path: "Fuzz/leaklint-fuzz"),
+        .executableTarget(name: "leaklint-fuzz", dependencies: ["LeakLintCore", "LeakLintGo", "LeakLintJava",
+                                                                "LeakLintSwift", "LeakLintCpp"],
+                          path: "Fuzz/leaklint-fuzz", swiftSettings: clangFlags),
         .testTarget(name: "LeakLintCoreTests", dependencies: ["LeakLintCore"]),
         .testTarget(name: "LeakLintGoTests", dependencies: ["LeakLintGo"]),
         .testTarget(name: "LeakLintJavaTests", dependencies: ["LeakLintJava"]),

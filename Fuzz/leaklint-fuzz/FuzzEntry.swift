@@ -1,5 +1,6 @@
-// libFuzzer entry for the byte-level front ends (Go and Java): arbitrary bytes in, facts out,
-// never a crash or a hang.
+// libFuzzer entry for every front end (Go and Java's byte-level passes, Swift's swift-syntax
+// visitor, C++'s fact extraction from clang's tokens): arbitrary bytes in, facts out, never a
+// crash or a hang.
 //
 //   swift build -c release --product leaklint-fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING
 //   .build/release/leaklint-fuzz -max_total_time=60 Fuzz/corpus
@@ -7,8 +8,10 @@
 // Without -DFUZZING the same executable replays files given on the command line (so every
 // crash input can be turned into a regression test), which keeps `swift build` linking.
 import LeakLintCore
+import LeakLintCpp
 import LeakLintGo
 import LeakLintJava
+import LeakLintSwift
 
 let interest = CallInterest(methods: ["Store", "LoadOrStore", "Delete", "NewTicker", "Tick", "Stop", "Notify", "close",
                                       "put", "add", "remove", "set", "start", "submit", "shutdown"],
@@ -18,6 +21,8 @@ func exercise(_ bytes: [UInt8]) {
     let file = SourceFile(path: "fuzz/input", bytes: bytes)
     _ = GoFrontEnd().facts(for: file, interest: interest)
     _ = JavaFrontEnd().facts(for: file, interest: interest)
+    _ = SwiftFrontEnd().facts(for: SourceFile(path: "fuzz/input.swift", bytes: bytes), interest: interest)
+    _ = CppFrontEnd().facts(for: SourceFile(path: "fuzz/input.cpp", bytes: bytes), interest: interest)
     if let last = bytes.indices.last { _ = file.position(of: last) }
 }
 
