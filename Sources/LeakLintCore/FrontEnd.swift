@@ -10,7 +10,7 @@ public protocol FrontEnd: Sendable {
     /// Default: the file's directory (a Go package).
     func scopeKey(forPath path: String) -> String
     /// Every use of the package-level `names` in `file` (see `ContainerUse`); nil by default.
-    func references(of names: Set<String>, in file: SourceFile) -> ReferenceReport?
+    func references(of names: Set<String>, in file: SourceFile) -> [ContainerUse]?
 }
 
 extension FrontEnd {
@@ -72,22 +72,9 @@ public struct ContainerUse: Sendable, Hashable {
     }
 }
 
-/// Every use of some names in one file, plus what an edit adding imports needs.
-public struct ReferenceReport: Sendable {
-    public var uses: [ContainerUse]
-    /// Import paths the file already has.
-    public var imports: [String]
-    /// Byte offset where a new import declaration may be inserted (after the package clause line).
-    public var importInsertAt: Int?
-
-    public init(uses: [ContainerUse], imports: [String], importInsertAt: Int?) {
-        self.uses = uses; self.imports = imports; self.importInsertAt = importInsertAt
-    }
-}
-
 extension FrontEnd {
     /// The uses of `names` (package-level names) in `file`; nil when the front end cannot tell,
     /// which makes every type-changing fix display-only. Called only for the few files of a
     /// scope holding a finding whose fix would change a container's type.
-    public func references(of names: Set<String>, in file: SourceFile) -> ReferenceReport? { nil }
+    public func references(of names: Set<String>, in file: SourceFile) -> [ContainerUse]? { nil }
 }

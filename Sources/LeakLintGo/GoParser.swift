@@ -169,7 +169,10 @@ final class GoParser {
         var i = 0
         let n = toks.count
         while i < n {
-            if isK(i, .package) && isIdent(i + 1) { packageName = text(i + 1); facts.unitName = packageName }
+            if isK(i, .package) && isIdent(i + 1) {
+                packageName = text(i + 1); facts.unitName = packageName
+                if facts.importAnchor == nil { facts.importAnchor = Int(toks[i + 1].end) }
+            }
             if isK(i, .import) {
                 if isP(i + 1, 0x28) {
                     let end = Int(match[i + 1])
@@ -177,10 +180,13 @@ final class GoParser {
                     while j < end {
                         j = parseImportSpec(j, end)
                     }
+                    if end > i + 1 && end < toks.count { facts.importAnchor = Int(toks[end].end) }
                     i = end + 1
                     continue
                 } else {
                     i = parseImportSpec(i + 1, n)
+                    // Past the import path (the spec ends at its semicolon).
+                    if i - 2 > 0 && i - 2 < toks.count { facts.importAnchor = Int(toks[i - 2].end) }
                     continue
                 }
             }

@@ -9,20 +9,13 @@ import LeakLintCore
 // local or parameter with the same name, a struct key, a method name — all block the edit.
 
 extension GoFrontEnd {
-    public func references(of names: Set<String>, in file: SourceFile) -> ReferenceReport? {
-        guard !names.isEmpty else { return ReferenceReport(uses: [], imports: [], importInsertAt: nil) }
+    public func references(of names: Set<String>, in file: SourceFile) -> [ContainerUse]? {
+        guard !names.isEmpty else { return [] }
         return file.bytes.withUnsafeBufferPointer { buf in
             let tokens = GoTokenizer.tokenize(buf)
             let parser = GoParser(buf: buf, tokens: tokens, path: file.path, scopeKey: scopeKey(forPath: file.path),
                                   interest: CallInterest(methods: []))
-            parser.collectHeader()
-            var insertAt: Int? = nil
-            if let pk = parser.toks.indices.first(where: { parser.isK($0, .package) }) {
-                // After the package clause's line.
-                let nameEnd = parser.isIdent(pk + 1) ? Int(parser.toks[pk + 1].end) : Int(parser.toks[pk].end)
-                insertAt = file.lineEnd(of: nameEnd)
-            }
-            return ReferenceReport(uses: parser.uses(of: names), imports: parser.facts.imports, importInsertAt: insertAt)
+            return parser.uses(of: names)
         }
     }
 }

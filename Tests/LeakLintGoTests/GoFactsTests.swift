@@ -213,3 +213,20 @@ func goFacts(_ src: String, interest: Set<String> = ["Store", "LoadOrStore", "De
         #expect(GoParser.defaultImportName("github.com/go-redis/redis") == "redis")
     }
 }
+
+/// Where a fix may add an import line: past the last import declaration, or the package clause.
+@Suite struct GoImportAnchorTests {
+    func anchoredText(_ src: String) -> String? {
+        let f = goFacts(src)
+        return f.importAnchor.map { String(decoding: Array(src.utf8)[..<$0], as: UTF8.self) }
+    }
+
+    @Test func afterTheLastImportDeclaration() {
+        #expect(anchoredText("package p\n\nimport (\n\t\"fmt\"\n\t\"sync\"\n)\n\nvar x = 1\n")?.hasSuffix("\"sync\"\n)") == true)
+        #expect(anchoredText("package p\nimport \"fmt\"\nimport s \"sync\"\nfunc f() {}\n")?.hasSuffix("import s \"sync\"") == true)
+    }
+
+    @Test func afterThePackageClauseWithoutImports() {
+        #expect(anchoredText("// doc\npackage p\n\nvar x = 1\n") == "// doc\npackage p")
+    }
+}

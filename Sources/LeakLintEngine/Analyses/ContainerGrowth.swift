@@ -165,7 +165,7 @@ struct ContainerGrowthAnalysis: Analysis {
             // A complete type-changing rewrite (`rewrite.*` options) makes the fix applicable;
             // otherwise an initialiser replacement (`fix-replacement`) or a trim after each append
             // (`trim-edit`) may.
-            var edits = TypeRewrite(rule: rule)?.edits(for: decl, scope: scope, captures: captures) ?? []
+            var edits = TypeRewrite(rule: rule)?.edits(for: decl, scope: scope, captures: captures, factory: factory) ?? []
             if edits.isEmpty { edits = replacementEdits(decl, rule: rule, scope: scope, captures: &captures) }
             if edits.isEmpty { edits = trimEdits(decl, perCall, scope: scope, rule: rule, factory: factory) }
             var finding = factory.finding(at: decl.at, symbol: decl.symbol.display, captures: captures,

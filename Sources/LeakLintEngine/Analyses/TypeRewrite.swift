@@ -9,7 +9,8 @@ import LeakLintCore
 ///   `{v}` the assigned value, copied byte for byte.
 /// - `rewrite.read-extra`: inserted after the left-hand name of a `read` (`, _` for a
 ///   replacement that returns two values).
-/// - `rewrite.imports`: space-separated import paths the declaration's file must have.
+/// - `rewrite.imports`: space-separated import paths the declaration's file must have; added at
+///   the file's `importAnchor` as `import "path"` lines.
 ///
 /// The front end lists every use of the name in every file of the scope (`FrontEnd.references`).
 /// The edit is produced only when it is complete: exactly one declaration, every other use of a
@@ -23,7 +24,7 @@ struct TypeRewrite {
         options = rule.options
     }
 
-    func edits(for decl: ContainerDecl, scope: Scope, captures: [String: String]) -> [TextEdit]? {
+    func edits(for decl: ContainerDecl, scope: Scope, captures: [String: String], factory: FindingFactory) -> [TextEdit]? {
         // A package-level map with known key and value types, created empty: entries an
         // initialiser put there would be lost.
         guard decl.storage == .global, decl.symbol.owner == nil, decl.kind == .map,
@@ -32,12 +33,10 @@ struct TypeRewrite {
         else { return nil }
         let name = decl.symbol.name
         var uses: [ContainerUse] = []
-        var reports: [String: ReferenceReport] = [:]
         for path in scope.files.map(\.path).sorted() {
             guard let src = scope.sources[path], let fe = FrontEnds.forPath(path),
-                  let r = fe.references(of: [name], in: src) else { return nil }
-            reports[path] = r
-            uses += r.uses
+                  let found = fe.references(of: [name], in: src) else { return nil }
+            uses += found
         }
         let decls = uses.filter { $0.form == .declaration }
         guard decls.count == 1, let d = decls.first, d.range.path == decl.at.path,
@@ -58,21 +57,16 @@ struct TypeRewrite {
         }
         // Imports the new declaration needs, after the declaring file's package clause.
         let wanted = (options["rewrite.imports"] ?? "").split(separator: " ").map(String.init)
-        if let r = reports[d.range.path] {
-            let missing = wanted.filter { !r.imports.contains($0) }
+        if let facts = scope.files.first(where: { $0.path == d.range.path }) {
+            let missing = wanted.filter { !facts.imports.contains($0) }
             if !missing.isEmpty {
-                guard let at = r.importInsertAt else { return nil }
-                let nl = lineEnding(scope.sources[d.range.path])
-                let text = missing.map { nl + "import \"\($0)\"" }.joined()
-                edits.append(TextEdit(path: d.range.path, start: at, end: at, replacement: nl + text))
+                guard let at = facts.importAnchor else { return nil }
+                let nl = factory.newline(in: d.range.path)
+                edits.append(TextEdit(path: d.range.path, start: at, end: at,
+                                      replacement: missing.map { nl + "import \"\($0)\"" }.joined()))
             }
         }
         return edits.sorted { ($0.path, $0.start, $0.end) < ($1.path, $1.start, $1.end) }
-    }
-
-    private func lineEnding(_ f: SourceFile?) -> String {
-        guard let f, f.lineStarts.count > 1, f.lineStarts[1] >= 2 else { return "\n" }
-        return f.bytes[f.lineStarts[1] - 2] == 0x0D ? "\r\n" : "\n"
     }
 
     private func text(_ r: SourceRef, _ scope: Scope) -> String? {
