@@ -2,8 +2,8 @@
 import PackageDescription
 import Foundation
 
-// libclang's C headers live under /usr/lib/llvm-N/include on Debian (package libclang-dev);
-// the library itself (libclang-N.so) is on the default linker path. Take the newest present.
+// libclang's C headers live under /usr/lib/llvm-N/include on Debian (package libclang-dev).
+// Take the newest present. The library itself is not linked: LeakLintCpp dlopens it on first use.
 let llvmInclude: String = {
     let fm = FileManager.default
     let dirs = ((try? fm.contentsOfDirectory(atPath: "/usr/lib")) ?? [])
@@ -43,7 +43,7 @@ let package = Package(
         ]),
         // libclang's C API (Debian: libclang-dev).
         .systemLibrary(name: "CClang", path: "Sources/CClang"),
-        // C++: libclang cursor walk → facts.
+        // C++: libclang's lexer (loaded on first use) + a structural pass → facts.
         .target(name: "LeakLintCpp", dependencies: ["LeakLintCore", "CClang"], swiftSettings: clangFlags),
         // Rules, scopes, analyses, suppressions, config, discovery.
         .target(name: "LeakLintEngine", dependencies: [

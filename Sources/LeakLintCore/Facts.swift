@@ -416,6 +416,9 @@ public struct FileFacts: Sendable, Codable {
     /// Problems the front end met and recovered from (unterminated comment, nesting cut off).
     /// They never become findings; the engine reports them as tool notifications.
     public var problems: [String] = []
+    /// Why the front end could not analyse the file at all (its parser library is missing, …);
+    /// nil when it did. The engine reports it as an error: the scan is incomplete.
+    public var notAnalysed: String? = nil
 
     public init(path: String, language: Language, scopeKey: String, unitName: String? = nil) {
         self.path = path; self.language = language; self.scopeKey = scopeKey; self.unitName = unitName

@@ -66,11 +66,15 @@ enum ClangLexer {
         if let cut = blankControlChains(&bytes, maxChain: maxNesting / 8) {
             out.problems.append("more than \(maxNesting / 8) nested control statements without braces (from byte \(cut)): the deeper part was not analysed")
         }
-        guard let index = clang_createIndex(0, 0) else {
+        guard let C = Clang.api else {
+            out.problems.append(Clang.loadError ?? "libclang could not be loaded")
+            return out
+        }
+        guard let index = C.clang_createIndex(0, 0) else {
             out.problems.append("libclang: could not create an index")
             return out
         }
-        defer { clang_disposeIndex(index) }
+        defer { C.clang_disposeIndex!(index) }
 
         var tu: CXTranslationUnit? = nil
         let code: CXErrorCode = unsavedPath.withCString { cPath in
@@ -83,7 +87,7 @@ enum ClangLexer {
                         : emptyBuf.baseAddress!
                     var unsaved = CXUnsavedFile(Filename: cPath, Contents: contents, Length: UInt(buf.count))
                     return withCStrings(args) { argv in
-                        clang_parseTranslationUnit2(index, cPath, argv, Int32(args.count), &unsaved, 1,
+                        C.clang_parseTranslationUnit2!(index, cPath, argv, Int32(args.count), &unsaved, 1,
                                                     options, &tu)
                     }
                 }
@@ -93,29 +97,29 @@ enum ClangLexer {
             out.problems.append("libclang could not parse the file (error \(code.rawValue))")
             return out
         }
-        defer { clang_disposeTranslationUnit(unit) }
+        defer { C.clang_disposeTranslationUnit!(unit) }
 
-        guard let file = unsavedPath.withCString({ clang_getFile(unit, $0) }) else {
+        guard let file = unsavedPath.withCString({ C.clang_getFile!(unit, $0) }) else {
             out.problems.append("libclang lost the file")
             return out
         }
-        let startLoc = clang_getLocationForOffset(unit, file, 0)
-        let endLoc = clang_getLocationForOffset(unit, file, UInt32(bytes.count))
-        let range = clang_getRange(startLoc, endLoc)
+        let startLoc = C.clang_getLocationForOffset!(unit, file, 0)
+        let endLoc = C.clang_getLocationForOffset!(unit, file, UInt32(bytes.count))
+        let range = C.clang_getRange!(startLoc, endLoc)
         var toks: UnsafeMutablePointer<CXToken>? = nil
         var n: UInt32 = 0
-        clang_tokenize(unit, range, &toks, &n)
+        C.clang_tokenize!(unit, range, &toks, &n)
         if let toks {
             out.tokens.reserveCapacity(Int(n))
             for k in 0..<Int(n) {
                 let t = toks[k]
-                let ext = clang_getTokenExtent(unit, t)
+                let ext = C.clang_getTokenExtent!(unit, t)
                 var a: UInt32 = 0, b: UInt32 = 0
-                clang_getSpellingLocation(clang_getRangeStart(ext), nil, nil, nil, &a)
-                clang_getSpellingLocation(clang_getRangeEnd(ext), nil, nil, nil, &b)
+                C.clang_getSpellingLocation!(C.clang_getRangeStart!(ext), nil, nil, nil, &a)
+                C.clang_getSpellingLocation!(C.clang_getRangeEnd!(ext), nil, nil, nil, &b)
                 guard Int(b) <= bytes.count, a <= b else { continue }
                 let kind: CppTokenKind
-                switch clang_getTokenKind(t) {
+                switch C.clang_getTokenKind!(t) {
                 case CXToken_Punctuation: kind = .punct
                 case CXToken_Keyword: kind = .keyword
                 case CXToken_Identifier: kind = .ident
@@ -125,7 +129,7 @@ enum ClangLexer {
                 let tok = CppToken(kind: kind, start: Int32(a), end: Int32(b))
                 if kind == .comment { out.comments.append(tok) } else { out.tokens.append(tok) }
             }
-            clang_disposeTokens(unit, toks, n)
+            C.clang_disposeTokens!(unit, toks, n)
         }
         if wantAliases { out.aliases = collectAliases(unit) }
         return out
@@ -217,20 +221,22 @@ enum ClangLexer {
     static func collectAliases(_ unit: CXTranslationUnit) -> [String: String] {
         final class Box { var map: [String: String] = [:] }
         let box = Box()
-        let root = clang_getTranslationUnitCursor(unit)
+        let C = Clang.api!  // lex loaded it
+        let root = C.clang_getTranslationUnitCursor!(unit)
         withUnsafeMutablePointer(to: &box.map) { ptr in
-            _ = clang_visitChildren(root, { cursor, _, data in
+            _ = C.clang_visitChildren!(root, { cursor, _, data in
+                let L = Clang.api!  // a C callback captures nothing
                 let map = data!.assumingMemoryBound(to: [String: String].self)
-                let loc = clang_getCursorLocation(cursor)
-                if clang_Location_isInSystemHeader(loc) != 0 { return CXChildVisit_Continue }
-                let kind = clang_getCursorKind(cursor)
+                let loc = L.clang_getCursorLocation!(cursor)
+                if L.clang_Location_isInSystemHeader!(loc) != 0 { return CXChildVisit_Continue }
+                let kind = L.clang_getCursorKind!(cursor)
                 switch kind {
                 case CXCursor_Namespace, CXCursor_ClassDecl, CXCursor_StructDecl, CXCursor_LinkageSpec:
                     return CXChildVisit_Recurse
                 case CXCursor_TypedefDecl, CXCursor_TypeAliasDecl:
-                    let name = cxString(clang_getCursorSpelling(cursor))
-                    let under = clang_getCanonicalType(clang_getTypedefDeclUnderlyingType(cursor))
-                    var text = cxString(clang_getTypeSpelling(under))
+                    let name = cxString(L.clang_getCursorSpelling!(cursor))
+                    let under = L.clang_getCanonicalType!(L.clang_getTypedefDeclUnderlyingType!(cursor))
+                    var text = cxString(L.clang_getTypeSpelling!(under))
                     // The canonical spelling of std::string, as users write it.
                     text = replacingAll(text, "std::basic_string<char>", "std::string")
                     if !name.isEmpty && !text.isEmpty && map.pointee[name] == nil { map.pointee[name] = text }
@@ -261,10 +267,11 @@ func replacingAll(_ s: String, _ what: String, _ with: String) -> String {
     return String(decoding: out, as: UTF8.self)
 }
 
-/// Swift String from a CXString, disposing it.
+/// Swift String from a CXString, disposing it. Only called once `Clang.api` has loaded.
 func cxString(_ s: CXString) -> String {
-    defer { clang_disposeString(s) }
-    guard let c = clang_getCString(s) else { return "" }
+    let C = Clang.api!
+    defer { C.clang_disposeString!(s) }
+    guard let c = C.clang_getCString!(s) else { return "" }
     return String(cString: c)
 }
 

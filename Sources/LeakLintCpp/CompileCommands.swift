@@ -33,25 +33,30 @@ public struct CompileCommands: Sendable {
     public init(path: String) {
         var dir = path
         if path.hasSuffix(".json") { dir = PathText.directory(of: path) }
+        guard let C = Clang.api else {
+            units = []; byFileName = [:]; includers = [:]
+            loadError = Clang.loadError ?? "libclang could not be loaded"
+            return
+        }
         var err = CXCompilationDatabase_NoError
-        guard let db = dir.withCString({ clang_CompilationDatabase_fromDirectory($0, &err) }), err == CXCompilationDatabase_NoError else {
+        guard let db = dir.withCString({ C.clang_CompilationDatabase_fromDirectory!($0, &err) }), err == CXCompilationDatabase_NoError else {
             units = []; byFileName = [:]; includers = [:]
             loadError = "could not load a compile_commands.json from \(dir)"
             return
         }
-        defer { clang_CompilationDatabase_dispose(db) }
+        defer { C.clang_CompilationDatabase_dispose!(db) }
         var seen: [String: Unit] = [:]
-        if let cmds = clang_CompilationDatabase_getAllCompileCommands(db) {
-            defer { clang_CompileCommands_dispose(cmds) }
-            let n = clang_CompileCommands_getSize(cmds)
+        if let cmds = C.clang_CompilationDatabase_getAllCompileCommands!(db) {
+            defer { C.clang_CompileCommands_dispose!(cmds) }
+            let n = C.clang_CompileCommands_getSize!(cmds)
             for i in 0..<n {
-                guard let cmd = clang_CompileCommands_getCommand(cmds, i) else { continue }
-                let directory = cxString(clang_CompileCommand_getDirectory(cmd))
-                var file = cxString(clang_CompileCommand_getFilename(cmd))
+                guard let cmd = C.clang_CompileCommands_getCommand!(cmds, i) else { continue }
+                let directory = cxString(C.clang_CompileCommand_getDirectory!(cmd))
+                var file = cxString(C.clang_CompileCommand_getFilename!(cmd))
                 if !file.hasPrefix("/") { file = Self.normalize(directory + "/" + file) } else { file = Self.normalize(file) }
                 var raw: [String] = []
-                let na = clang_CompileCommand_getNumArgs(cmd)
-                for a in 0..<na { raw.append(cxString(clang_CompileCommand_getArg(cmd, a))) }
+                let na = C.clang_CompileCommand_getNumArgs!(cmd)
+                for a in 0..<na { raw.append(cxString(C.clang_CompileCommand_getArg!(cmd, a))) }
                 if seen[file] == nil {
                     seen[file] = Unit(file: file, args: Self.sanitize(raw, directory: directory, file: file))
                 }

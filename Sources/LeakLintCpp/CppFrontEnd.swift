@@ -70,6 +70,11 @@ public struct CppFrontEnd: FrontEnd {
             f.problems.append("binary file (NUL byte): not analysed")
             return f
         }
+        if Clang.api == nil {
+            var f = FileFacts(path: file.path, language: .cpp, scopeKey: key)
+            f.notAnalysed = Clang.loadError ?? "libclang could not be loaded"
+            return f
+        }
         let lexed: LexedFile
         if let db = database, let cmd = db.command(forPath: databasePath(file.path)) {
             lexed = ClangLexer.lex(bytes: file.bytes, unsavedPath: cmd.file, args: cmd.args,
@@ -96,8 +101,9 @@ public struct CppFrontEnd: FrontEnd {
         "/leaklint-virtual/" + PathText.fileName(of: path)
     }
 
-    /// The libclang version string, proving the library links.
+    /// The libclang version string, proving the library loads (or why it does not).
     public static var clangVersion: String {
-        cxString(clang_getClangVersion())
+        guard let C = Clang.api else { return Clang.loadError ?? "libclang could not be loaded" }
+        return cxString(C.clang_getClangVersion!())
     }
 }

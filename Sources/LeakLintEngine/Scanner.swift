@@ -261,6 +261,10 @@ enum FileLoader {
             out.notifications.append(ToolNotification(level: .warning, id: "parse-problem",
                                                       message: "\(relative): \(p)", path: relative))
         }
+        if let why = facts.notAnalysed {
+            out.notifications.append(ToolNotification(level: .error, id: "not-analysed",
+                                                      message: "\(relative) was not analysed: \(why)", path: relative))
+        }
         out.facts = facts
         out.source = source
         return out

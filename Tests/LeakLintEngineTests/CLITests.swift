@@ -165,6 +165,24 @@ import Testing
         #expect(f.status == 1, "\(f.stdout)\(f.stderr)")
     }
 
+    /// libclang is loaded only when a C++ file is scanned; when it cannot be, every C++ file is
+    /// an error notification (the scan is incomplete: exit 2) and the other languages still run.
+    @Test func missingLibclangReportsCppFilesAndScansTheRest() throws {
+        let dir = try project(["cache/sessions.go": Self.leakyGo,
+                               "native/reg.cpp": "#include <map>\nstatic std::map<int, int> m;\nvoid add(int k) { m[k] = 1; }\n"])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let env = ["LEAKLINT_LIBCLANG": "/nonexistent/libclang.so.1"]
+        let r = try leaklint(["scan", "--color", "never", "--fail-on", "never", dir.path], env: env)
+        #expect(r.status == 2, "\(r.stdout)\(r.stderr)")
+        #expect(r.stdout.contains("native/reg.cpp:1:1: error: native/reg.cpp was not analysed: libclang could not be loaded"), "\(r.stdout)")
+        #expect(r.stdout.contains("/nonexistent/libclang.so.1"))
+        #expect(r.stdout.contains("[go/unbounded-global-map]"))
+        // With libclang found (the default search), the same C++ file is analysed.
+        let ok = try leaklint(["scan", "--color", "never", "--fail-on", "never", dir.path])
+        #expect(ok.status == 0, "\(ok.stdout)\(ok.stderr)")
+        #expect(ok.stdout.contains("[cpp/unbounded-static-map]"), "\(ok.stdout)")
+    }
+
     // MARK: - --output
 
     @Test func outputWrittenAtomically() throws {
