@@ -54,9 +54,13 @@ struct Discovery {
     let includeTests: Bool
     let exclude: [IgnorePattern]
     let excludeText: [String]
+    /// Absolute paths of start directories whose subdirectories are not walked (a Go or Java
+    /// package read for a pre-commit file list: its subdirectories are other packages).
+    var shallow: Set<String> = []
 
-    init(root: String, includeTests: Bool, exclude: [String]) {
+    init(root: String, includeTests: Bool, exclude: [String], shallow: Set<String> = []) {
         self.root = root
+        self.shallow = shallow
         self.includeTests = includeTests
         self.excludeText = exclude
         self.exclude = exclude.compactMap { IgnorePattern(line: $0, allowNegation: false) }
@@ -244,7 +248,7 @@ struct Walker {
             }
         }
         walkFrames([Frame(abs: abs, rel: rel == "." ? "" : rel, ignores: ignores, underRoot: underRoot,
-                          testBelow: relSegs.count, viaLink: false)])
+                          testBelow: relSegs.count, viaLink: false, shallow: discovery.shallow.contains(abs))])
     }
 
     /// Walks the directories reached through symbolic links (each once, by device and inode).
@@ -297,6 +301,7 @@ struct Walker {
                 }
                 let childSegs = segs + [name]
                 if kind == S_IFDIR {
+                    if frame.shallow { continue }
                     if Discovery.isSkippedDirectory(name) && !Discovery.isGoPackageNamedLikeOutput(name, childAbs) { continue }
                     if isIgnored(childSegs, isDir: true, ignores) { continue }
                     if discovery.isExcluded(childRel, isDir: true) != nil { continue }
@@ -328,6 +333,8 @@ struct Walker {
         var testBelow: Int
         /// Reached through a symbolic link.
         var viaLink: Bool
+        /// Files only: subdirectories are not walked.
+        var shallow = false
     }
 
     /// Git's rule: the last matching pattern of the deepest file that has one decides.

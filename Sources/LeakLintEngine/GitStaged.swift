@@ -116,12 +116,23 @@ public enum ScopeExpansion {
     /// `files` are root-relative; the result is absolute paths (directories and the files
     /// themselves, so a named test file is still read), sorted, without duplicates.
     public static func readPaths(forFiles files: [String], root: String) -> [String] {
+        plan(forFiles: files, root: root).paths
+    }
+
+    /// The paths to read for `files` (see `readPaths`) and which of those directories are read
+    /// without their subdirectories: a Go package or a Java package is one directory, so its
+    /// subdirectories (other packages) are not read; a Swift target folder and a C++ file's
+    /// directory are read whole.
+    public static func plan(forFiles files: [String], root: String) -> (paths: [String], shallow: Set<String>) {
         var out: Set<String> = []
+        var deep: Set<String> = []
+        var shallow: Set<String> = []
         for rel in files {
             let abs = Paths.absolute(rel, cwd: root)
             out.insert(abs)
             var dir = PathText.directory(of: rel)
-            if let fe = FrontEnds.forPath(rel), fe.language == .swift {
+            let fe = FrontEnds.forPath(rel)
+            if let fe, fe.language == .swift {
                 let key = fe.scopeKey(forPath: rel)
                 // Only a target folder (`…/Sources/X`); never widen to a whole top-level folder.
                 let parts = key.split(separator: "/")
@@ -132,9 +143,13 @@ public enum ScopeExpansion {
             }
             let absDir = dir == "." ? root : Paths.absolute(dir, cwd: root)
             var st = stat()
-            if stat(absDir, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR { out.insert(absDir) }
+            if stat(absDir, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR {
+                out.insert(absDir)
+                if let fe, fe.language == .go || fe.language == .java { shallow.insert(absDir) } else { deep.insert(absDir) }
+            }
         }
-        return out.sorted()
+        // A directory some other file needs whole is read whole.
+        return (out.sorted(), shallow.subtracting(deep))
     }
 }
 

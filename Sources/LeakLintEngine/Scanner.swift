@@ -27,6 +27,9 @@ public struct ScanOptions: Sendable {
     /// nil = the config's `compile-commands`, else fast mode. A database that cannot be loaded
     /// makes `Scanner.init` throw.
     public var compileCommands: String? = nil
+    /// Absolute paths of directories among `paths` whose subdirectories are not walked
+    /// (`ScopeExpansion.plan`: a Go or Java file's package is its directory alone).
+    public var shallowDirectories: Set<String> = []
     /// Front ends used instead of the defaults for their extensions (tests, embedders).
     public var frontEnds: [any FrontEnd] = []
 
@@ -110,7 +113,8 @@ public struct Scanner {
         }
 
         // Discovery.
-        let discovery = Discovery(root: root, includeTests: includeTests, exclude: config.exclude)
+        let discovery = Discovery(root: root, includeTests: includeTests, exclude: config.exclude,
+                                  shallow: options.shallowDirectories)
         let files: [Discovery.File]
         do {
             let d = try discovery.discover(paths: options.paths)
@@ -139,14 +143,19 @@ public struct Scanner {
             lines += FileLoader.countLines(s)
         }
 
-        // Scopes + analyses, in parallel.
+        // Scopes + analyses, in parallel: one work item per (scope, rule), so a scan dominated
+        // by one big package (a pre-commit run) still uses every core. The scope's memo
+        // (index, call graph, run-once sets) is shared by its rules and built once.
         let scopes = ScopeBuilder.scopes(facts: facts, sources: sources, root: root)
         let rules = self.rules
         let extra = extraAnalyses
-        let perScope = Parallel.map(scopes.count, workers: jobs) { i in
-            ScopeBuilder.analyse(scopes[i], rules: rules, extra: extra)
+        let units: [(scope: Int, rule: Int)] = scopes.indices.flatMap { s in
+            rules.indices.filter { rules[$0].languages.contains(scopes[s].language) }.map { (s, $0) }
         }
-        var findings = perScope.flatMap { $0 }
+        let perUnit = Parallel.map(units.count, workers: jobs) { i in
+            ScopeBuilder.analyse(scopes[units[i].scope], rules: [rules[units[i].rule]], extra: extra)
+        }
+        var findings = perUnit.flatMap { $0 }
 
         // Suppressions over the whole scan, then config severity, sort and dedupe.
         let inputs = facts.map { Suppressions.Input(path: $0.path, language: $0.language, suppressions: $0.suppressions) }

@@ -169,6 +169,8 @@ struct ScanFlags: ParsableArguments {
     /// What to read and what to report on.
     struct Plan {
         var readPaths: [String]
+        /// Directories of `readPaths` read without their subdirectories (`ScopeExpansion.plan`).
+        var shallow: Set<String> = []
         /// Absolute paths of the only files to report on (nil = every scanned file).
         var onlyFiles: Set<String>?
         var changed: ChangedLines?
@@ -191,7 +193,8 @@ struct ScanFlags: ParsableArguments {
                 files = files.filter { f in givenRel.contains { $0 == "." || f == $0 || f.hasPrefix($0 + "/") } }
             }
             let abs = files.map { root == "/" ? "/" + $0 : root + "/" + $0 }
-            return Plan(readPaths: ScopeExpansion.readPaths(forFiles: files, root: root), onlyFiles: Set(abs),
+            let read = ScopeExpansion.plan(forFiles: files, root: root)
+            return Plan(readPaths: read.paths, shallow: read.shallow, onlyFiles: Set(abs),
                         changed: nil, covered: files, empty: files.isEmpty)
         }
         var changed: ChangedLines?
@@ -199,7 +202,8 @@ struct ScanFlags: ParsableArguments {
         let allFiles = paths.allSatisfy { LocalFiles.isRegularFile($0) }
         if allFiles && changed == nil {
             let abs = paths.map { ($0.hasPrefix("/") ? $0 : cwd + "/" + $0) }
-            return Plan(readPaths: ScopeExpansion.readPaths(forFiles: givenRel, root: root), onlyFiles: Set(abs),
+            let read = ScopeExpansion.plan(forFiles: givenRel, root: root)
+            return Plan(readPaths: read.paths, shallow: read.shallow, onlyFiles: Set(abs),
                         changed: nil, covered: givenRel)
         }
         return Plan(readPaths: paths, onlyFiles: nil, changed: changed, covered: givenRel)
@@ -227,6 +231,7 @@ struct ScanFlags: ParsableArguments {
                                   includeTests: includeTests ? true : nil, jobs: jobs, onlyFiles: plan.onlyFiles)
         var scanOptions = options
         scanOptions.compileCommands = compileCommands
+        scanOptions.shallowDirectories = plan.shallow
         let scanner: LeakLintEngine.Scanner
         do {
             scanner = try LeakLintEngine.Scanner(options: scanOptions)

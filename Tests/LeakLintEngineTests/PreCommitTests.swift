@@ -58,9 +58,11 @@ enum GitFixture {
     /// Scans the way `leaklint scan FILES` / `--staged` does: whole scopes read, findings only
     /// for `files` (root-relative).
     static func scanFiles(_ files: [String], root: String) throws -> ScanResult {
-        let read = ScopeExpansion.readPaths(forFiles: files, root: root)
+        let read = ScopeExpansion.plan(forFiles: files, root: root)
         let only = Set(files.map { root + "/" + $0 })
-        return try LeakLintEngine.Scanner(options: ScanOptions(paths: read, jobs: 2, onlyFiles: only)).run()
+        var options = ScanOptions(paths: read.paths, jobs: 2, onlyFiles: only)
+        options.shallowDirectories = read.shallow
+        return try LeakLintEngine.Scanner(options: options).run()
     }
 }
 
@@ -111,6 +113,27 @@ struct PreCommitTests {
         TestSupport.write(dir, "pkg/z.go", "package z\n")
         let read = ScopeExpansion.readPaths(forFiles: ["Sources/App/Deep/x.swift", "pkg/z.go"], root: dir)
         #expect(read == [dir + "/Sources/App", dir + "/Sources/App/Deep/x.swift", dir + "/pkg", dir + "/pkg/z.go"])
+    }
+
+    /// A Go package is one directory: its subdirectories are other packages and are not read,
+    /// but a Swift target folder is read whole, and a directory some file needs whole stays whole.
+    @Test func goPackagesAreReadWithoutSubpackages() throws {
+        let dir = TestSupport.tempDir()
+        defer { TestSupport.remove(dir) }
+        TestSupport.write(dir, "pkg/a.go", GitFixture.leakyA)
+        TestSupport.write(dir, "pkg/sub/b.go", GitFixture.evictB)
+        TestSupport.write(dir, "pkg/sub/deeper/c.go", GitFixture.leakyC)
+        let plan = ScopeExpansion.plan(forFiles: ["pkg/a.go"], root: dir)
+        #expect(plan.paths == [dir + "/pkg", dir + "/pkg/a.go"])
+        #expect(plan.shallow == [dir + "/pkg"])
+        let r = try GitFixture.scanFiles(["pkg/a.go"], root: dir)
+        #expect(r.filesScanned == 1, "pkg/sub is another package")
+        // pkg/sub/b.go's delete is in another package: it never paired with a.go's insert.
+        #expect(r.findings.map(\.ruleID) == ["go/unbounded-global-map"])
+
+        TestSupport.write(dir, "pkg/App.swift", "let a = 1\n")
+        let mixed = ScopeExpansion.plan(forFiles: ["pkg/a.go", "pkg/App.swift", "pkg/sub/b.go"], root: dir)
+        #expect(mixed.shallow == [dir + "/pkg/sub"], "a Swift file's folder is read whole")
     }
 
     @Test func missingGitIsAClearError() {
