@@ -183,6 +183,10 @@ public struct ContainerOp: Sendable, Codable {
     public var role: FunctionRole
     /// Inside `if x == nil {` / `if x.isEmpty` / `if (x == null)`: lazy initialisation, not a reset.
     public var guardedByEmptyCheck: Bool
+    /// An insert preceded by a check that panics when the key is already present
+    /// (`if _, dup := m[k]; dup { panic(…) }`): a registry whose keys come from code, since a
+    /// second write of any key crashes the process.
+    public var duplicatePanics: Bool = false
     /// For `fieldOfUnknownOwner`: the non-local base name the field was reached through
     /// (`cache` in `cache.m[k] = v`), so the engine can resolve it through an `InstanceFact`.
     public var via: String?
@@ -413,6 +417,9 @@ public struct FileFacts: Sendable, Codable {
     /// Byte offset where a new import line can go: just past the last import declaration (or the
     /// package clause); nil when the front end does not say.
     public var importAnchor: Int? = nil
+    /// Names the file declares as compile-time constants at package / type level (Go `const`):
+    /// a map key spelled with one comes from a fixed set.
+    public var constants: [String] = []
     /// Problems the front end met and recovered from (unterminated comment, nesting cut off).
     /// They never become findings; the engine reports them as tool notifications.
     public var problems: [String] = []

@@ -89,7 +89,7 @@ public struct Config: Sendable, Equatable {
     public static let vocabularyKeys: Set<String> = [
         "bounded-types", "grow-calls", "shrink-calls", "register-calls", "unregister-calls",
         "cancel-signals", "stop-calls", "run-once-functions", "bounded-key-types",
-        "create-calls", "unstoppable-calls", "callback-types", "long-lived-type-names",
+        "create-calls", "unstoppable-calls", "callback-types", "not-callback-types", "long-lived-type-names",
         "long-lived-traits", "endless-ranges", "request-key-hints", "pairs",
     ]
 

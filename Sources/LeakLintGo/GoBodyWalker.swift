@@ -32,6 +32,9 @@ struct BodyWalker {
         var ctxId: Int = 0
         var label: String? = nil
         var ifCond: String? = nil
+        /// `if` frames: the header's tokens [ifStart, ifBrace), init statement included.
+        var ifStart: Int = -1
+        var ifBrace: Int = -1
         var clauses: Int = 0         // select/switch: number of case/default clauses
         var clauseHeads: [(Int, Int)] = []
     }
@@ -66,6 +69,7 @@ struct BodyWalker {
         var kind: FrameKind
         var label: String?
         var ifCond: String?
+        var ifStart: Int = -1
         var endless = false
         var rangeOver: String? = nil
         var loopAt: Int = 0
@@ -88,6 +92,9 @@ struct BodyWalker {
     var calledNames: Set<String> = []
     /// Names called from function literals; prefixed `lit:` only when the body fact is built.
     var calledFromLiterals: Set<String> = []
+    /// `if` headers whose block panics directly, as (ctx id, header tokens): a duplicate-key
+    /// guard before an insert (`if _, dup := m[k]; dup { panic(…) }`) makes it a registry.
+    var panicGuards: [(ctx: Int, start: Int, brace: Int)] = []
     /// Enclosing loops of every recorded op / call / spawn, as (ctx id, loop index); resolved to
     /// `inLoop` ("inside a loop that never ends") once every loop's exits are known.
     var opLoops: [[(Int, Int)]] = []
@@ -208,6 +215,7 @@ struct BodyWalker {
             return
         }
         var f = Frame(kind: pf.kind, end: end, label: pf.label, ifCond: pf.ifCond)
+        if pf.kind == .ifBlock { f.ifStart = pf.ifStart; f.ifBrace = i }
         switch pf.kind {
         case .loop:
             ctxs[ctxs.count - 1].loops.append(LoopFact(at: p.ref(pf.loopAt), endless: pf.endless, exits: false,
@@ -370,7 +378,7 @@ struct BodyWalker {
         var semi: Int? = nil
         while j < brace { if p.isSemi(j) { semi = j; break }; j = p.skip(j) }
         if let s = semi { classify(i + 1, s) }
-        pending[brace] = PendingFrame(kind: .ifBlock, label: nil, ifCond: p.text((semi ?? i) + 1, brace))
+        pending[brace] = PendingFrame(kind: .ifBlock, label: nil, ifCond: p.text((semi ?? i) + 1, brace), ifStart: i + 1)
     }
 
     mutating func registerBlock(_ i: Int, kind: FrameKind) {
@@ -580,6 +588,24 @@ struct BodyWalker {
         return open
     }
 
+    /// Whether an earlier `if` of this function panics when `base[key]` is already present:
+    /// `if _, ok := base[key]; ok {`, `if base[key] != nil {` (not `!ok`, not `== nil`).
+    func panicsOnDuplicate(base: String, key: String) -> Bool {
+        guard !panicGuards.isEmpty else { return false }
+        let ctx = ctxs[ctxs.count - 1].id
+        let lookup = base + "[" + key + "]"
+        for g in panicGuards where g.ctx == ctx {
+            var cond = g.start
+            var j = g.start
+            while j < g.brace { if p.isSemi(j) { cond = j + 1 }; j = p.skip(j) }
+            guard ByteText.contains(p.text(g.start, g.brace, limit: 400), lookup) else { continue }
+            if p.isP(cond, 0x21) { continue }  // `!ok`: panics when absent
+            if ByteText.contains(p.text(cond, g.brace, limit: 400), "== nil") { continue }
+            return true
+        }
+        return false
+    }
+
     mutating func indexSet(_ a: Int, _ open: Int, _ b: Int, value: String?) {
         guard let (sym, res, via) = resolve(a, open) else { return }
         let close = Int(p.match[open])
@@ -595,6 +621,7 @@ struct BodyWalker {
                             valueText: value, at: p.ref(a, close + 1), function: functionName, role: ctxRole,
                             via: via, inLoop: inLoop)
         o.guardedByEmptyCheck = false
+        o.duplicatePanics = panicsOnDuplicate(base: p.text(a, open), key: keyText)
         recordOp(o)
     }
 
@@ -760,6 +787,9 @@ struct BodyWalker {
             if (name == "panic" && !hasReceiver) || (name == "Exit" && recv == "os") || recv == "log"
                 || (name == "Goexit" && recv == "runtime") || name.hasPrefix("Fatal") {
                 markAllOpenLoopsExit()
+                if name == "panic" || recv == "log", let f = frames.last, f.kind == .ifBlock, f.ifStart >= 0 {
+                    panicGuards.append((ctxs[ctxs.count - 1].id, f.ifStart, f.ifBrace))
+                }
             }
         }
         // Builtins delete / clear on a container.

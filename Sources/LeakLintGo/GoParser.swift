@@ -154,7 +154,10 @@ final class GoParser {
                 case .var: i = parseVarDecl(i + 1); continue
                 case .type: i = parseTypeDecl(i + 1); continue
                 case .func: i = parseFuncDecl(i); continue
-                case .const, .import, .package:
+                case .const:
+                    collectConstNames(i + 1)
+                    i = skipDecl(i + 1); continue
+                case .import, .package:
                     i = skipDecl(i + 1); continue
                 default: break
                 }
@@ -245,6 +248,30 @@ final class GoParser {
         if name.hasSuffix(".go") { name = String(name.dropLast(3)) }
         if let dash = name.lastIndex(of: "-") { name = String(name[name.index(after: dash)...]) }
         return name
+    }
+
+    /// Records the names a package-level `const` declaration declares (`const A = 1`,
+    /// `const ( A T = iota; B; C, D = 1, 2 )`): keys spelled with them come from a fixed set.
+    func collectConstNames(_ i: Int) {
+        func specNames(_ start: Int, _ limit: Int) -> Int {
+            var j = start
+            while j < limit && isIdent(j) {
+                facts.constants.append(text(j))
+                if isP(j + 1, 0x2C) { j += 2 } else { j += 1; break }
+            }
+            while j < limit && !isSemi(j) && toks[j].kind != .eof { j = skip(j) }
+            return j + 1
+        }
+        if isP(i, 0x28) {
+            let end = Int(match[i])
+            var j = i + 1
+            while j < end {
+                if isSemi(j) { j += 1; continue }
+                j = specNames(j, end)
+            }
+        } else {
+            _ = specNames(i, toks.count)
+        }
     }
 
     /// Skips a const/import/package declaration (grouped or not).

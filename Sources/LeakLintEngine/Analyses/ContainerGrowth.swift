@@ -15,7 +15,9 @@ import LeakLintCore
 /// - `bounded-key-types`: key types with a bounded domain (`bool`, `reflect.Type`); a word
 ///   `kind:<glob>` accepts a key type the scope declares with that `TypeFact.kind` (`kind:enum`).
 /// - `request-key-hints`: key text fragments that mean request data (raise the severity).
-/// - `callback-types`: element types that are callbacks (`func(*`, `*Listener`).
+/// - `callback-types`: element types that are callbacks (`func(*`, `*Listener`);
+///   `not-callback-types`: ones that match those words but are not callbacks (`net.Listener`,
+///   a network listener, is data).
 /// - `note-types`: type or initialiser texts whose growth is reported as a note, not the rule's
 ///   severity (weak-keyed maps: entries go when their key is unreachable elsewhere). The option
 ///   `note-unless` = `value-mentions-key` keeps the rule's severity when a grow call's value
@@ -51,6 +53,7 @@ struct ContainerGrowthAnalysis: Analysis {
         let boundedKeys = WordList(rule.words("bounded-key-types"))
         let requestHints = Set(rule.words("request-key-hints").map { $0.lowercased() })
         let callbackTypes = WordList(rule.words("callback-types"))
+        let notCallbackTypes = WordList(rule.words("not-callback-types"))
         let elements = rule.options["elements"] ?? "any"
         let noteTypes = WordList(rule.words("note-types"))
         let mustDefer = rule.options["shrink-must-be-deferred"]
@@ -70,7 +73,7 @@ struct ContainerGrowthAnalysis: Analysis {
         for decl in ix.containers {
             guard kinds.contains(decl.kind.rawValue), storages.contains(decl.storage.rawValue) else { continue }
             if bounded.matches(decl.typeText) || (decl.initializer.map(bounded.matches) ?? false) { continue }
-            let isCallback = decl.valueType.map(callbackTypes.matches) ?? false
+            let isCallback = decl.valueType.map { callbackTypes.matches($0) && !notCallbackTypes.matches($0) } ?? false
             if elements == "callbacks" && !isCallback { continue }
             if elements == "data" && isCallback { continue }
 
@@ -130,6 +133,8 @@ struct ContainerGrowthAnalysis: Analysis {
                 if emptyGuardedOnce && op.guardedByEmptyCheck { return false }
                 if op.role == .initializer { return false }
                 if op.role == .constructor && decl.storage == .instanceMember { return false }
+                // Writing a key twice panics: one entry per registration in the code.
+                if op.duplicatePanics { return false }
                 let runtimeKey = op.keyText.map { looksRuntime($0, requestHints) } ?? false
                 if runtimeKey { return true }
                 if onceSet.contains(op.function) && !op.inLoop { return false }
@@ -145,7 +150,7 @@ struct ContainerGrowthAnalysis: Analysis {
                 if let kt = decl.keyType, boundedKey(kt, ix, boundedKeys) { continue }
                 let unbounded = perCall.filter { op in
                     if let kt = op.keyType, boundedKey(kt, ix, boundedKeys) { return false }
-                    if let k = op.keyText, isConstantKey(k) { return false }
+                    if let k = op.keyText, isConstantKey(k, ix) { return false }
                     return true
                 }
                 if unbounded.isEmpty { continue }
@@ -419,11 +424,11 @@ struct ContainerGrowthAnalysis: Analysis {
         return cands.count == 1 ? cands[0] : nil
     }
 
-    /// A string/char/number literal or an ALL_CAPS / `pkg.Const`-looking constant.
-    func isConstantKey(_ k: String) -> Bool {
+    /// A string/char/number literal, or a name the scope declares as a constant (Go `const`).
+    func isConstantKey(_ k: String, _ ix: ScopeIndex) -> Bool {
         guard let f = k.first else { return false }
         if f == "\"" || f == "'" || f == "`" || f.isNumber { return !k.contains("+") }
-        return false
+        return ix.constants.contains(k)
     }
 
     /// Captures whose words differ by language, from rule options (Go's words by default, so

@@ -97,6 +97,8 @@ struct ScopeIndex {
     var instanceOf: [String: String] = [:]
     /// type name → method names declared in the scope.
     var methods: [String: Set<String>] = [:]
+    /// Names declared as compile-time constants in the scope (Go `const`).
+    var constants: Set<String> = []
 
     let language: Language
     private let memo: ScopeMemo
@@ -118,6 +120,7 @@ struct ScopeIndex {
             handoffs.append(contentsOf: f.handoffs)
             fields.append(contentsOf: f.fields)
             instances.append(contentsOf: f.instances)
+            constants.formUnion(f.constants)
             for t in f.types {
                 if var existing = types[t.name] {
                     existing.traits = Array(Set(existing.traits + t.traits)).sorted()

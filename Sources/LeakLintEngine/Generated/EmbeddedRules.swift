@@ -456,6 +456,7 @@ vocabulary:
   long-lived-type-names: ["*Server", "*Store", "*Manager", "*Registry", "*Hub", "*Broker", "*Service"]
   run-once-functions: [init, main, Main, "Register*", "register*", "MustRegister*", "Must*", Publish]
   callback-types: ["func(*", "func()*", "*Handler", "*HandlerFunc", "*Listener", "*Callback", "*Hook", "*Observer", "*Func"]
+  not-callback-types: ["net.Listener", "*net.*Listener", "*quic.*Listener", "quic.*Listener", "*http3.*Listener", "http3.*Listener"]
 options:
   command-code: runtime-keys-only
   elements: data
@@ -685,8 +686,10 @@ description: |
   leaklint reads the whole package: a `delete`, `clear`, `LoadAndDelete`/`Delete`, a
   reassignment (`m = make(…)`), or a bounded type anywhere in the package makes the map
   silent. Maps filled only in `init`, `main`, a `sync.Once` or by `Register*`-style start-up
-  functions, and maps keyed by a bounded domain (`bool`, `reflect.Type`, an enum-like named
-  integer type, constant keys) are silent too. Keys that look like request data raise the
+  functions, registries whose insert panics when the key is already present
+  (`if _, dup := m[k]; dup { panic(…) }`: one entry per registration in the code), and maps
+  keyed by a bounded domain (`bool`, `reflect.Type`, an enum-like named integer type, literal
+  keys or the package's own `const` names) are silent too. Keys that look like request data raise the
   severity to error.
 
   ## Why is this a leak?
@@ -753,6 +756,7 @@ vocabulary:
   bounded-key-types: [bool, byte, uint8, int8, rune, "*Type", "*rtype", "*_type", "*Kind", "*types.*", "*types2.*", "unsafe.Pointer", uintptr]
   request-key-hints: [id, ids, session, sid, user, token, addr, conn, req, request, url, uri, header, client, remote, peer, ip, host]
   callback-types: ["func(*", "func()*", "*Handler", "*HandlerFunc", "*Listener", "*Callback", "*Hook", "*Observer", "*Func"]
+  not-callback-types: ["net.Listener", "*net.*Listener", "*quic.*Listener", "quic.*Listener", "*http3.*Listener", "http3.*Listener"]
 options:
   command-code: runtime-keys-only
   elements: data
@@ -842,6 +846,7 @@ vocabulary:
   long-lived-type-names: ["*Server", "*Store", "*Manager", "*Registry", "*Hub", "*Broker", "*Service", "*Bus", "*Emitter", "*Dispatcher"]
   run-once-functions: [init, main, Main, "Register*", "register*", "MustRegister*", "Must*", Handle, HandleFunc, Publish]
   callback-types: ["func(*", "func()*", "*Handler", "*HandlerFunc", "*Listener", "*Callback", "*Hook", "*Observer", "*Func"]
+  not-callback-types: ["net.Listener", "*net.*Listener", "*quic.*Listener", "quic.*Listener", "*http3.*Listener", "http3.*Listener"]
   create-calls: ["signal.Notify@first-arg", "signal.NotifyContext@result-discarded:1"]
   stop-calls: [Stop]
 options:
