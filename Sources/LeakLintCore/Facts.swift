@@ -249,6 +249,9 @@ public struct CallFact: Sendable, Codable {
     /// For a result bound to a local: the local is later handed on (returned, passed as an
     /// argument, assigned to something else), so its release is decided elsewhere.
     public var handedOn: Bool = false
+    /// The receiver's declared type when it is a local or parameter the front end knows
+    /// (`ChannelFuture f = …; f.addListener(…)` gives `ChannelFuture`).
+    public var receiverType: String? = nil
 
     public init(callee: String, method: String, receiver: String? = nil, receiverSymbol: SymbolRef? = nil,
                 args: [String] = [], argLabels: [String?] = [], result: ResultUse = .discarded,

@@ -90,7 +90,7 @@ public struct Config: Sendable, Equatable {
         "bounded-types", "grow-calls", "shrink-calls", "register-calls", "unregister-calls",
         "cancel-signals", "stop-calls", "run-once-functions", "bounded-key-types",
         "create-calls", "unstoppable-calls", "callback-types", "not-callback-types", "long-lived-type-names",
-        "long-lived-traits", "endless-ranges", "request-key-hints", "pairs",
+        "long-lived-traits", "endless-ranges", "request-key-hints", "pairs", "short-lived-receivers",
     ]
 
     /// Whether `ruleID` runs under this config.

@@ -1574,11 +1574,15 @@ final class JavaParser {
         let callee = recvText.map { "\($0).\(method)" } ?? method
         let result = resultUse(recvStart, argsClose + 1, fn: fn)
         let deferred = regions.contains { $0.kind == 2 || $0.kind == 3 }
-        facts.calls.append(CallFact(callee: callee, method: method, receiver: recvText, receiverSymbol: receiverSymbol,
-                                    args: argRanges.map { text($0.lowerBound, $0.upperBound, limit: 120) },
-                                    argLabels: argRanges.map { _ in nil }, result: result, deferred: deferred,
-                                    at: ref(hasReceiver ? recvStart : m, argsClose + 1), function: fn.name,
-                                    role: fn.role, inLoop: inLoop))
+        var call = CallFact(callee: callee, method: method, receiver: recvText, receiverSymbol: receiverSymbol,
+                            args: argRanges.map { text($0.lowerBound, $0.upperBound, limit: 120) },
+                            argLabels: argRanges.map { _ in nil }, result: result, deferred: deferred,
+                            at: ref(hasReceiver ? recvStart : m, argsClose + 1), function: fn.name,
+                            role: fn.role, inLoop: inLoop)
+        if hasReceiver && recvEnd - recvStart == 1 && isIdent(recvStart), let ty = fn.locals[text(recvStart)], !ty.isEmpty {
+            call.receiverType = ty
+        }
+        facts.calls.append(call)
     }
 
     func markFieldStarted(_ tg: Target, fn: JavaFnCtx, at: Int, end: Int) {

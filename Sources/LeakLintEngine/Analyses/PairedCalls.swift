@@ -11,6 +11,9 @@ import LeakLintCore
 ///   run-once code.
 /// - `run-once-functions`: functions that run once per process by convention.
 /// - `endless-ranges`: globs over loop ranges (`*.C`) that keep a resource in use forever.
+/// - `short-lived-receivers`: for `receiver` pairing, globs over the receiver's declared type (a
+///   local's) or its last component (`connectFuture`, `writeAndFlush(…)`) that complete once and
+///   drop their listeners: futures and promises need no removal.
 /// Options:
 /// - `pairing`: `result` (the bound or stored result must get a release), `first-arg` (a release
 ///   call with the same first argument), `receiver` (a release on the same receiver, by `pairs`),
@@ -54,6 +57,7 @@ struct PairedCallsAnalysis: Analysis {
         let unstoppable = WordList(rule.words("unstoppable-calls"))
         let runOnce = WordList(rule.words("run-once-functions"))
         let endlessRanges = WordList(rule.words("endless-ranges"))
+        let shortLived = WordList(rule.words("short-lived-receivers"))
         var pairs: [String: String] = [:]
         for p in rule.words("pairs") {
             let parts = p.split(separator: "=", maxSplits: 1).map(String.init)
@@ -139,6 +143,8 @@ struct PairedCallsAnalysis: Analysis {
                 }
             case "receiver":
                 guard let release = releaseName(for: c.method, pairs) else { continue }
+                // A one-shot receiver (a future, a promise) drops its listeners once it completes.
+                if shortLived.matches(c.receiverType ?? "") || shortLived.matches(Self.lastSelector(c.receiver ?? "")) { continue }
                 let recv = c.receiver ?? ""
                 let released = ix.calls.contains { r in
                     r.method == release && (r.receiver ?? "") == recv
@@ -294,6 +300,23 @@ struct PairedCallsAnalysis: Analysis {
         }
         let stmt = Template.render(template, ["field": sym.name, "verb": verb, "receiver": receiver])
         return f.releaseBeforeAssignment(c.at, field: sym.name, statement: stmt) + f.addToDeinit(owner: sym.owner, statement: stmt, ix: ix, near: field)
+    }
+
+    /// The last selector of a receiver expression, brackets kept whole:
+    /// `ch.writeAndFlush(a.b(c))` → `writeAndFlush(a.b(c))`, `s.future` → `future`.
+    static func lastSelector(_ text: String) -> String {
+        let b = Array(text.utf8)
+        var depth = 0
+        var cut = -1
+        for (i, c) in b.enumerated() {
+            switch c {
+            case UInt8(ascii: "("), UInt8(ascii: "["), UInt8(ascii: "<"): depth += 1
+            case UInt8(ascii: ")"), UInt8(ascii: "]"), UInt8(ascii: ">"): depth = max(0, depth - 1)
+            case UInt8(ascii: "."): if depth == 0 { cut = i }
+            default: break
+            }
+        }
+        return cut < 0 ? text : String(decoding: b[(cut + 1)...], as: UTF8.self)
     }
 
     /// Whether the call's receiver gets a release in the scope: a `stop-calls` method (or the

@@ -1002,7 +1002,8 @@ fix:
     }
 checklist: Thread pools have proper shutdown procedures
 vocabulary:
-  create-calls: ["Executors.new*", "new *Executor", "new *ExecutorService", "new Timer", "*.scheduleAtFixedRate@result-or-receiver", "*.scheduleWithFixedDelay@result-or-receiver"]
+  # Thread pools by class: a class that merely ends in "Executor" (a command runner) starts no thread.
+  create-calls: ["Executors.new*", "new ThreadPoolExecutor", "new ScheduledThreadPoolExecutor", "new *ThreadPoolExecutor", "new ForkJoinPool", "new *ExecutorService", "new Timer", "*.scheduleAtFixedRate@result-or-receiver", "*.scheduleWithFixedDelay@result-or-receiver"]
   stop-calls: [shutdown, shutdownNow, close, cancel, stop]
   run-once-functions: [main, "<clinit>"]
 options:
@@ -1351,6 +1352,9 @@ vocabulary:
   long-lived-traits: [static-instance, singleton-accessor, enum-singleton, "annotation:Component", "annotation:Service", "annotation:Singleton", "annotation:ApplicationScoped"]
   long-lived-type-names: ["*Registry", "*Manager", "*Service", "*Bus", "*Dispatcher", "*Broker", "*Hub", "*Emitter", "*Publisher"]
   callback-types: ["*Listener", "*Listener>", "*Callback", "*Observer", "*Hook", "Runnable", "Consumer<*", "*Subscriber"]
+  # Futures and promises complete once and drop their listeners: by the local's type, the
+  # receiver's name, or a call known to return one (Netty's Channel operations).
+  short-lived-receivers: ["*Future", "*Future<*", "*future", "*Promise", "*Promise<*", "*promise", "CompletionStage*", "CompletableFuture*", "writeAndFlush(*", "write(*", "close()", "connect(*", "bind(*", "disconnect()", "deregister()", "newSucceededFuture()", "newFailedFuture(*", "shutdownGracefully(*", "terminationFuture()", "closeFuture()"]
 options:
   pairing: receiver
   elements: callbacks
