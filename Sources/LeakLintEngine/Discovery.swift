@@ -22,7 +22,7 @@ import LeakLintCore
 /// - Test code is skipped unless tests are included (`--include-tests`, `include-tests: true`):
 ///   Go `*_test.go`; Java files under a `src/test/` directory (Maven/Gradle); Swift files under
 ///   a `Tests/` directory (SwiftPM); C++ files whose name ends in `_test`, `_tests` or
-///   `_unittest` before the extension. A directory named on the command line that is itself
+///   `_unittest` before the extension, or under a `test/` or `tests/` directory. A directory named on the command line that is itself
 ///   test code (`leaklint scan Tests/`) is scanned whole: the user asked for it.
 /// - Config `exclude` globs are skipped.
 /// - Symbolic links are followed only when they stay inside the scanned paths; directories
@@ -153,7 +153,13 @@ struct Discovery {
         default:
             guard FrontEnds.forPath(String(name))?.language == .cpp else { return false }
             let stem = name.dropLast(ext.count + 1)
-            return stem.hasSuffix("_test") || stem.hasSuffix("_tests") || stem.hasSuffix("_unittest")
+            if stem.hasSuffix("_test") || stem.hasSuffix("_tests") || stem.hasSuffix("_unittest") { return true }
+            var i = max(0, belowIndex)
+            while i < segs.count - 1 {
+                if segs[i] == "test" || segs[i] == "tests" { return true }
+                i += 1
+            }
+            return false
         }
     }
 

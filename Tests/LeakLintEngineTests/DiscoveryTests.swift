@@ -120,12 +120,14 @@ import Testing
             "java/src/main/java/A.java", "java/src/test/java/ATest.java", "java/test/Other.java",
             "Sources/M/S.swift", "Tests/MTests/T.swift", "Sources/M/Tests.swift",
             "cpp/x.cc", "cpp/x_test.cc", "cpp/y_unittest.cpp", "cpp/z_tests.h", "cpp/latest.cc",
+            "cpp/tests/Util.h", "cpp/test/main.cpp", "cpp/contest/c.cc",
         ]
         for f in all { TestSupport.write(dir, f, "") }
         #expect(try found(dir).files == [
-            "Sources/M/S.swift", "Sources/M/Tests.swift", "cpp/latest.cc", "cpp/x.cc",
+            "Sources/M/S.swift", "Sources/M/Tests.swift", "cpp/contest/c.cc", "cpp/latest.cc", "cpp/x.cc",
             "java/src/main/java/A.java", "java/test/Other.java", "pkg/a.go",
         ])
+        #expect(try found(dir, [dir + "/cpp/tests"]).files == ["cpp/tests/Util.h"])
         #expect(try found(dir, includeTests: true).files == all.sorted())
         #expect(try found(dir, [dir + "/pkg/a_test.go"]).files == ["pkg/a_test.go"])
         #expect(try found(dir, [dir + "/Tests"]).files == ["Tests/MTests/T.swift"])
