@@ -29,6 +29,8 @@ import LeakLintCore
 ///   `fix-imports` it needs added at the file's import anchor as the option `import-line`
 ///   (`import {import};`) — or spelled fully qualified where the simple name is already used.
 /// Options: `elements` = `callbacks` | `data` | `any` (default `any`).
+/// `lifetime.<storage>` (`lifetime.staticMember: static`): the `{lifetime}` capture for a global
+/// or static container, which needs no lifetime explanation.
 /// `empty-guarded-growth` = `once`: growth inside an emptiness check of the container itself
 /// (`if (x == null) { x = new …; x.add(…) }`) is a lazy one-time fill, not per-call growth.
 /// `shrink-must-be-deferred` = `same-function` | `always`: a shrink counts only when it runs on
@@ -159,7 +161,9 @@ struct ContainerGrowthAnalysis: Analysis {
             let requestKeyed = perCall.contains { op in op.keyText.map { looksRuntime($0, requestHints) } ?? false }
             var captures = captureNames(decl, scope: scope)
             captures["sites"] = "\(perCall.count)"
-            captures["lifetime"] = lifetime
+            // `{lifetime}` says why the container lives long; for a global or static one (nothing
+            // to explain) the rule may name the storage instead (`lifetime.staticMember: static`).
+            captures["lifetime"] = lifetime.isEmpty ? (rule.options["lifetime.\(decl.storage.rawValue)"] ?? "") : lifetime
             captures["why"] = lifetime.isEmpty ? "" : " (\(lifetime))"
             captures["first"] = "\(scope.location(perCall[0].at).region.startLine)"
             captures["key-expr"] = perCall.first(where: { $0.keyText != nil })?.keyText ?? "key"

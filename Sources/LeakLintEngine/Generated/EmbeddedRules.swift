@@ -1451,6 +1451,8 @@ vocabulary:
   run-once-functions: [main, "register*", "Register*", "setUp*", "setup*", "bootstrap*", "configure*"]
   callback-types: ["(*) -> *", "(*)->*", "@escaping *", "@Sendable (*", "*Handler", "*Callback", "*Listener", "*Observer", "*Closure", "*Block"]
 options:
+  lifetime.global: global
+  lifetime.staticMember: static
   elements: data
 
 """#),
@@ -1746,8 +1748,14 @@ vocabulary:
   bounded-key-types: [Bool, "ObjectIdentifier", "*.Type", "Any.Type", "AnyKeyPath", "PartialKeyPath<*>"]
   request-key-hints: ["id", "ID", "Id", "url", "URL", "request", "user", "User", "session", "token", "key", "name", "path", "host"]
   callback-types: []
+  # An NSCache with no limit still evicts under memory pressure on Apple platforms (never on
+  # Linux): a note, not a leak of the rule's severity.
+  note-types: ["NSCache<*", "NSCache"]
 options:
+  lifetime.global: global
+  lifetime.staticMember: static
   elements: data
+  message.note-types: "{lifetime} cache `{name}` ({type}) gains entries in {function} and has no countLimit or totalCostLimit: NSCache evicts on its own only under memory pressure on Apple platforms, and never on Linux"
 
 """#),
         (path: "swift/unremoved-observer.yaml", yaml: #"""
@@ -1846,6 +1854,8 @@ vocabulary:
   run-once-functions: [main, "register*", "Register*", "setUp*", "setup*", "bootstrap*", "configure*"]
   callback-types: ["(*) -> *", "(*)->*", "@escaping *", "@Sendable (*", "*Handler", "*Callback", "*Listener", "*Observer", "*Closure", "*Block"]
 options:
+  lifetime.global: global
+  lifetime.staticMember: static
   elements: callbacks
   message.paired-calls: "block-based `{callee}(…)` in {function} {problem}: the block stays registered, and keeps everything it captures alive, until its token is removed (removeObserver(self) does not remove block-based observers)"
   fix-description.paired-calls: "Keep the token in a property; remove it before replacing it and in deinit"
