@@ -63,7 +63,7 @@ struct ContainerGrowthAnalysis: Analysis {
         let noteFactory = FindingFactory(scope: scope, rule: rule, analysis: "note-types")
         // Command-line programs run one invocation: their state is bounded by the run unless it
         // is keyed by runtime data (then the "command" is a server).
-        let command = rule.options["command-code"] == "runtime-keys-only" && isCommandCode(scope)
+        let command = rule.options["command-code"] == "runtime-keys-only" && CommandCode.contains(scope, rule: rule)
         let factory = FindingFactory(scope: scope, rule: rule, analysis: name)
 
         // Ops by target name: most containers see few ops.
@@ -288,13 +288,6 @@ struct ContainerGrowthAnalysis: Analysis {
             out.append(b[i]); i += 1
         }
         return String(decoding: out, as: UTF8.self)
-    }
-
-    /// Code of a command-line program: Go's `cmd/<tool>/…` layout, or a scope of `package main` files.
-    func isCommandCode(_ scope: Scope) -> Bool {
-        let parts = scope.key.split(separator: "/")
-        if let i = parts.firstIndex(of: "cmd"), i + 1 < parts.count { return true }
-        return !scope.files.isEmpty && scope.files.allSatisfy { $0.unitName == "main" }
     }
 
     /// Whether a key expression names runtime data: one of its identifier words (split at

@@ -137,7 +137,8 @@ struct ScopeIndex {
         for i in instances { instanceOf[i.variable] = i.typeName }
     }
 
-    /// Functions that run once per process: start-up roles, names in `runOnce`, functions
+    /// Functions that run once per process: start-up roles, names in `runOnce` (and functions with
+    /// a parameter of a `param:<type glob>` word's type), functions
     /// handed to `once.Do`, and — propagated to a fixpoint — unexported functions whose every call
     /// site in the scope is in a run-once function (calls from function literals never count).
     func runOnceFunctions(_ runOnce: WordList, propagate: Bool = true) -> Set<String> {
@@ -150,6 +151,7 @@ struct ScopeIndex {
     struct CallGraph {
         var qualified: [String] = []
         var names: [String] = []
+        var paramTypes: [[String]] = []
         var runsOnce: [Bool] = []
         var onceTargets: [String] = []
         /// Unexported functions called only from outside function literals: (function, callers).
@@ -160,6 +162,7 @@ struct ScopeIndex {
         var g = CallGraph()
         g.qualified = functions.map(\.qualifiedName)
         g.names = functions.map(\.name)
+        g.paramTypes = functions.map { $0.params.map(\.type) }
         g.runsOnce = functions.map(\.role.runsOnce)
         var callers: [String: [(caller: Int, literal: Bool)]] = [:]   // callee name → call sites
         for (i, fn) in functions.enumerated() {
@@ -184,6 +187,14 @@ struct ScopeIndex {
         let qualified = g.qualified
         var once = Set(g.onceTargets)
         for i in g.names.indices where g.runsOnce[i] || runOnce.matches(g.names[i]) { once.insert(qualified[i]) }
+        // `param:<type glob>` words: entry points by signature (a cobra command's
+        // `func(cmd *cobra.Command, args []string)` runs once per invocation of the program).
+        let paramWords = runOnce.words.filter { $0.hasPrefix("param:") }.map { String($0.dropFirst(6)) }
+        if !paramWords.isEmpty {
+            for i in g.names.indices where g.paramTypes[i].contains(where: { t in paramWords.contains { ByteText.glob($0, t) } }) {
+                once.insert(qualified[i])
+            }
+        }
         // `once:f` names a function, not a qualified method: match by name.
         let onceNames = Set(once.map { $0.lastComponent })
         for i in g.names.indices where onceNames.contains(g.names[i]) { once.insert(qualified[i]) }
@@ -366,5 +377,21 @@ extension String {
     var lastComponent: String {
         guard let d = lastIndex(of: ".") else { return self }
         return String(self[index(after: d)...])
+    }
+}
+
+/// Code of a command-line program, which runs once per invocation: Go's `cmd/<tool>/…` layout,
+/// a scope of `package main` files, or a scope that imports a CLI framework (the rule's
+/// `command-imports` globs: cobra, urfave/cli, kong). Rules opt in with the option
+/// `command-code: runtime-keys-only` (container growth counts only with runtime-looking keys:
+/// a "command" keyed by requests is a server).
+enum CommandCode {
+    static func contains(_ scope: Scope, rule: Rule) -> Bool {
+        let parts = scope.key.split(separator: "/")
+        if let i = parts.firstIndex(of: "cmd"), i + 1 < parts.count { return true }
+        if !scope.files.isEmpty && scope.files.allSatisfy({ $0.unitName == "main" }) { return true }
+        let imports = WordList(rule.words("command-imports"))
+        guard !imports.isEmpty else { return false }
+        return scope.files.contains { f in f.imports.contains { imports.matches($0) } }
     }
 }
