@@ -63,7 +63,7 @@ struct ContainerGrowthAnalysis: Analysis {
         let noteFactory = FindingFactory(scope: scope, rule: rule, analysis: "note-types")
         // Command-line programs run one invocation: their state is bounded by the run unless it
         // is keyed by runtime data (then the "command" is a server).
-        let command = rule.options["command-code"] == "runtime-keys-only" && CommandCode.contains(scope, rule: rule)
+        let command = rule.options["command-code"] == "runtime-keys-only" && CommandCode.contains(scope)
         let factory = FindingFactory(scope: scope, rule: rule, analysis: name)
 
         // Ops by target name: most containers see few ops.

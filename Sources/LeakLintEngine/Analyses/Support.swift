@@ -380,18 +380,16 @@ extension String {
     }
 }
 
-/// Code of a command-line program, which runs once per invocation: Go's `cmd/<tool>/…` layout,
-/// a scope of `package main` files, or a scope that imports a CLI framework (the rule's
-/// `command-imports` globs: cobra, urfave/cli, kong). Rules opt in with the option
-/// `command-code: runtime-keys-only` (container growth counts only with runtime-looking keys:
-/// a "command" keyed by requests is a server).
+/// Code of a command-line program, which runs once per invocation: Go's `cmd/<tool>/…` layout
+/// or a scope of `package main` files. (Importing a CLI framework is not enough: libraries and
+/// servers register subcommands too — caddy's HTTP module does; a command's entry point is
+/// recognised by its signature instead, through `param:` run-once words.) Rules opt in with
+/// the option `command-code: runtime-keys-only` (container growth counts only with
+/// runtime-looking keys: a "command" keyed by requests is a server).
 enum CommandCode {
-    static func contains(_ scope: Scope, rule: Rule) -> Bool {
+    static func contains(_ scope: Scope) -> Bool {
         let parts = scope.key.split(separator: "/")
         if let i = parts.firstIndex(of: "cmd"), i + 1 < parts.count { return true }
-        if !scope.files.isEmpty && scope.files.allSatisfy({ $0.unitName == "main" }) { return true }
-        let imports = WordList(rule.words("command-imports"))
-        guard !imports.isEmpty else { return false }
-        return scope.files.contains { f in f.imports.contains { imports.matches($0) } }
+        return !scope.files.isEmpty && scope.files.allSatisfy { $0.unitName == "main" }
     }
 }

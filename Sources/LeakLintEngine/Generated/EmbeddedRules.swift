@@ -457,7 +457,6 @@ vocabulary:
   run-once-functions: [init, main, Main, "Register*", "register*", "MustRegister*", "Must*", Publish, "param:*cobra.Command", "param:*cli.Context", "param:*cli.Command"]
   callback-types: ["func(*", "func()*", "*Handler", "*HandlerFunc", "*Listener", "*Callback", "*Hook", "*Observer", "*Func"]
   not-callback-types: ["net.Listener", "*net.*Listener", "*quic.*Listener", "quic.*Listener", "*http3.*Listener", "http3.*Listener"]
-  command-imports: ["github.com/spf13/cobra", "github.com/urfave/cli", "github.com/urfave/cli/*", "github.com/alecthomas/kong"]
 options:
   command-code: runtime-keys-only
   elements: data
@@ -758,7 +757,6 @@ vocabulary:
   request-key-hints: [id, ids, session, sid, user, token, addr, conn, req, request, url, uri, header, client, remote, peer, ip, host]
   callback-types: ["func(*", "func()*", "*Handler", "*HandlerFunc", "*Listener", "*Callback", "*Hook", "*Observer", "*Func"]
   not-callback-types: ["net.Listener", "*net.*Listener", "*quic.*Listener", "quic.*Listener", "*http3.*Listener", "http3.*Listener"]
-  command-imports: ["github.com/spf13/cobra", "github.com/urfave/cli", "github.com/urfave/cli/*", "github.com/alecthomas/kong"]
 options:
   command-code: runtime-keys-only
   elements: data
@@ -851,7 +849,6 @@ vocabulary:
   not-callback-types: ["net.Listener", "*net.*Listener", "*quic.*Listener", "quic.*Listener", "*http3.*Listener", "http3.*Listener"]
   create-calls: ["signal.Notify@first-arg", "signal.NotifyContext@result-discarded:1"]
   stop-calls: [Stop]
-  command-imports: ["github.com/spf13/cobra", "github.com/urfave/cli", "github.com/urfave/cli/*", "github.com/alecthomas/kong"]
 options:
   command-code: runtime-keys-only
   elements: callbacks
