@@ -956,7 +956,10 @@ description: |
   `scheduleAtFixedRate` / `scheduleWithFixedDelay` whose future is never cancelled on an
   executor that is never shut down (shutting the executor down cancels its periodic tasks).
   Executors handed in through the constructor are owned by someone else and are silent, as are
-  executors created once in a static initialiser or `main`.
+  executors created once in a static initialiser or `main`. Classes merely named like an
+  executor (a `CommandExecutor` that runs shell commands) start no thread and are not checked:
+  only the JDK's pools (`ThreadPoolExecutor`, `ScheduledThreadPoolExecutor`, `ForkJoinPool`,
+  subclasses named `*ThreadPoolExecutor` or `*ExecutorService`) are.
 
   ## Why is this a leak?
   Pool threads are GC roots: the executor, its queue and every task (with whatever the task
@@ -1285,6 +1288,10 @@ description: |
   checked: they are almost always registered on the owner's own child components, which die
   with the owner. Listeners on models, preferences, MBeans, observables, event buses and the
   JVM's shutdown-hook list are.
+
+  Listeners on futures and promises (Netty's `ChannelFuture`/`ChannelPromise`,
+  `CompletableFuture`) are not checked either: a future completes once and drops its listeners
+  (the receiver's declared type or name tells, see `short-lived-receivers`).
 
   ## Why is this a leak?
   The subject's listener list is reachable as long as the subject is. A listener registered by
