@@ -1674,7 +1674,8 @@ description: |
   leaklint reads the whole module (a SwiftPM target folder; extensions count as part of their
   type): `removeValue(forKey:)`, `d[k] = nil`, `removeAll`, a reassignment (`d = [:]`), a
   `countLimit`/`totalCostLimit` on an `NSCache`, or handing the dictionary `inout` to another
-  function anywhere in the module makes it silent. Dictionaries filled only in global or
+  function anywhere in the module makes it silent (an `NSCache` with no limit at all is a
+  note: it evicts under memory pressure on Apple platforms, never on Linux). Dictionaries filled only in global or
   `static let` initialisers or in `init` of their owner, and keys from a bounded domain
   (`Bool`, metatypes, literal keys) are silent too. Sets are covered by
   `swift/append-only-array`. Keys that look like request data raise the severity
