@@ -133,6 +133,14 @@ public struct Scope: Sendable {
     /// What the analyses derive from the facts (the `ScopeIndex`, run-once sets), built once per
     /// scope and shared by every rule run over it. Facts of a scope are not changed after it is built.
     let memo = ScopeMemo()
+    /// The only files whose findings are wanted (pre-commit / staged runs: the given files);
+    /// nil = all. Analyses skip candidates located elsewhere before doing any work for them, so
+    /// a 5-file run in a 400-file package does not analyse the other 395 files' containers
+    /// (their facts still count as evidence).
+    public var reportPaths: Set<String>? = nil
+
+    /// Whether findings located in `path` are wanted (see `reportPaths`).
+    @inline(__always) func reports(_ path: String) -> Bool { reportPaths?.contains(path) ?? true }
 
     public init(key: String, language: Language, files: [FileFacts], sources: [String: SourceFile],
                 properties: [String: String] = [:]) {

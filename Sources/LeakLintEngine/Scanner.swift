@@ -146,7 +146,13 @@ public struct Scanner {
         // Scopes + analyses, in parallel: one work item per (scope, rule), so a scan dominated
         // by one big package (a pre-commit run) still uses every core. The scope's memo
         // (index, call graph, run-once sets) is shared by its rules and built once.
-        let scopes = ScopeBuilder.scopes(facts: facts, sources: sources, root: root)
+        // Root-relative as documented; `./a.go` and absolute paths are accepted too.
+        let only = options.onlyFiles.map { given in Set(given.map { Paths.relative(Paths.absolute($0, cwd: root), to: root) }) }
+        let scopes = ScopeBuilder.scopes(facts: facts, sources: sources, root: root).map { scope in
+            var s = scope
+            s.reportPaths = only
+            return s
+        }
         let rules = self.rules
         let extra = extraAnalyses
         let units: [(scope: Int, rule: Int)] = scopes.indices.flatMap { s in
@@ -168,9 +174,7 @@ public struct Scanner {
         }
         findings = Scanner.sortAndDedupe(findings)
 
-        if let given = options.onlyFiles {
-            // Root-relative as documented; `./a.go` and absolute paths are accepted too.
-            let only = Set(given.map { Paths.relative(Paths.absolute($0, cwd: root), to: root) })
+        if let only {
             findings = findings.filter { only.contains($0.location.path) }
             notes = notes.filter { n in n.path.map { only.contains($0) } ?? true }
         }

@@ -150,6 +150,25 @@ struct PreCommitTests {
         }
     }
 
+    /// Reporting only some files skips the other files' candidates early (Scope.reportPaths);
+    /// that must change nothing for the files reported: every fixture file scanned alone (with
+    /// its whole directory read) gives exactly the full scan's findings in that file.
+    @Test func reportingSomeFilesEqualsTheFullScanFiltered() throws {
+        for lang in ["go", "java", "swift", "cpp"] {
+            let dir = TestSupport.repoRoot + "/fixtures/" + lang
+            let full = try LeakLintEngine.Scanner(options: ScanOptions(paths: [dir], includeTests: true, jobs: 2)).run()
+            let files = Set(full.findings.map(\.location.path)).sorted()
+            #expect(files.count >= 3, "\(lang): fixtures have findings in several files")
+            for rel in files {
+                var options = ScanOptions(paths: [dir], includeTests: true, jobs: 2, onlyFiles: [full.root + "/" + rel])
+                options.shallowDirectories = []
+                let one = try LeakLintEngine.Scanner(options: options).run()
+                let expected = full.findings.filter { $0.location.path == rel }
+                #expect(one.findings == expected, "\(rel): \(one.findings.count) findings vs \(expected.count) in the full scan")
+            }
+        }
+    }
+
     @Test func hookDefinitionOffersLeaklintForTheFourLanguages() throws {
         let text = try #require(Paths.readText(TestSupport.repoRoot + "/.pre-commit-hooks.yaml"))
         #expect(text.contains("- id: leaklint\n"))

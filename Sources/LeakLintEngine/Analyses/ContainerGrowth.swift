@@ -67,12 +67,12 @@ struct ContainerGrowthAnalysis: Analysis {
         let factory = FindingFactory(scope: scope, rule: rule, analysis: name)
 
         // Ops by target name: most containers see few ops.
-        let onceSet = ix.runOnceFunctions(runOnce, propagate: ix.language == .go || ix.language == .java)
+        lazy var onceSet = ix.runOnceFunctions(runOnce, propagate: ix.language == .go || ix.language == .java)
         var opsByName: [String: [ContainerOp]] = [:]
         for op in ix.ops { opsByName[op.target.name, default: []].append(op) }
 
         var out: [Finding] = []
-        for decl in ix.containers {
+        for decl in ix.containers where scope.reports(decl.at.path) {
             guard kinds.contains(decl.kind.rawValue), storages.contains(decl.storage.rawValue) else { continue }
             if bounded.matches(decl.typeText) || (decl.initializer.map(bounded.matches) ?? false) { continue }
             let isCallback = decl.valueType.map { callbackTypes.matches($0) && !notCallbackTypes.matches($0) } ?? false

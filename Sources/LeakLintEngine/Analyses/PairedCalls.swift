@@ -71,9 +71,9 @@ struct PairedCallsAnalysis: Analysis {
         }
         let factory = FindingFactory(scope: scope, rule: rule, analysis: name)
         var out: [Finding] = []
-        let onceSet = ix.runOnceFunctions(runOnce, propagate: ix.language == .go || ix.language == .java)
+        lazy var onceSet = ix.runOnceFunctions(runOnce, propagate: ix.language == .go || ix.language == .java)
 
-        for c in ix.calls {
+        for c in ix.calls where scope.reports(c.at.path) {
             let oncePlace = (c.role.runsOnce || runOnce.matches(c.function.lastComponent) || onceSet.contains(c.function)) && !c.inLoop
             if unstoppable.matches(c.callee) {
                 if oncePlace { continue }

@@ -30,8 +30,8 @@ struct SpawnLoopAnalysis: Analysis {
         var out: [Finding] = []
         let handleSignals = WordList(rule.words("handle-signals"))
 
-        let onceSet = ix.runOnceFunctions(runOnce, propagate: ix.language == .go)
-        for spawn in ix.spawns where kinds.matches(spawn.kind) {
+        lazy var onceSet = ix.runOnceFunctions(runOnce, propagate: ix.language == .go)
+        for spawn in ix.spawns where kinds.matches(spawn.kind) && scope.reports(spawn.at.path) {
             // Signals that need the handle count only when the handle can reach a `cancel()`.
             let handleWorks: Bool = {
                 if handleSignals.isEmpty || spawn.handedOn { return true }
@@ -147,7 +147,8 @@ struct HandoffBlockedAnalysis: Analysis {
         let ix = ScopeIndex(scope)
         let factory = FindingFactory(scope: scope, rule: rule, analysis: name)
         var out: [Finding] = []
-        for h in ix.handoffs where h.capacity == nil && !h.spawnSideGuarded && !h.abandonReasons.isEmpty {
+        for h in ix.handoffs where h.capacity == nil && !h.spawnSideGuarded && !h.abandonReasons.isEmpty
+            && scope.reports(h.blockingAt.path) {
             var captures: [String: String] = [:]
             captures["channel"] = h.channel
             captures["op"] = h.direction == "send" ? "send on" : "receive from"
