@@ -262,16 +262,20 @@ final class GoParser {
             while j < limit && !isSemi(j) && toks[j].kind != .eof { j = skip(j) }
             return j + 1
         }
-        if isP(i, 0x28) {
-            let end = Int(match[i])
-            var j = i + 1
-            while j < end {
-                if isSemi(j) { j += 1; continue }
-                j = specNames(j, end)
-            }
-        } else {
-            _ = specNames(i, toks.count)
+        _ = forEachSpec(i, specNames)
+    }
+
+    /// A declaration's specs, grouped (`( a; b )`) or single: `spec(start, limit)` parses one
+    /// and returns the index after it. Returns the index after the declaration.
+    func forEachSpec(_ i: Int, _ spec: (Int, Int) -> Int) -> Int {
+        guard isP(i, 0x28) else { return spec(i, toks.count) }
+        let end = Int(match[i])
+        var j = i + 1
+        while j < end {
+            if isSemi(j) { j += 1; continue }
+            j = spec(j, end)
         }
+        return end + 1
     }
 
     /// Skips a const/import/package declaration (grouped or not).
@@ -285,16 +289,7 @@ final class GoParser {
     // MARK: var
 
     func parseVarDecl(_ i: Int) -> Int {
-        if isP(i, 0x28) {
-            let end = Int(match[i])
-            var j = i + 1
-            while j < end {
-                if isSemi(j) { j += 1; continue }
-                j = parseVarSpec(j, end, storage: .global, owner: nil)
-            }
-            return end + 1
-        }
-        return parseVarSpec(i, toks.count, storage: .global, owner: nil)
+        forEachSpec(i) { parseVarSpec($0, $1, storage: .global, owner: nil) }
     }
 
     /// `a, b T = x, y` up to the next semicolon. Returns the index after the semicolon.
@@ -452,16 +447,7 @@ final class GoParser {
     // MARK: type
 
     func parseTypeDecl(_ i: Int) -> Int {
-        if isP(i, 0x28) {
-            let end = Int(match[i])
-            var j = i + 1
-            while j < end {
-                if isSemi(j) { j += 1; continue }
-                j = parseTypeSpec(j, end)
-            }
-            return end + 1
-        }
-        return parseTypeSpec(i, toks.count)
+        forEachSpec(i, parseTypeSpec)
     }
 
     func parseTypeSpec(_ start: Int, _ limit: Int) -> Int {
