@@ -69,7 +69,13 @@ struct ContainerGrowthAnalysis: Analysis {
         // Ops by target name: most containers see few ops.
         lazy var onceSet = ix.runOnceFunctions(runOnce, propagate: ix.language == .go || ix.language == .java)
         var opsByName: [String: [ContainerOp]] = [:]
-        for op in ix.ops { opsByName[op.target.name, default: []].append(op) }
+        if scope.reportPaths == nil {
+            for op in ix.ops { opsByName[op.target.name, default: []].append(op) }
+        } else {
+            // Only the ops of containers declared in the reported files.
+            let wanted = Set(ix.containers.lazy.filter { scope.reports($0.at.path) }.map(\.symbol.name))
+            for op in ix.ops where wanted.contains(op.target.name) { opsByName[op.target.name, default: []].append(op) }
+        }
 
         var out: [Finding] = []
         for decl in ix.containers where scope.reports(decl.at.path) {

@@ -74,8 +74,11 @@ struct PairedCallsAnalysis: Analysis {
         lazy var onceSet = ix.runOnceFunctions(runOnce, propagate: ix.language == .go || ix.language == .java)
 
         for c in ix.calls where scope.reports(c.at.path) {
-            let oncePlace = (c.role.runsOnce || runOnce.matches(c.function.lastComponent) || onceSet.contains(c.function)) && !c.inLoop
-            if unstoppable.matches(c.callee) {
+            let isUnstoppable = unstoppable.matches(c.callee)
+            guard isUnstoppable || creates.matches(c.callee) || creates.matches(c.method) else { continue }
+            // Only now: the run-once set is the costly part, and most calls acquire nothing.
+            let oncePlace = !c.inLoop && (c.role.runsOnce || runOnce.matches(c.function.lastComponent) || onceSet.contains(c.function))
+            if isUnstoppable {
                 if oncePlace { continue }
                 var caps = captures(c)
                 caps["problem"] = "can never be stopped"
@@ -84,7 +87,6 @@ struct PairedCallsAnalysis: Analysis {
                                            related: []))
                 continue
             }
-            guard creates.matches(c.callee) || creates.matches(c.method) else { continue }
             if oncePlace { continue }
             // The first word whose callee glob and argument labels both match.
             guard let word = createWords.first(where: { ($0 == c.callee || ByteText.glob($0, c.callee) || ByteText.glob($0, c.method)) &&
