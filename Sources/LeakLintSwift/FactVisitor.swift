@@ -137,6 +137,12 @@ final class FactVisitor: SyntaxVisitor {
     var pendingCalls: [SyntaxIdentifier: [Int]] = [:]
     var pendingSpawns: [SyntaxIdentifier: Int] = [:]
 
+    /// Function bodies blanked before parsing (`{` offset → `}` offset), checked as the walk meets
+    /// them: each must be a member-level or top-level function's body, exactly there.
+    var skippedBodies: [Int: Int] = [:]
+    var confirmedSkips = 0
+    var misplacedSkip = false
+
     init(path: String, buffer: UnsafeBufferPointer<UInt8>, interest: CallInterest, isMainFile: Bool) {
         self.path = path
         self.buf = buffer
@@ -366,6 +372,19 @@ final class FactVisitor: SyntaxVisitor {
         contexts.append(.body)
     }
 
+    /// Confirms a blanked body (see `skippedBodies`) where the tree has it.
+    func confirmSkipped(_ block: CodeBlockSyntax?) {
+        guard !skippedBodies.isEmpty, let block else { return }
+        guard let close = skippedBodies[start(block.leftBrace)] else { return }
+        let memberLevel = contexts.last == .type || bodies.count == 1
+        if memberLevel, block.leftBrace.presence == .present, block.rightBrace.presence == .present,
+           start(block.rightBrace) == close, block.statements.isEmpty {
+            confirmedSkips += 1
+        } else {
+            misplacedSkip = true
+        }
+    }
+
     func popBody() {
         let b = bodies.removeLast()
         contexts.removeLast()
@@ -385,6 +404,7 @@ final class FactVisitor: SyntaxVisitor {
         var role: FunctionRole = .normal
         if name == "main" && isStatic && (typeStack.last?.isMain ?? false) { role = .main }
         else if SwiftVocabulary.isTeardown(name) { role = .teardown }
+        confirmSkipped(node.body)
         pushFunction(name: name, nameToken: node.name, role: role, isStatic: isStatic,
                      params: node.signature.parameterClause.parameters, hasBody: node.body != nil)
         return .visitChildren
@@ -392,6 +412,7 @@ final class FactVisitor: SyntaxVisitor {
     override func visitPost(_ node: FunctionDeclSyntax) { popBody() }
 
     override func visit(_ node: InitializerDeclSyntax) -> SyntaxVisitorContinueKind {
+        confirmSkipped(node.body)
         pushFunction(name: "init", nameToken: node.initKeyword, role: .constructor, isStatic: false,
                      params: node.signature.parameterClause.parameters, hasBody: node.body != nil)
         return .visitChildren
@@ -399,6 +420,7 @@ final class FactVisitor: SyntaxVisitor {
     override func visitPost(_ node: InitializerDeclSyntax) { popBody() }
 
     override func visit(_ node: DeinitializerDeclSyntax) -> SyntaxVisitorContinueKind {
+        confirmSkipped(node.body)
         pushFunction(name: "deinit", nameToken: node.deinitKeyword, role: .teardown, isStatic: false,
                      params: nil, hasBody: node.body != nil)
         return .visitChildren

@@ -85,10 +85,46 @@ public struct SwiftFrontEnd: FrontEnd {
         init(_ facts: FileFacts) { self.facts = facts }
     }
 
-    /// Parse + one visitor walk.
+    /// Parse + one visitor walk. Function bodies that cannot hold a fact (see `BodySkipper`) are
+    /// blanked before parsing; when the tree does not show each of them exactly where the byte
+    /// scan put it, the file is parsed again as it is.
     static func extract(file: SourceFile, interest: CallInterest, into start: FileFacts) -> FileFacts {
         var facts = start
         file.bytes.withUnsafeBufferPointer { buf in
+            let mentionsDirective = SuppressionDirective.mentions(buf, 0..<buf.count)
+            // A directive inside a skipped body would be lost with it: such files are read whole.
+            var skipped: [BodySkipper.Body] = []
+            if !mentionsDirective {
+                skipped = BodySkipper.skippable(buf, words: bodyWords(interest), containerNames: nil)
+            }
+            if !skipped.isEmpty {
+                var blanked = file.bytes
+                blanked.withUnsafeMutableBufferPointer { b in
+                    for body in skipped {
+                        var k = body.open + 1
+                        while k < body.close { b[k] = 0x20; k += 1 }
+                    }
+                }
+                let done: FileFacts? = blanked.withUnsafeBufferPointer { bb in
+                    let tree = Parser.parse(source: bb, maximumNestingLevel: Self.maximumNestingLevel)
+                    if tree.hasMaximumNestingLevelOverflow { return nil }
+                    var out = facts
+                    // Text is read from the file's own bytes: offsets are the same.
+                    let visitor = FactVisitor(path: file.path, buffer: buf, interest: interest,
+                                              isMainFile: PathText.fileName(of: file.path) == "main.swift")
+                    var expected: [Int: Int] = [:]
+                    for body in skipped { expected[body.open] = body.close }
+                    visitor.skippedBodies = expected
+                    visitor.walk(tree)
+                    guard !visitor.misplacedSkip, visitor.confirmedSkips == skipped.count else { return nil }
+                    visitor.finish(into: &out)
+                    return out
+                }
+                if let done {
+                    facts = done
+                    return
+                }
+            }
             let tree = Parser.parse(source: buf, maximumNestingLevel: Self.maximumNestingLevel)
             if tree.hasMaximumNestingLevelOverflow {
                 facts.problems.append("nesting deeper than \(Self.maximumNestingLevel) levels; the rest of the file after that point was not analysed")
@@ -98,11 +134,21 @@ public struct SwiftFrontEnd: FrontEnd {
                                       isMainFile: fileName == "main.swift")
             visitor.walk(tree)
             visitor.finish(into: &facts)
-            if SuppressionDirective.mentions(buf, 0..<buf.count) {
+            if mentionsDirective {
                 facts.suppressions = Self.suppressions(in: tree, file: file)
             }
         }
         return facts
+    }
+
+    /// The identifiers that make a function body worth parsing: `BodySkipper.structuralWords`,
+    /// the collection methods and calls the visitor always records, and the rules' calls.
+    static func bodyWords(_ interest: CallInterest) -> BodySkipper.Words {
+        var words = BodySkipper.structuralWords
+        words += SwiftVocabulary.containerMethods
+        words += SwiftVocabulary.alwaysRecorded
+        words += interest.methods
+        return BodySkipper.Words(words, prefixes: interest.prefixes)
     }
 
     // MARK: - Scopes

@@ -1,0 +1,437 @@
+import LeakLintCore
+
+/// A byte-level pre-pass that finds the function bodies of a Swift file that cannot hold a fact,
+/// so the parser never sees their contents (they are replaced by spaces, byte offsets unchanged).
+///
+/// Parsing is most of a scan's time and most function bodies hold nothing the analyses read:
+/// no loop, no spawn, no call the rules or the visitor record, no container method, no nested
+/// declaration, no assignment to a name that could be a container. Only bodies of `func` / `init` /
+/// `deinit` declarations whose enclosing braces are all type bodies (or the file) are candidates,
+/// so their facts are the body's own: the declaration's signature, its `FunctionFact` (name,
+/// owner, role, parameters) and its type's method list come from the text outside the braces and
+/// stay as they are. What a skipped body loses is `BodyFact.calls` (the direct calls a body
+/// makes), which the Swift analyses do not read (run-once propagation is off for Swift).
+///
+/// The scanner knows comments (nested), strings (multi-line, raw, interpolations nested to any
+/// depth), `#/regex/#` literals and backticked names. Bare `/regex/` literals it reads as
+/// operators; whatever it gets wrong, the caller checks after parsing that every skipped range is
+/// exactly the inside of a member-level function body in the tree, and parses the file again
+/// untouched when one is not.
+struct BodySkipper {
+    /// A set of identifiers, matched on bytes.
+    struct Words {
+        private var table: [UInt64: [[UInt8]]] = [:]
+        private var lengths: UInt64 = 0
+        private var prefixes: [[UInt8]] = []
+
+        init(_ words: some Sequence<String>, prefixes: [String] = []) {
+            for w in words {
+                let b = Array(w.utf8)
+                guard !b.isEmpty else { continue }
+                let h = b.withUnsafeBufferPointer { Self.hash($0, 0, $0.count) }
+                if table[h]?.contains(b) != true { table[h, default: []].append(b) }
+                lengths |= 1 << UInt64(min(b.count, 63))
+            }
+            self.prefixes = prefixes.map { Array($0.utf8) }.filter { !$0.isEmpty }
+        }
+
+        @inline(__always) static func hash(_ buf: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int) -> UInt64 {
+            var h: UInt64 = 0xcbf2_9ce4_8422_2325
+            var i = lo
+            while i < hi { h = (h ^ UInt64(buf[i])) &* 0x100_0000_01b3; i += 1 }
+            return h
+        }
+
+        /// Whether `buf[lo..<hi]` is one of the words or starts with one of the prefixes.
+        func contains(_ buf: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int) -> Bool {
+            let n = hi - lo
+            if lengths & (1 << UInt64(min(n, 63))) != 0, let list = table[Self.hash(buf, lo, hi)] {
+                for w in list where w.count == n {
+                    var k = 0
+                    while k < n && w[k] == buf[lo + k] { k += 1 }
+                    if k == n { return true }
+                }
+            }
+            for p in prefixes where p.count <= n {
+                var k = 0
+                while k < p.count && p[k] == buf[lo + k] { k += 1 }
+                if k == p.count { return true }
+            }
+            return false
+        }
+    }
+
+    /// Words that give a body facts whatever the rules ask for: loops, nested declarations,
+    /// spawns, cancellation signals, `store(in:)`, cache limits, compiler directives.
+    static let structuralWords: [String] = [
+        "while", "repeat", "for",
+        "func", "init", "deinit", "subscript", "class", "struct", "enum", "actor", "protocol", "extension",
+        "Task", "Thread", "detached", "detachNewThread", "async",
+        "isCancelled", "checkCancellation", "sleep", "store", "countLimit", "totalCostLimit",
+    ]
+
+    /// Bodies longer than this many tokens are always parsed (a chain that deep is reported by the
+    /// visitor's depth guard, and a skipped body must not hide that).
+    static let maximumTokens = SwiftFrontEnd.maximumTreeDepth - 1
+
+    /// One skippable body: the offsets of its `{` and its `}`.
+    struct Body: Equatable {
+        var open: Int
+        var close: Int
+    }
+
+    // MARK: - Scanner
+
+    private enum Tag: UInt8 {
+        case typeBrace, funcBrace, otherBrace, paren, interpolation, string
+    }
+
+    private struct Frame {
+        var tag: Tag
+        /// Strings: the number of `#`s; braces: unused.
+        var hashes: Int = 0
+        var multiline: Bool = false
+    }
+
+    /// The bodies of `buf` that can be skipped. `words` are the identifiers that make a body
+    /// interesting (beyond `structuralWords`); `containerNames` the names whose plain assignment
+    /// (`name = …`, `name[k] = …`, `x.name = …`) makes one, `nil` meaning every assignment does.
+    static func skippable(_ buf: UnsafeBufferPointer<UInt8>, words: Words, containerNames: Words?,
+                          initIsInteresting: Bool = false) -> [Body] {
+        var out: [Body] = []
+        var stack: [Frame] = []
+        stack.reserveCapacity(64)
+        let n = buf.count
+        var i = 0
+
+        // Declaration keyword waiting for its `{`: 1 type, 2 function; at which stack depth.
+        var pending: UInt8 = 0
+        var pendingDepth = -1
+        // The candidate function body being scanned: index of its frame, its `{`, its state.
+        var cand = -1
+        var candOpen = 0
+        var candInteresting = false
+        var candTokens = 0
+        var candNesting = 0
+        // Plain assignments: 0 nothing, 1 after `let`/`var`, 2 after `let name`, 3 in `let name: Type`;
+        // a `=` in state 2 or 3 is an initialiser. `case` in a statement turns this off.
+        var declState: UInt8 = 0
+        var caseStatement = false
+        var candLt = 0
+        var ifCount = 0
+        // The last two tokens (for `init` after `.`, and the target of an assignment).
+        var prevKind: UInt8 = 0   // 0 none, 1 word, 2 punct
+        var prevByte: UInt8 = 0
+        var prevWordLo = 0, prevWordHi = 0
+        // `name[…] =`: the word before the last `[` that closed (its frame is gone by then).
+        var subscriptWordLo = -1, subscriptWordHi = -1
+        var bracketWordStack: [(Int, Int)] = []
+
+        @inline(__always) func isIdentStart(_ c: UInt8) -> Bool {
+            (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c == 95 || c >= 0x80
+        }
+        @inline(__always) func isIdent(_ c: UInt8) -> Bool {
+            isIdentStart(c) || (c >= 48 && c <= 57)
+        }
+        @inline(__always) func isOperator(_ c: UInt8) -> Bool {
+            switch c {
+            case UInt8(ascii: "/"), UInt8(ascii: "="), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "!"),
+                 UInt8(ascii: "*"), UInt8(ascii: "%"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "&"),
+                 UInt8(ascii: "|"), UInt8(ascii: "^"), UInt8(ascii: "~"), UInt8(ascii: "?"):
+                return true
+            default:
+                return false
+            }
+        }
+        @inline(__always) func wordIs(_ lo: Int, _ hi: Int, _ w: StaticString) -> Bool {
+            let len = w.utf8CodeUnitCount
+            guard hi - lo == len else { return false }
+            let p = w.utf8Start
+            var k = 0
+            while k < len { if buf[lo + k] != p[k] { return false }; k += 1 }
+            return true
+        }
+
+        func allTypeBraces(_ upTo: Int) -> Bool {
+            var k = 0
+            while k < upTo { if stack[k].tag != .typeBrace { return false }; k += 1 }
+            return true
+        }
+
+        while i < n {
+            // Inside a string literal.
+            if let top = stack.last, top.tag == .string {
+                let c = buf[i]
+                if c == UInt8(ascii: "\\") {
+                    // `\`, then the string's `#`s, then `(` opens an interpolation.
+                    var k = i + 1
+                    var h = 0
+                    while h < top.hashes && k < n && buf[k] == UInt8(ascii: "#") { h += 1; k += 1 }
+                    if h == top.hashes && k < n && buf[k] == UInt8(ascii: "(") {
+                        stack.append(Frame(tag: .interpolation))
+                        if cand >= 0 { candTokens += 1 }
+                        prevKind = 2; prevByte = UInt8(ascii: "(")
+                        i = k + 1
+                        continue
+                    }
+                    i = h == top.hashes ? k + 1 : k
+                    continue
+                }
+                if c == UInt8(ascii: "\"") {
+                    var k = i + 1
+                    if top.multiline {
+                        guard k + 1 < n, buf[k] == UInt8(ascii: "\""), buf[k + 1] == UInt8(ascii: "\"") else { i += 1; continue }
+                        k += 2
+                    }
+                    var h = 0
+                    while h < top.hashes && k < n && buf[k] == UInt8(ascii: "#") { h += 1; k += 1 }
+                    if h == top.hashes {
+                        stack.removeLast()
+                        prevKind = 1; prevByte = 0; prevWordLo = 0; prevWordHi = 0
+                        i = k
+                        continue
+                    }
+                    i += 1
+                    continue
+                }
+                if (c == 10 || c == 13) && !top.multiline {
+                    // An unterminated single-line string ends at the line's end.
+                    stack.removeLast()
+                }
+                i += 1
+                continue
+            }
+
+            let c = buf[i]
+            switch c {
+            case 32, 9, 11, 12:
+                i += 1
+            case 10, 13:
+                declState = 0; caseStatement = false
+                i += 1
+            case UInt8(ascii: "/") where i + 1 < n && buf[i + 1] == UInt8(ascii: "/"):
+                i += 2
+                while i < n && buf[i] != 10 && buf[i] != 13 { i += 1 }
+            case UInt8(ascii: "/") where i + 1 < n && buf[i + 1] == UInt8(ascii: "*"):
+                var depth = 1
+                i += 2
+                while i < n && depth > 0 {
+                    if buf[i] == UInt8(ascii: "/") && i + 1 < n && buf[i + 1] == UInt8(ascii: "*") { depth += 1; i += 2 }
+                    else if buf[i] == UInt8(ascii: "*") && i + 1 < n && buf[i + 1] == UInt8(ascii: "/") { depth -= 1; i += 2 }
+                    else { i += 1 }
+                }
+            case UInt8(ascii: "\""), UInt8(ascii: "#"):
+                // `"…"`, `"""…"""`, `#"…"#`, `#/…/#`, `#if`, `#selector`.
+                var k = i
+                var h = 0
+                while k < n && buf[k] == UInt8(ascii: "#") { h += 1; k += 1 }
+                if k < n && buf[k] == UInt8(ascii: "\"") {
+                    let multi = k + 2 < n && buf[k + 1] == UInt8(ascii: "\"") && buf[k + 2] == UInt8(ascii: "\"")
+                    stack.append(Frame(tag: .string, hashes: h, multiline: multi))
+                    declState = 0
+                    if cand >= 0 { candTokens += 1 }
+                    i = multi ? k + 3 : k + 1
+                    continue
+                }
+                if h > 0 && k < n && buf[k] == UInt8(ascii: "/") {
+                    // Extended regex literal: up to `/` followed by the same number of `#`s.
+                    if cand >= 0 { candTokens += 1 }
+                    k += 1
+                    var closed = false
+                    while k < n && !closed {
+                        if buf[k] == UInt8(ascii: "\\") { k += 2; continue }
+                        if buf[k] == UInt8(ascii: "/") {
+                            var m = k + 1, hh = 0
+                            while hh < h && m < n && buf[m] == UInt8(ascii: "#") { hh += 1; m += 1 }
+                            if hh == h { k = m; closed = true; continue }
+                        }
+                        k += 1
+                    }
+                    prevKind = 1; prevWordLo = 0; prevWordHi = 0
+                    i = k
+                    continue
+                }
+                // `#if` / `#else` / `#elseif` / `#endif` inside a body: keep the body.
+                if h == 1, k < n, isIdentStart(buf[k]) {
+                    var e = k
+                    while e < n && isIdent(buf[e]) { e += 1 }
+                    if wordIs(k, e, "if") { ifCount += 1 }
+                    if cand >= 0 && (wordIs(k, e, "if") || wordIs(k, e, "else") || wordIs(k, e, "elseif") || wordIs(k, e, "endif")) {
+                        candInteresting = true
+                    }
+                    if cand >= 0 { candTokens += 1 }
+                    prevKind = 1; prevWordLo = 0; prevWordHi = 0
+                    i = e
+                    continue
+                }
+                if cand >= 0 { candTokens += 1 }
+                prevKind = 2; prevByte = UInt8(ascii: "#")
+                i = max(k, i + 1)
+            case UInt8(ascii: "`"):
+                // `name`: a word (never a keyword).
+                var e = i + 1
+                while e < n && buf[e] != UInt8(ascii: "`") && buf[e] != 10 { e += 1 }
+                if cand >= 0 {
+                    candTokens += 1
+                    if words.contains(buf, i + 1, e) { candInteresting = true }
+                    declState = declState == 1 ? 2 : (declState == 3 ? 3 : 0)
+                }
+                prevKind = 1; prevWordLo = i + 1; prevWordHi = e
+                i = min(n, e + 1)
+            case UInt8(ascii: "("), UInt8(ascii: "["):
+                if c == UInt8(ascii: "[") {
+                    bracketWordStack.append(prevKind == 1 ? (prevWordLo, prevWordHi) : (-1, -1))
+                }
+                stack.append(Frame(tag: .paren))
+                if declState != 3 { declState = 0 }
+                if cand >= 0 {
+                    candTokens += 1
+                    candNesting = max(candNesting, stack.count - cand)
+                }
+                prevKind = 2; prevByte = c
+                i += 1
+            case UInt8(ascii: ")"), UInt8(ascii: "]"):
+                guard let top = stack.last, top.tag == .paren || top.tag == .interpolation else { return [] }
+                stack.removeLast()
+                if c == UInt8(ascii: "]") {
+                    let w = bracketWordStack.popLast() ?? (-1, -1)
+                    subscriptWordLo = w.0; subscriptWordHi = w.1
+                }
+                if cand >= 0 { candTokens += 1 }
+                prevKind = 2; prevByte = c
+                i += 1
+            case UInt8(ascii: "{"):
+                var tag = Tag.otherBrace
+                if pending != 0 && pendingDepth == stack.count {
+                    tag = pending == 1 ? .typeBrace : .funcBrace
+                }
+                pending = 0
+                declState = 0; caseStatement = false
+                if tag == .funcBrace && cand < 0 && allTypeBraces(stack.count) {
+                    cand = stack.count
+                    candOpen = i
+                    candInteresting = false
+                    candTokens = 0
+                    candNesting = 0
+                    candLt = 0
+                } else if cand >= 0 {
+                    candTokens += 1
+                    candNesting = max(candNesting, stack.count + 1 - cand)
+                }
+                stack.append(Frame(tag: tag))
+                prevKind = 2; prevByte = c
+                i += 1
+            case UInt8(ascii: "}"):
+                guard let top = stack.last, top.tag == .typeBrace || top.tag == .funcBrace || top.tag == .otherBrace else { return [] }
+                stack.removeLast()
+                pending = 0
+                declState = 0; caseStatement = false
+                if cand >= 0 {
+                    if stack.count == cand {
+                        // Nesting past the parser's limit must be seen by the parser (it reports it).
+                        if !candInteresting && candTokens < maximumTokens
+                            && cand + ifCount + candNesting + candLt < SwiftFrontEnd.maximumNestingLevel / 2 {
+                            out.append(Body(open: candOpen, close: i))
+                        }
+                        cand = -1
+                    } else {
+                        candTokens += 1
+                    }
+                }
+                prevKind = 2; prevByte = c
+                i += 1
+            case UInt8(ascii: ";"):
+                pending = 0
+                declState = 0; caseStatement = false
+                prevKind = 2; prevByte = c
+                i += 1
+            default:
+                if isIdentStart(c) || c == UInt8(ascii: "$") {
+                    var e = i + 1
+                    while e < n && isIdent(buf[e]) { e += 1 }
+                    let afterDot = prevKind == 2 && prevByte == UInt8(ascii: ".")
+                    if cand >= 0 {
+                        candTokens += 1
+                        if !candInteresting && words.contains(buf, i, e) {
+                            // `x.init(…)` / `.init(…)` / `super.init(…)` are calls, not declarations.
+                            if !(afterDot && wordIs(i, e, "init")) || initIsInteresting { candInteresting = true }
+                        }
+                        // `let name =` / `var name: Type =` start an initialiser, not an assignment
+                        // (not after `case` in the same statement: `case let x: y = 1`).
+                        if wordIs(i, e, "case") {
+                            caseStatement = true; declState = 0
+                        } else if declState == 0 {
+                            if !caseStatement && (wordIs(i, e, "let") || wordIs(i, e, "var")) { declState = 1 }
+                        } else if declState == 1 {
+                            declState = 2
+                        } else if declState == 2 {
+                            declState = 0
+                        }
+                    } else if !afterDot {
+                        if wordIs(i, e, "func") || wordIs(i, e, "init") || wordIs(i, e, "deinit") {
+                            pending = 2; pendingDepth = stack.count
+                        } else if wordIs(i, e, "class") || wordIs(i, e, "struct") || wordIs(i, e, "enum") || wordIs(i, e, "actor")
+                                    || wordIs(i, e, "extension") || wordIs(i, e, "protocol") {
+                            // `class func`, `class var`: the next keyword decides.
+                            pending = 1; pendingDepth = stack.count
+                        } else if wordIs(i, e, "var") || wordIs(i, e, "let") || wordIs(i, e, "subscript") || wordIs(i, e, "case")
+                                    || wordIs(i, e, "typealias") || wordIs(i, e, "import") || wordIs(i, e, "associatedtype")
+                                    || wordIs(i, e, "macro") {
+                            pending = 0
+                        }
+                    }
+                    prevKind = 1; prevWordLo = i; prevWordHi = e
+                    i = e
+                } else if c >= 48 && c <= 57 {
+                    var e = i + 1
+                    while e < n && (isIdent(buf[e]) || buf[e] == UInt8(ascii: ".") && e + 1 < n && buf[e + 1] >= 48 && buf[e + 1] <= 57) { e += 1 }
+                    if cand >= 0 { candTokens += 1 }
+                    if declState != 3 { declState = 0 }
+                    prevKind = 1; prevWordLo = 0; prevWordHi = 0
+                    i = e
+                } else if isOperator(c) {
+                    var e = i + 1
+                    while e < n && isOperator(buf[e]) && !(buf[e] == UInt8(ascii: "/") && e + 1 < n && (buf[e + 1] == UInt8(ascii: "/") || buf[e + 1] == UInt8(ascii: "*"))) { e += 1 }
+                    if cand >= 0 {
+                        candTokens += e - i
+                        var k = i
+                        while k < e { if buf[k] == UInt8(ascii: "<") { candLt += 1 }; k += 1 }
+                        if !candInteresting && buf[e - 1] == UInt8(ascii: "=") {
+                            let len = e - i
+                            let comparison = (len == 2 && (c == UInt8(ascii: "=") || c == UInt8(ascii: "!") || c == UInt8(ascii: "<") || c == UInt8(ascii: ">")))
+                                || (len == 3 && (c == UInt8(ascii: "=") || c == UInt8(ascii: "!")) && buf[i + 1] == UInt8(ascii: "="))
+                            if len == 1 {
+                                if declState < 2 {
+                                    // A plain assignment: interesting when its target could be a container.
+                                    if let names = containerNames {
+                                        if prevKind == 1 && prevWordHi > prevWordLo {
+                                            if names.contains(buf, prevWordLo, prevWordHi) { candInteresting = true }
+                                        } else if prevKind == 2 && prevByte == UInt8(ascii: "]") && subscriptWordHi > subscriptWordLo {
+                                            if names.contains(buf, subscriptWordLo, subscriptWordHi) { candInteresting = true }
+                                        } else {
+                                            candInteresting = true
+                                        }
+                                    } else {
+                                        candInteresting = true
+                                    }
+                                }
+                            } else if !comparison {
+                                candInteresting = true
+                            }
+                        }
+                    }
+                    if buf[e - 1] == UInt8(ascii: "=") || declState != 3 { declState = 0 }
+                    prevKind = 2; prevByte = buf[e - 1]
+                    i = e
+                } else {
+                    // `.`, `,`, `:`, `@`, `\`, anything else: one punctuation token.
+                    if cand >= 0 { candTokens += 1 }
+                    if declState == 2 && c == UInt8(ascii: ":") { declState = 3 } else if declState != 3 { declState = 0 }
+                    prevKind = 2; prevByte = c
+                    i += 1
+                }
+            }
+        }
+        return out
+    }
+}
