@@ -416,6 +416,12 @@ public struct FileFacts: Sendable, Codable {
     /// Problems the front end met and recovered from (unterminated comment, nesting cut off).
     /// They never become findings; the engine reports them as tool notifications.
     public var problems: [String] = []
+    /// Names assigned (`name = …`, `x.name = …`, `name[k] = …`, `name += …`) inside function
+    /// bodies the front end skipped without parsing because they hold no other fact (Swift).
+    /// Those assignments are container ops only if the scope declares a container of that name
+    /// in another file: then the file is read again with `FrontEnd.facts(for:interest:reading:)`.
+    /// Sorted; empty when nothing was skipped.
+    public var skippedAssignments: [String] = []
 
     public init(path: String, language: Language, scopeKey: String, unitName: String? = nil) {
         self.path = path; self.language = language; self.scopeKey = scopeKey; self.unitName = unitName

@@ -74,10 +74,33 @@ struct BodySkipper {
     /// visitor's depth guard, and a skipped body must not hide that).
     static let maximumTokens = SwiftFrontEnd.maximumTreeDepth - 1
 
-    /// One skippable body: the offsets of its `{` and its `}`.
+    /// One skippable body: the offsets of its `{` and its `}`, and the names it assigns
+    /// (`name = …`, `x.name = …`, `name[k] = …`, `name += …`): ops that matter only when a
+    /// container of that name is declared in the scope.
     struct Body: Equatable {
         var open: Int
         var close: Int
+        var assigned: [String] = []
+    }
+
+    /// What one pass over a file found: the bodies that hold no fact but their assignments, and
+    /// every name declared with `let`/`var` outside those bodies (a superset of the file's
+    /// containers: globals, statics, stored properties).
+    struct Scan {
+        var bodies: [Body] = []
+        var declared: Set<String> = []
+
+        /// The bodies to skip when the scope declares containers named `reading` (besides the
+        /// file's own declarations), and the names those skipped bodies assign, sorted.
+        func skipping(reading: Set<String>) -> (bodies: [Body], unread: [String]) {
+            var out: [Body] = []
+            var unread: Set<String> = []
+            for b in bodies where !b.assigned.contains(where: { declared.contains($0) || reading.contains($0) }) {
+                out.append(b)
+                unread.formUnion(b.assigned)
+            }
+            return (out, unread.sorted())
+        }
     }
 
     // MARK: - Scanner
@@ -93,12 +116,15 @@ struct BodySkipper {
         var multiline: Bool = false
     }
 
-    /// The bodies of `buf` that can be skipped. `words` are the identifiers that make a body
-    /// interesting (beyond `structuralWords`); `containerNames` the names whose plain assignment
-    /// (`name = …`, `name[k] = …`, `x.name = …`) makes one, `nil` meaning every assignment does.
-    static func skippable(_ buf: UnsafeBufferPointer<UInt8>, words: Words, containerNames: Words?,
-                          initIsInteresting: Bool = false) -> [Body] {
-        var out: [Body] = []
+    /// The bodies of `buf` that hold no fact but assignments. `words` are the identifiers that
+    /// make a body interesting (`structuralWords` and the calls recorded); `initIsInteresting`
+    /// when `x.init(…)` is such a call. Empty when the braces do not balance.
+    static func scan(_ buf: UnsafeBufferPointer<UInt8>, words: Words, initIsInteresting: Bool = false) -> Scan {
+        var out = Scan()
+        var candAssigned: [String] = []
+        // Declared names outside candidate bodies: after `let`/`var`, and after `,` in its list.
+        var expectName = false
+        var declListDepth = -1
         var stack: [Frame] = []
         stack.reserveCapacity(64)
         let n = buf.count
@@ -208,6 +234,8 @@ struct BodySkipper {
                 i += 1
             case 10, 13:
                 declState = 0; caseStatement = false
+                // `var a = 1,` + newline + `b = 2` continues the list.
+                if !(prevKind == 2 && prevByte == UInt8(ascii: ",")) { declListDepth = -1 }
                 i += 1
             case UInt8(ascii: "/") where i + 1 < n && buf[i + 1] == UInt8(ascii: "/"):
                 i += 2
@@ -275,6 +303,9 @@ struct BodySkipper {
                     candTokens += 1
                     if words.contains(buf, i + 1, e) { candInteresting = true }
                     declState = declState == 1 ? 2 : (declState == 3 ? 3 : 0)
+                } else if expectName {
+                    out.declared.insert(String(decoding: UnsafeBufferPointer(rebasing: buf[(i + 1)..<e]), as: UTF8.self))
+                    expectName = false
                 }
                 prevKind = 1; prevWordLo = i + 1; prevWordHi = e
                 i = min(n, e + 1)
@@ -291,7 +322,7 @@ struct BodySkipper {
                 prevKind = 2; prevByte = c
                 i += 1
             case UInt8(ascii: ")"), UInt8(ascii: "]"):
-                guard let top = stack.last, top.tag == .paren || top.tag == .interpolation else { return [] }
+                guard let top = stack.last, top.tag == .paren || top.tag == .interpolation else { return Scan() }
                 stack.removeLast()
                 if c == UInt8(ascii: "]") {
                     let w = bracketWordStack.popLast() ?? (-1, -1)
@@ -314,6 +345,7 @@ struct BodySkipper {
                     candTokens = 0
                     candNesting = 0
                     candLt = 0
+                    candAssigned.removeAll()
                 } else if cand >= 0 {
                     candTokens += 1
                     candNesting = max(candNesting, stack.count + 1 - cand)
@@ -322,7 +354,7 @@ struct BodySkipper {
                 prevKind = 2; prevByte = c
                 i += 1
             case UInt8(ascii: "}"):
-                guard let top = stack.last, top.tag == .typeBrace || top.tag == .funcBrace || top.tag == .otherBrace else { return [] }
+                guard let top = stack.last, top.tag == .typeBrace || top.tag == .funcBrace || top.tag == .otherBrace else { return Scan() }
                 stack.removeLast()
                 pending = 0
                 declState = 0; caseStatement = false
@@ -331,7 +363,7 @@ struct BodySkipper {
                         // Nesting past the parser's limit must be seen by the parser (it reports it).
                         if !candInteresting && candTokens < maximumTokens
                             && cand + ifCount + candNesting + candLt < SwiftFrontEnd.maximumNestingLevel / 2 {
-                            out.append(Body(open: candOpen, close: i))
+                            out.bodies.append(Body(open: candOpen, close: i, assigned: candAssigned))
                         }
                         cand = -1
                     } else {
@@ -341,6 +373,8 @@ struct BodySkipper {
                 prevKind = 2; prevByte = c
                 i += 1
             case UInt8(ascii: ";"):
+                declListDepth = -1
+                expectName = false
                 pending = 0
                 declState = 0; caseStatement = false
                 prevKind = 2; prevByte = c
@@ -367,7 +401,14 @@ struct BodySkipper {
                         } else if declState == 2 {
                             declState = 0
                         }
+                    } else if expectName {
+                        out.declared.insert(String(decoding: UnsafeBufferPointer(rebasing: buf[i..<e]), as: UTF8.self))
+                        expectName = false
                     } else if !afterDot {
+                        if wordIs(i, e, "let") || wordIs(i, e, "var") {
+                            expectName = true
+                            declListDepth = stack.count
+                        }
                         if wordIs(i, e, "func") || wordIs(i, e, "init") || wordIs(i, e, "deinit") {
                             pending = 2; pendingDepth = stack.count
                         } else if wordIs(i, e, "class") || wordIs(i, e, "struct") || wordIs(i, e, "enum") || wordIs(i, e, "actor")
@@ -400,23 +441,21 @@ struct BodySkipper {
                             let len = e - i
                             let comparison = (len == 2 && (c == UInt8(ascii: "=") || c == UInt8(ascii: "!") || c == UInt8(ascii: "<") || c == UInt8(ascii: ">")))
                                 || (len == 3 && (c == UInt8(ascii: "=") || c == UInt8(ascii: "!")) && buf[i + 1] == UInt8(ascii: "="))
-                            if len == 1 {
-                                if declState < 2 {
-                                    // A plain assignment: interesting when its target could be a container.
-                                    if let names = containerNames {
-                                        if prevKind == 1 && prevWordHi > prevWordLo {
-                                            if names.contains(buf, prevWordLo, prevWordHi) { candInteresting = true }
-                                        } else if prevKind == 2 && prevByte == UInt8(ascii: "]") && subscriptWordHi > subscriptWordLo {
-                                            if names.contains(buf, subscriptWordLo, subscriptWordHi) { candInteresting = true }
-                                        } else {
-                                            candInteresting = true
-                                        }
-                                    } else {
-                                        candInteresting = true
+                            // `=` (not an initialiser), `+=` and any compound assignment to a subscript
+                            // are container ops (`-=`, `|=` … on a plain name are not).
+                            let plain = len == 1 && declState < 2
+                            let plus = len == 2 && c == UInt8(ascii: "+")
+                            if !comparison && (plain || len > 1) {
+                                if prevKind == 1 && prevWordHi > prevWordLo {
+                                    if plain || plus {
+                                        candAssigned.append(String(decoding: UnsafeBufferPointer(rebasing: buf[prevWordLo..<prevWordHi]), as: UTF8.self))
                                     }
+                                } else if prevKind == 2 && prevByte == UInt8(ascii: "]") && subscriptWordHi > subscriptWordLo {
+                                    candAssigned.append(String(decoding: UnsafeBufferPointer(rebasing: buf[subscriptWordLo..<subscriptWordHi]), as: UTF8.self))
+                                } else {
+                                    // A target this scan cannot name (`x! = …`, `(a, b) = …`).
+                                    candInteresting = true
                                 }
-                            } else if !comparison {
-                                candInteresting = true
                             }
                         }
                     }
@@ -427,6 +466,7 @@ struct BodySkipper {
                     // `.`, `,`, `:`, `@`, `\`, anything else: one punctuation token.
                     if cand >= 0 { candTokens += 1 }
                     if declState == 2 && c == UInt8(ascii: ":") { declState = 3 } else if declState != 3 { declState = 0 }
+                    expectName = cand < 0 && c == UInt8(ascii: ",") && declListDepth == stack.count
                     prevKind = 2; prevByte = c
                     i += 1
                 }

@@ -54,6 +54,13 @@ public struct SwiftFrontEnd: FrontEnd {
     }
 
     public func facts(for file: SourceFile, interest: CallInterest) -> FileFacts {
+        facts(for: file, interest: interest, reading: [])
+    }
+
+    /// Facts for one file. Function bodies that hold no fact but assignments are skipped unless
+    /// they assign one of `names` or a name the file itself declares; the names the skipped
+    /// bodies assign are in `FileFacts.skippedAssignments`.
+    public func facts(for file: SourceFile, interest: CallInterest, reading names: Set<String>) -> FileFacts {
         var facts = FileFacts(path: file.path, language: .swift, scopeKey: scopeKey(forPath: file.path),
                               unitName: Self.moduleName(forPath: file.path))
         if file.bytes.count > Self.maximumFileBytes {
@@ -75,7 +82,7 @@ public struct SwiftFrontEnd: FrontEnd {
         // Parse and walk on a thread whose stack grows with the file (see `LargeStack`).
         let box = FactsBox(facts)
         LargeStack.run(stackBytes: LargeStack.size(forFileBytes: file.bytes.count)) {
-            box.facts = Self.extract(file: file, interest: interest, into: box.facts)
+            box.facts = Self.extract(file: file, interest: interest, reading: names, into: box.facts)
         }
         return box.facts
     }
@@ -88,14 +95,17 @@ public struct SwiftFrontEnd: FrontEnd {
     /// Parse + one visitor walk. Function bodies that cannot hold a fact (see `BodySkipper`) are
     /// blanked before parsing; when the tree does not show each of them exactly where the byte
     /// scan put it, the file is parsed again as it is.
-    static func extract(file: SourceFile, interest: CallInterest, into start: FileFacts) -> FileFacts {
+    static func extract(file: SourceFile, interest: CallInterest, reading names: Set<String> = [],
+                        skipBodies: Bool = true, into start: FileFacts) -> FileFacts {
         var facts = start
         file.bytes.withUnsafeBufferPointer { buf in
             let mentionsDirective = SuppressionDirective.mentions(buf, 0..<buf.count)
             // A directive inside a skipped body would be lost with it: such files are read whole.
             var skipped: [BodySkipper.Body] = []
-            if !mentionsDirective {
-                skipped = BodySkipper.skippable(buf, words: bodyWords(interest), containerNames: nil)
+            var unread: [String] = []
+            if skipBodies && !mentionsDirective {
+                let scan = BodySkipper.scan(buf, words: bodyWords(interest), initIsInteresting: interest.wants("init"))
+                (skipped, unread) = scan.skipping(reading: names)
             }
             if !skipped.isEmpty {
                 var blanked = file.bytes
@@ -118,6 +128,7 @@ public struct SwiftFrontEnd: FrontEnd {
                     visitor.walk(tree)
                     guard !visitor.misplacedSkip, visitor.confirmedSkips == skipped.count else { return nil }
                     visitor.finish(into: &out)
+                    out.skippedAssignments = unread
                     return out
                 }
                 if let done {
