@@ -1,0 +1,213 @@
+import Foundation
+import LeakLintCore
+import SwiftParser
+import SwiftSyntax
+import Testing
+@testable import LeakLintSwift
+
+/// The byte-level pre-pass that lets the parser skip function bodies holding no fact.
+@Suite struct BodySkipperTests {
+    static let interest = CallInterest(methods: ["addObserver", "sink", "put", "register", "forEach"])
+
+    static func scan(_ src: String) -> BodySkipper.Scan {
+        let bytes = Array(src.utf8)
+        return bytes.withUnsafeBufferPointer {
+            BodySkipper.scan($0, words: SwiftFrontEnd.bodyWords(interest))
+        }
+    }
+
+    /// `{`/`}` offsets of every member-level or top-level function body, as swift-syntax sees them.
+    static func treeBodies(_ src: String) -> [Int: Int] {
+        final class Bodies: SyntaxVisitor {
+            var out: [Int: Int] = [:]
+            func add(_ b: CodeBlockSyntax?, _ node: some SyntaxProtocol) {
+                guard let b else { return }
+                var p = node.parent
+                while let q = p, q.is(MemberBlockItemSyntax.self) || q.is(MemberBlockItemListSyntax.self)
+                    || q.is(CodeBlockItemSyntax.self) || q.is(CodeBlockItemListSyntax.self) || q.is(IfConfigClauseSyntax.self)
+                    || q.is(IfConfigClauseListSyntax.self) || q.is(IfConfigDeclSyntax.self) { p = q.parent }
+                guard let q = p, q.is(SourceFileSyntax.self) || q.is(MemberBlockSyntax.self) else { return }
+                out[b.leftBrace.positionAfterSkippingLeadingTrivia.utf8Offset] = b.rightBrace.positionAfterSkippingLeadingTrivia.utf8Offset
+            }
+            override func visit(_ node: FunctionDeclSyntax) -> SyntaxVisitorContinueKind { add(node.body, node); return .visitChildren }
+            override func visit(_ node: InitializerDeclSyntax) -> SyntaxVisitorContinueKind { add(node.body, node); return .visitChildren }
+            override func visit(_ node: DeinitializerDeclSyntax) -> SyntaxVisitorContinueKind { add(node.body, node); return .visitChildren }
+        }
+        let v = Bodies(viewMode: .sourceAccurate)
+        v.walk(Parser.parse(source: src))
+        return v.out
+    }
+
+    /// The text of the function whose body opens at `open`.
+    static func name(before open: Int, in src: String) -> String {
+        let b = Array(src.utf8)
+        var k = open
+        while k > 0 && b[k - 1] != UInt8(ascii: "\n") { k -= 1 }
+        return String(decoding: b[k..<open], as: UTF8.self).trimmingCharacters(in: .whitespaces)
+    }
+
+    @Test func bodiesWithoutFactsAreSkippedOthersRead() {
+        let src = """
+        final class Store {
+            var items: [Int] = []
+            var limit = 3
+            func describe() -> String { return "Store(\\(limit))" }
+            init(limit: Int) { self.limit = limit }
+            func grow() { items.append(1) }
+            func loop() { while true { } }
+            func spawn() { Task { } }
+            func observe() { center.addObserver(self) }
+            deinit { print("bye") }
+            func nested() { func inner() { } }
+        }
+        func helper(_ x: Int) -> Int { let y = x + 1; return y * 2 }
+        """
+        let scan = Self.scan(src)
+        let found = scan.bodies.map { Self.name(before: $0.open, in: src) }
+        #expect(found == ["func describe() -> String", "init(limit: Int)", "deinit", "func helper(_ x: Int) -> Int"])
+        #expect(scan.bodies[1].assigned == ["limit"])
+        #expect(scan.bodies[3].assigned == [])
+        #expect(scan.declared.isSuperset(of: ["items", "limit"]))
+        // Every body found is a function body of the tree, brace for brace.
+        let tree = Self.treeBodies(src)
+        for b in scan.bodies { #expect(tree[b.open] == b.close) }
+        // `limit` is declared in the file: the initialiser that assigns it is read.
+        #expect(scan.skipping(reading: []).bodies.count == 3)
+        #expect(scan.skipping(reading: []).unread == [])
+    }
+
+    @Test func stringsCommentsAndRegexLiteralsDoNotMoveBraces() {
+        let src = #"""
+        struct Tricky {
+            func a() -> String { "}" + "{" }
+            func b(_ x: Int) -> String { "\(x) \( [1].map { "\($0) }" }.count ) {" }
+            func c() -> String { #"\(x) } "# + ##"}"#"## }
+            func d() -> String {
+                """
+                } { \(1 + ["}"].count) "
+                """
+            }
+            func e() { /* } /* { */ } */ }
+            func f() { // }
+            }
+            func g() -> Bool { #/a{2}}/#.description.isEmpty }
+            func `h`() { }
+        }
+        """#
+        let scan = Self.scan(src)
+        let tree = Self.treeBodies(src)
+        #expect(scan.bodies.count == 8)
+        #expect(tree.count == 8)
+        for b in scan.bodies { #expect(tree[b.open] == b.close, "body at \(b.open)") }
+    }
+
+    @Test func onlyMemberAndTopLevelFunctionsAreCandidates() {
+        let src = """
+        let table: [String: () -> Int] = ["a": { func local() -> Int { 1 }; return local() }]
+        struct S {
+            static let make = { () -> Int in
+                struct Inner { func value() -> Int { 2 } }
+                return Inner().value()
+            }()
+            var computed: Int { get { 3 } set { } }
+            func plain() -> Int { 4 }
+        }
+        """
+        let found = Self.scan(src).bodies.map { Self.name(before: $0.open, in: src) }
+        #expect(found == ["func plain() -> Int"])
+    }
+
+    @Test func assignmentsAreNamedInitialisersAreNot() {
+        let src = """
+        enum Reset {
+            static func a() { cache = [:] }
+            static func b() { Self.byKey[k] = nil }
+            static func c() { log += ["x"] }
+            static func d() { let fresh = [1]; var other: [Int] = []; count -= 1; _ = fresh; other = fresh }
+            static func e() { switch x { case let .some(v): seen = v; default: break } }
+            static func f() { x! = 1 }
+        }
+        """
+        let bodies = Self.scan(src).bodies
+        #expect(bodies.map(\.assigned) == [["cache"], ["byKey"], ["log"], ["_", "other"], ["seen"]])
+    }
+
+    @Test func unbalancedOrDirectiveBodiesAreRead() {
+        #expect(Self.scan("func a() { if x { }").bodies.isEmpty)
+        #expect(Self.scan("func a() { ) }").bodies.isEmpty)
+        let src = """
+        func a() {
+        #if DEBUG
+            print(1)
+        #endif
+        }
+        func b() { print(2) }
+        """
+        #expect(Self.scan(src).bodies.count == 1)
+    }
+
+    // MARK: Facts with and without skipping
+
+    static let fixtureDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("fixtures/swift").path
+    static let fixtures: [String] = {
+        var out: [String] = []
+        let e = FileManager.default.enumerator(atPath: fixtureDir)
+        while let p = e?.nextObject() as? String { if p.hasSuffix(".swift") { out.append(p) } }
+        return out.sorted()
+    }()
+
+    static func encoded(_ f: FileFacts) -> String {
+        var f = f
+        for i in f.functions.indices { f.functions[i].body.calls = [] }
+        f.skippedAssignments = []
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        return String(decoding: try! e.encode(f), as: UTF8.self)
+    }
+
+    /// Skipping loses nothing but `BodyFact.calls` (which the Swift analyses do not read) and the
+    /// ops on names the file does not declare, which `skippedAssignments` lists; read with those
+    /// names, the facts are the same as from a whole parse.
+    @Test(arguments: fixtures) func skippingKeepsTheFacts(_ name: String) throws {
+        let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: Self.fixtureDir + "/" + name)))
+        let file = SourceFile(path: "Sources/App/" + name, bytes: bytes)
+        let start = FileFacts(path: file.path, language: .swift, scopeKey: "Sources/App")
+        let whole = SwiftFrontEnd.extract(file: file, interest: Self.interest, skipBodies: false, into: start)
+        let skipped = SwiftFrontEnd.extract(file: file, interest: Self.interest, into: start)
+        let missing = Set(whole.ops.map(\.target.name)).subtracting(skipped.ops.map(\.target.name))
+        #expect(missing.isSubset(of: Set(skipped.skippedAssignments)))
+        // Containers the file declares itself are never left to a second reading.
+        #expect(missing.isDisjoint(with: whole.containers.map(\.symbol.name)))
+        let reread = SwiftFrontEnd.extract(file: file, interest: Self.interest,
+                                           reading: Set(skipped.skippedAssignments), into: start)
+        #expect(Self.encoded(reread) == Self.encoded(whole))
+        #expect(reread.skippedAssignments.allSatisfy { n in !whole.ops.contains { $0.target.name == n } })
+    }
+
+    @Test func fixturesHaveSkippableBodies() throws {
+        var n = 0
+        for name in Self.fixtures {
+            let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: Self.fixtureDir + "/" + name)))
+            n += bytes.withUnsafeBufferPointer {
+                BodySkipper.scan($0, words: SwiftFrontEnd.bodyWords(Self.interest)).skipping(reading: []).bodies.count
+            }
+        }
+        #expect(n >= 10)
+    }
+
+    @Test func crossFileAssignmentIsListedAndReadOnRequest() {
+        let src = """
+        func resetConnections() {
+            connections = [:]
+        }
+        """
+        let f = swiftFacts(src)
+        #expect(f.ops.isEmpty)
+        #expect(f.skippedAssignments == ["connections"])
+        let again = SwiftFrontEnd().facts(for: SourceFile(path: "Sources/App/File.swift", bytes: Array(src.utf8)),
+                                          interest: CallInterest(methods: []), reading: ["connections"])
+        #expect(again.ops.map(\.op) == [OpName.assignFresh])
+        #expect(again.skippedAssignments.isEmpty)
+    }
+}
