@@ -122,12 +122,12 @@ public struct Scanner {
         }
 
         // Read + front ends, in parallel.
-        let interest = Analyses.callInterest(for: rules)
+        let interests = Analyses.callInterests(for: rules)
         let table = frontEndTable
         var outcomes = Parallel.map(files.count, workers: jobs) { i in
-            FileLoader.load(absolute: files[i].absolute, relative: files[i].relative, interest: interest, frontEnds: table)
+            FileLoader.load(absolute: files[i].absolute, relative: files[i].relative, interests: interests, frontEnds: table)
         }
-        FileLoader.rereadSkippedAssignments(&outcomes, interest: interest, jobs: jobs,
+        FileLoader.rereadSkippedAssignments(&outcomes, interests: interests, jobs: jobs,
                                             frontEnd: { table.forPath($0) }, scope: { "\($0.language.rawValue)/\($0.scopeKey)" })
 
         var facts: [FileFacts] = []
@@ -225,7 +225,14 @@ enum FileLoader {
     }
 
     static func load(absolute: String, relative: String, interest: CallInterest, frontEnds: FrontEnds.Table) -> Outcome {
+        load(absolute: absolute, relative: relative, interests: Dictionary(uniqueKeysWithValues: Language.allCases.map { ($0, interest) }),
+             frontEnds: frontEnds)
+    }
+
+    /// Reads one file and runs its front end with the calls its language's rules want.
+    static func load(absolute: String, relative: String, interests: [Language: CallInterest], frontEnds: FrontEnds.Table) -> Outcome {
         guard let fe = frontEnds.forPath(relative) else { return Outcome() }
+        let interest = interests[fe.language] ?? CallInterest(methods: [])
         let bytes: [UInt8]
         do {
             bytes = try Paths.readBytes(absolute)
@@ -243,7 +250,7 @@ enum FileLoader {
     /// Reads again, in parallel, the files whose `FileFacts.skippedAssignments` name a container
     /// declared in their scope (`scope` maps a file's facts to its scope's key), asking the front
     /// end to read those assignments: they are container ops like any other.
-    static func rereadSkippedAssignments(_ outcomes: inout [Outcome], interest: CallInterest, jobs: Int,
+    static func rereadSkippedAssignments(_ outcomes: inout [Outcome], interests: [Language: CallInterest], jobs: Int,
                                          frontEnd: (String) -> (any FrontEnd)?, scope: (FileFacts) -> String) {
         guard outcomes.contains(where: { !($0.facts?.skippedAssignments.isEmpty ?? true) }) else { return }
         var declared: [String: Set<String>] = [:]
@@ -261,7 +268,7 @@ enum FileLoader {
         let work = redo
         let again = Parallel.map(work.count, workers: jobs) { k in
             analyse(bytes: work[k].source.bytes, relative: work[k].source.path, frontEnd: work[k].frontEnd,
-                    interest: interest, reading: work[k].names)
+                    interest: interests[work[k].frontEnd.language] ?? CallInterest(methods: []), reading: work[k].names)
         }
         for (k, r) in redo.enumerated() { outcomes[r.index] = again[k] }
     }
