@@ -106,7 +106,9 @@ struct BodySkipper {
     // MARK: - Scanner
 
     private enum Tag: UInt8 {
-        case typeBrace, funcBrace, otherBrace, paren, interpolation, string
+        /// `accessorList`: a property's or subscript's `{ get { … } set { … } }`, whose braces hold
+        /// accessor bodies; `getterBrace`: a property's or subscript's implicit getter `{ … }`.
+        case typeBrace, funcBrace, otherBrace, accessorList, getterBrace, paren, interpolation, string
     }
 
     private struct Frame {
@@ -126,6 +128,8 @@ struct BodySkipper {
         var expectName = false
         var declListDepth = -1
         var stack: [Frame] = []
+        // The top frame is a string literal.
+        var inString = false
         stack.reserveCapacity(64)
         let n = buf.count
         var i = 0
@@ -178,6 +182,41 @@ struct BodySkipper {
             return true
         }
 
+        /// Whether the block opening before `from` starts with an accessor (`get`, `set`, `didSet`,
+        /// `willSet`, `_read`, `_modify`, `unsafeAddress`, …, `mutating`/`nonmutating`, an attribute) or
+        /// is empty; anything else is an implicit getter's code.
+        func startsAccessorList(_ from: Int) -> Bool {
+            var k = from
+            while k < n {
+                let c = buf[k]
+                if c == 32 || c == 9 || c == 10 || c == 13 { k += 1; continue }
+                if c == UInt8(ascii: "/") && k + 1 < n && buf[k + 1] == UInt8(ascii: "/") {
+                    while k < n && buf[k] != 10 && buf[k] != 13 { k += 1 }
+                    continue
+                }
+                if c == UInt8(ascii: "/") && k + 1 < n && buf[k + 1] == UInt8(ascii: "*") {
+                    var depth = 1
+                    k += 2
+                    while k < n && depth > 0 {
+                        if buf[k] == UInt8(ascii: "/") && k + 1 < n && buf[k + 1] == UInt8(ascii: "*") { depth += 1; k += 2 }
+                        else if buf[k] == UInt8(ascii: "*") && k + 1 < n && buf[k + 1] == UInt8(ascii: "/") { depth -= 1; k += 2 }
+                        else { k += 1 }
+                    }
+                    continue
+                }
+                if c == UInt8(ascii: "}") || c == UInt8(ascii: "@") || c == UInt8(ascii: "#") { return true }
+                guard isIdentStart(c) else { return false }
+                var e = k + 1
+                while e < n && isIdent(buf[e]) { e += 1 }
+                return wordIs(k, e, "get") || wordIs(k, e, "set") || wordIs(k, e, "didSet") || wordIs(k, e, "willSet")
+                    || wordIs(k, e, "_read") || wordIs(k, e, "_modify") || wordIs(k, e, "read") || wordIs(k, e, "modify")
+                    || wordIs(k, e, "unsafeAddress") || wordIs(k, e, "unsafeMutableAddress") || wordIs(k, e, "init")
+                    || wordIs(k, e, "mutating") || wordIs(k, e, "nonmutating") || wordIs(k, e, "yielding")
+                    || wordIs(k, e, "borrowing") || wordIs(k, e, "consuming")
+            }
+            return true
+        }
+
         func allTypeBraces(_ upTo: Int) -> Bool {
             var k = 0
             while k < upTo { if stack[k].tag != .typeBrace { return false }; k += 1 }
@@ -185,46 +224,53 @@ struct BodySkipper {
         }
 
         while i < n {
-            // Inside a string literal.
-            if let top = stack.last, top.tag == .string {
-                let c = buf[i]
-                if c == UInt8(ascii: "\\") {
-                    // `\`, then the string's `#`s, then `(` opens an interpolation.
-                    var k = i + 1
-                    var h = 0
-                    while h < top.hashes && k < n && buf[k] == UInt8(ascii: "#") { h += 1; k += 1 }
-                    if h == top.hashes && k < n && buf[k] == UInt8(ascii: "(") {
-                        stack.append(Frame(tag: .interpolation))
-                        if cand >= 0 { candTokens += 1 }
-                        prevKind = 2; prevByte = UInt8(ascii: "(")
-                        i = k + 1
+            // Inside a string literal: up to its end or the next interpolation.
+            if inString {
+                let top = stack[stack.count - 1]
+                while i < n {
+                    let c = buf[i]
+                    if c == UInt8(ascii: "\\") {
+                        // `\`, then the string's `#`s, then `(` opens an interpolation.
+                        var k = i + 1
+                        var h = 0
+                        while h < top.hashes && k < n && buf[k] == UInt8(ascii: "#") { h += 1; k += 1 }
+                        if h == top.hashes && k < n && buf[k] == UInt8(ascii: "(") {
+                            stack.append(Frame(tag: .interpolation))
+                            inString = false
+                            if cand >= 0 { candTokens += 1 }
+                            prevKind = 2; prevByte = UInt8(ascii: "(")
+                            i = k + 1
+                            break
+                        }
+                        i = h == top.hashes ? k + 1 : k
                         continue
                     }
-                    i = h == top.hashes ? k + 1 : k
-                    continue
-                }
-                if c == UInt8(ascii: "\"") {
-                    var k = i + 1
-                    if top.multiline {
-                        guard k + 1 < n, buf[k] == UInt8(ascii: "\""), buf[k + 1] == UInt8(ascii: "\"") else { i += 1; continue }
-                        k += 2
+                    if c == UInt8(ascii: "\"") {
+                        var k = i + 1
+                        if top.multiline {
+                            guard k + 1 < n, buf[k] == UInt8(ascii: "\""), buf[k + 1] == UInt8(ascii: "\"") else { i += 1; continue }
+                            k += 2
+                        }
+                        var h = 0
+                        while h < top.hashes && k < n && buf[k] == UInt8(ascii: "#") { h += 1; k += 1 }
+                        if h == top.hashes {
+                            stack.removeLast()
+                            inString = false
+                            prevKind = 1; prevByte = 0; prevWordLo = 0; prevWordHi = 0
+                            i = k
+                            break
+                        }
+                        i += 1
+                        continue
                     }
-                    var h = 0
-                    while h < top.hashes && k < n && buf[k] == UInt8(ascii: "#") { h += 1; k += 1 }
-                    if h == top.hashes {
+                    if (c == 10 || c == 13) && !top.multiline {
+                        // An unterminated single-line string ends at the line's end.
                         stack.removeLast()
-                        prevKind = 1; prevByte = 0; prevWordLo = 0; prevWordHi = 0
-                        i = k
-                        continue
+                        inString = false
+                        break
                     }
                     i += 1
-                    continue
                 }
-                if (c == 10 || c == 13) && !top.multiline {
-                    // An unterminated single-line string ends at the line's end.
-                    stack.removeLast()
-                }
-                i += 1
                 continue
             }
 
@@ -256,6 +302,7 @@ struct BodySkipper {
                 if k < n && buf[k] == UInt8(ascii: "\"") {
                     let multi = k + 2 < n && buf[k + 1] == UInt8(ascii: "\"") && buf[k + 2] == UInt8(ascii: "\"")
                     stack.append(Frame(tag: .string, hashes: h, multiline: multi))
+                    inString = true
                     declState = 0
                     if cand >= 0 { candTokens += 1 }
                     i = multi ? k + 3 : k + 1
@@ -324,6 +371,7 @@ struct BodySkipper {
             case UInt8(ascii: ")"), UInt8(ascii: "]"):
                 guard let top = stack.last, top.tag == .paren || top.tag == .interpolation else { return Scan() }
                 stack.removeLast()
+                if top.tag == .interpolation { inString = true }
                 if c == UInt8(ascii: "]") {
                     let w = bracketWordStack.popLast() ?? (-1, -1)
                     subscriptWordLo = w.0; subscriptWordHi = w.1
@@ -334,11 +382,24 @@ struct BodySkipper {
             case UInt8(ascii: "{"):
                 var tag = Tag.otherBrace
                 if pending != 0 && pendingDepth == stack.count {
-                    tag = pending == 1 ? .typeBrace : .funcBrace
+                    switch pending {
+                    case 1: tag = .typeBrace
+                    case 2: tag = .funcBrace
+                    case 3:
+                        // `var x: T {` / `subscript(…) -> T {`: accessors, or one implicit getter.
+                        tag = startsAccessorList(i + 1) ? .accessorList : .getterBrace
+                    default: break
+                    }
+                } else if let top = stack.last, top.tag == .accessorList {
+                    // `get {`, `set(v) {`, `didSet {`: an accessor body.
+                    tag = .funcBrace
                 }
                 pending = 0
                 declState = 0; caseStatement = false
-                if tag == .funcBrace && cand < 0 && allTypeBraces(stack.count) {
+                let member = tag == .getterBrace ? allTypeBraces(stack.count)
+                    : (tag == .funcBrace && (allTypeBraces(stack.count)
+                        || (stack.last?.tag == .accessorList && allTypeBraces(stack.count - 1))))
+                if member && cand < 0 {
                     cand = stack.count
                     candOpen = i
                     candInteresting = false
@@ -354,7 +415,8 @@ struct BodySkipper {
                 prevKind = 2; prevByte = c
                 i += 1
             case UInt8(ascii: "}"):
-                guard let top = stack.last, top.tag == .typeBrace || top.tag == .funcBrace || top.tag == .otherBrace else { return Scan() }
+                guard let top = stack.last, top.tag == .typeBrace || top.tag == .funcBrace || top.tag == .otherBrace
+                        || top.tag == .accessorList || top.tag == .getterBrace else { return Scan() }
                 stack.removeLast()
                 pending = 0
                 declState = 0; caseStatement = false
@@ -415,7 +477,10 @@ struct BodySkipper {
                                     || wordIs(i, e, "extension") || wordIs(i, e, "protocol") {
                             // `class func`, `class var`: the next keyword decides.
                             pending = 1; pendingDepth = stack.count
-                        } else if wordIs(i, e, "var") || wordIs(i, e, "let") || wordIs(i, e, "subscript") || wordIs(i, e, "case")
+                        } else if wordIs(i, e, "var") || wordIs(i, e, "subscript") {
+                            // A computed property's or subscript's braces follow (not after `=`).
+                            pending = 3; pendingDepth = stack.count
+                        } else if wordIs(i, e, "let") || wordIs(i, e, "case")
                                     || wordIs(i, e, "typealias") || wordIs(i, e, "import") || wordIs(i, e, "associatedtype")
                                     || wordIs(i, e, "macro") {
                             pending = 0
@@ -460,6 +525,7 @@ struct BodySkipper {
                         }
                     }
                     if buf[e - 1] == UInt8(ascii: "=") || declState != 3 { declState = 0 }
+                    if pending == 3 && buf[e - 1] == UInt8(ascii: "=") && e - i == 1 { pending = 0 }
                     prevKind = 2; prevByte = buf[e - 1]
                     i = e
                 } else {

@@ -372,13 +372,17 @@ final class FactVisitor: SyntaxVisitor {
         contexts.append(.body)
     }
 
-    /// Confirms a blanked body (see `skippedBodies`) where the tree has it.
+    /// Confirms a blanked function body (see `skippedBodies`) where the tree has it.
     func confirmSkipped(_ block: CodeBlockSyntax?) {
         guard !skippedBodies.isEmpty, let block else { return }
-        guard let close = skippedBodies[start(block.leftBrace)] else { return }
-        let memberLevel = contexts.last == .type || bodies.count == 1
-        if memberLevel, block.leftBrace.presence == .present, block.rightBrace.presence == .present,
-           start(block.rightBrace) == close, block.statements.isEmpty {
+        confirmSkipped(open: block.leftBrace, close: block.rightBrace, empty: block.statements.isEmpty,
+                       memberLevel: contexts.last == .type || bodies.count == 1)
+    }
+
+    /// Confirms a blanked body with these braces: it must be member-level, empty, brace for brace.
+    func confirmSkipped(open: TokenSyntax, close: TokenSyntax, empty: Bool, memberLevel: Bool) {
+        guard let expected = skippedBodies[start(open)] else { return }
+        if memberLevel, empty, open.presence == .present, close.presence == .present, start(close) == expected {
             confirmedSkips += 1
         } else {
             misplacedSkip = true
@@ -435,8 +439,19 @@ final class FactVisitor: SyntaxVisitor {
     }
     override func visitPost(_ node: SubscriptDeclSyntax) { popBody() }
 
+    /// Inside a member-level (or top-level) property's or subscript's declaration, `extra` bodies deep.
+    func inMemberAccessorOwner(extra: Int) -> Bool {
+        guard bodies.count == 2 + extra else { return false }
+        let owner = bodies[1]
+        return owner.kind == .propertyInit || (owner.kind == .function && owner.functionIndex == nil)
+    }
+
     /// Getters, setters and observers run any number of times.
     override func visit(_ node: AccessorBlockSyntax) -> SyntaxVisitorContinueKind {
+        if !skippedBodies.isEmpty, case .getter(let items) = node.accessors {
+            confirmSkipped(open: node.leftBrace, close: node.rightBrace, empty: items.isEmpty,
+                           memberLevel: inMemberAccessorOwner(extra: 0))
+        }
         let outer = body
         var b = Body(function: outer.function, role: .normal, owner: currentType, kind: .accessor,
                      isStatic: outer.isStatic)
@@ -446,6 +461,14 @@ final class FactVisitor: SyntaxVisitor {
         return .visitChildren
     }
     override func visitPost(_ node: AccessorBlockSyntax) { popBody() }
+
+    override func visit(_ node: AccessorDeclSyntax) -> SyntaxVisitorContinueKind {
+        if !skippedBodies.isEmpty, let b = node.body {
+            confirmSkipped(open: b.leftBrace, close: b.rightBrace, empty: b.statements.isEmpty,
+                           memberLevel: inMemberAccessorOwner(extra: 1) && bodies[2].kind == .accessor)
+        }
+        return .visitChildren
+    }
 
     // MARK: Closures
 

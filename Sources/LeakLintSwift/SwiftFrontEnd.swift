@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import LeakLintCore
 import SwiftParser
 @_spi(RawSyntax) import SwiftSyntax
@@ -155,6 +162,12 @@ public struct SwiftFrontEnd: FrontEnd {
     /// The identifiers that make a function body worth parsing: `BodySkipper.structuralWords`,
     /// the collection methods and calls the visitor always records, and the rules' calls.
     static func bodyWords(_ interest: CallInterest) -> BodySkipper.Words {
+        bodyWordsCache.words(for: interest)
+    }
+
+    static let bodyWordsCache = BodyWordsCache()
+
+    static func buildBodyWords(_ interest: CallInterest) -> BodySkipper.Words {
         var words = BodySkipper.structuralWords
         words += SwiftVocabulary.containerMethods
         words += SwiftVocabulary.alwaysRecorded
@@ -233,5 +246,26 @@ public struct SwiftFrontEnd: FrontEnd {
         default:
             return nil
         }
+    }
+}
+
+/// The word table of the last interest asked for: a scan asks with one interest for every file.
+final class BodyWordsCache: @unchecked Sendable {
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    private var last: (methods: Set<String>, prefixes: [String], words: BodySkipper.Words)?
+
+    init() {
+        mutex = .allocate(capacity: 1)
+        mutex.initialize(to: pthread_mutex_t())
+        pthread_mutex_init(mutex, nil)
+    }
+
+    func words(for interest: CallInterest) -> BodySkipper.Words {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        if let l = last, l.prefixes == interest.prefixes, l.methods == interest.methods { return l.words }
+        let w = SwiftFrontEnd.buildBodyWords(interest)
+        last = (interest.methods, interest.prefixes, w)
+        return w
     }
 }

@@ -32,6 +32,22 @@ import Testing
             override func visit(_ node: FunctionDeclSyntax) -> SyntaxVisitorContinueKind { add(node.body, node); return .visitChildren }
             override func visit(_ node: InitializerDeclSyntax) -> SyntaxVisitorContinueKind { add(node.body, node); return .visitChildren }
             override func visit(_ node: DeinitializerDeclSyntax) -> SyntaxVisitorContinueKind { add(node.body, node); return .visitChildren }
+            override func visit(_ node: AccessorBlockSyntax) -> SyntaxVisitorContinueKind {
+                // A member-level property's or subscript's implicit getter or accessor bodies.
+                guard let decl = node.parent?.parent?.parent?.as(VariableDeclSyntax.self).map(Syntax.init) ?? node.parent?.as(SubscriptDeclSyntax.self).map(Syntax.init),
+                      decl.parent?.is(MemberBlockItemSyntax.self) == true || decl.parent?.is(CodeBlockItemSyntax.self) == true else { return .visitChildren }
+                switch node.accessors {
+                case .getter:
+                    out[node.leftBrace.positionAfterSkippingLeadingTrivia.utf8Offset] = node.rightBrace.positionAfterSkippingLeadingTrivia.utf8Offset
+                case .accessors(let list):
+                    for a in list {
+                        if let b = a.body {
+                            out[b.leftBrace.positionAfterSkippingLeadingTrivia.utf8Offset] = b.rightBrace.positionAfterSkippingLeadingTrivia.utf8Offset
+                        }
+                    }
+                }
+                return .visitChildren
+            }
         }
         let v = Bodies(viewMode: .sourceAccurate)
         v.walk(Parser.parse(source: src))
@@ -113,8 +129,45 @@ import Testing
             func plain() -> Int { 4 }
         }
         """
-        let found = Self.scan(src).bodies.map { Self.name(before: $0.open, in: src) }
-        #expect(found == ["func plain() -> Int"])
+        let bodies = Self.scan(src).bodies
+        // `func plain`, and the getter and setter of `computed`.
+        #expect(bodies.count == 3)
+        #expect(bodies.map { Self.name(before: $0.open, in: src) }.last == "func plain() -> Int")
+        let tree = Self.treeBodies(src)
+        for b in bodies { #expect(tree[b.open] == b.close) }
+    }
+
+    @Test func accessorBodiesAreCandidates() throws {
+        let src = """
+        final class Model {
+            var items: [Int] = []
+            var count: Int { items.count }
+            var first: Int? {
+                get { items.first }
+                set { }
+            }
+            var observed: Int = 0 { didSet { print(observed) } }
+            var watched: Int { didSet { log = "x" } }
+            subscript(i: Int) -> Int { items[i] }
+            var grows: Int { items.append(1); return 1 }
+            var stored: [Int]
+        }
+        """
+        let scan = Self.scan(src)
+        #expect(scan.bodies.count == 5)
+        #expect(scan.bodies.map(\.assigned) == [[], [], [], ["log"], []])
+        let tree = Self.treeBodies(src)
+        for b in scan.bodies { #expect(tree[b.open] == b.close) }
+        // The facts are those of a whole parse (the blanked implicit getter is still a getter).
+        let file = SourceFile(path: "Sources/App/Model.swift", bytes: Array(src.utf8))
+        let start = FileFacts(path: file.path, language: .swift, scopeKey: "Sources/App")
+        let whole = SwiftFrontEnd.extract(file: file, interest: Self.interest, skipBodies: false, into: start)
+        let skipped = SwiftFrontEnd.extract(file: file, interest: Self.interest, into: start)
+        #expect(skipped.skippedAssignments == ["log"])
+        #expect(!skipped.ops.contains { $0.target.name == "log" })
+        let reread = SwiftFrontEnd.extract(file: file, interest: Self.interest, reading: ["log"], into: start)
+        #expect(Self.encoded(reread) == Self.encoded(whole))
+        #expect(whole.containers.map(\.symbol.name) == ["items", "stored"])
     }
 
     @Test func assignmentsAreNamedInitialisersAreNot() {
