@@ -217,10 +217,17 @@ struct BodySkipper {
             return true
         }
 
-        func allTypeBraces(_ upTo: Int) -> Bool {
-            var k = 0
-            while k < upTo { if stack[k].tag != .typeBrace { return false }; k += 1 }
-            return true
+        // Frames on the stack that are not type bodies: a brace opens a member-level body only
+        // when there are none (O(1) per brace, whatever the nesting).
+        var nonType = 0
+        func push(_ f: Frame) {
+            if f.tag != .typeBrace { nonType += 1 }
+            stack.append(f)
+        }
+        @discardableResult func pop() -> Frame {
+            let f = stack.removeLast()
+            if f.tag != .typeBrace { nonType -= 1 }
+            return f
         }
 
         while i < n {
@@ -235,7 +242,7 @@ struct BodySkipper {
                         var h = 0
                         while h < top.hashes && k < n && buf[k] == UInt8(ascii: "#") { h += 1; k += 1 }
                         if h == top.hashes && k < n && buf[k] == UInt8(ascii: "(") {
-                            stack.append(Frame(tag: .interpolation))
+                            push(Frame(tag: .interpolation))
                             inString = false
                             if cand >= 0 { candTokens += 1 }
                             prevKind = 2; prevByte = UInt8(ascii: "(")
@@ -254,7 +261,7 @@ struct BodySkipper {
                         var h = 0
                         while h < top.hashes && k < n && buf[k] == UInt8(ascii: "#") { h += 1; k += 1 }
                         if h == top.hashes {
-                            stack.removeLast()
+                            pop()
                             inString = false
                             prevKind = 1; prevByte = 0; prevWordLo = 0; prevWordHi = 0
                             i = k
@@ -265,7 +272,7 @@ struct BodySkipper {
                     }
                     if (c == 10 || c == 13) && !top.multiline {
                         // An unterminated single-line string ends at the line's end.
-                        stack.removeLast()
+                        pop()
                         inString = false
                         break
                     }
@@ -301,7 +308,7 @@ struct BodySkipper {
                 while k < n && buf[k] == UInt8(ascii: "#") { h += 1; k += 1 }
                 if k < n && buf[k] == UInt8(ascii: "\"") {
                     let multi = k + 2 < n && buf[k + 1] == UInt8(ascii: "\"") && buf[k + 2] == UInt8(ascii: "\"")
-                    stack.append(Frame(tag: .string, hashes: h, multiline: multi))
+                    push(Frame(tag: .string, hashes: h, multiline: multi))
                     inString = true
                     declState = 0
                     if cand >= 0 { candTokens += 1 }
@@ -360,7 +367,7 @@ struct BodySkipper {
                 if c == UInt8(ascii: "[") {
                     bracketWordStack.append(prevKind == 1 ? (prevWordLo, prevWordHi) : (-1, -1))
                 }
-                stack.append(Frame(tag: .paren))
+                push(Frame(tag: .paren))
                 if declState != 3 { declState = 0 }
                 if cand >= 0 {
                     candTokens += 1
@@ -370,7 +377,7 @@ struct BodySkipper {
                 i += 1
             case UInt8(ascii: ")"), UInt8(ascii: "]"):
                 guard let top = stack.last, top.tag == .paren || top.tag == .interpolation else { return Scan() }
-                stack.removeLast()
+                pop()
                 if top.tag == .interpolation { inString = true }
                 if c == UInt8(ascii: "]") {
                     let w = bracketWordStack.popLast() ?? (-1, -1)
@@ -396,9 +403,8 @@ struct BodySkipper {
                 }
                 pending = 0
                 declState = 0; caseStatement = false
-                let member = tag == .getterBrace ? allTypeBraces(stack.count)
-                    : (tag == .funcBrace && (allTypeBraces(stack.count)
-                        || (stack.last?.tag == .accessorList && allTypeBraces(stack.count - 1))))
+                let member = tag == .getterBrace ? nonType == 0
+                    : (tag == .funcBrace && (nonType == 0 || (nonType == 1 && stack.last?.tag == .accessorList)))
                 if member && cand < 0 {
                     cand = stack.count
                     candOpen = i
@@ -411,13 +417,13 @@ struct BodySkipper {
                     candTokens += 1
                     candNesting = max(candNesting, stack.count + 1 - cand)
                 }
-                stack.append(Frame(tag: tag))
+                push(Frame(tag: tag))
                 prevKind = 2; prevByte = c
                 i += 1
             case UInt8(ascii: "}"):
                 guard let top = stack.last, top.tag == .typeBrace || top.tag == .funcBrace || top.tag == .otherBrace
                         || top.tag == .accessorList || top.tag == .getterBrace else { return Scan() }
-                stack.removeLast()
+                pop()
                 pending = 0
                 declState = 0; caseStatement = false
                 if cand >= 0 {

@@ -199,6 +199,42 @@ import Testing
         #expect(Self.scan(src).bodies.count == 1)
     }
 
+    @Test func hostileInputEndsQuicklyAndStaysInBounds() {
+        // 4,000 nested type bodies around 50,000 functions: linear in the input, and nothing is
+        // skipped that deep (the parser's nesting limit must see it).
+        let deep = String(repeating: "struct S {", count: 4_000) + String(repeating: "func f() {}\n", count: 50_000)
+            + String(repeating: "}", count: 4_000)
+        let t0 = ContinuousClock.now
+        #expect(Self.scan(deep).bodies.isEmpty)
+        #expect(ContinuousClock.now - t0 < .seconds(30))
+        let shallow = String(repeating: "struct S {", count: 20) + String(repeating: "func f() {}\n", count: 1_000)
+            + String(repeating: "}", count: 20)
+        #expect(Self.scan(shallow).bodies.count == 1_000)
+        // Random soup of the bytes the scanner treats specially: offsets stay in bounds.
+        let alphabet = Array("{}()[]\"#\\/*\n `'=+<>.,:;$_ab0\u{E9}".utf8)
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for _ in 0..<300 {
+            var bytes: [UInt8] = Array("func f() {".utf8)
+            for _ in 0..<400 {
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                bytes.append(alphabet[Int(state >> 33) % alphabet.count])
+            }
+            bytes.append(UInt8(ascii: "}"))
+            let scan = bytes.withUnsafeBufferPointer { BodySkipper.scan($0, words: SwiftFrontEnd.bodyWords(Self.interest)) }
+            for b in scan.bodies {
+                #expect(b.open < b.close && b.close < bytes.count)
+                #expect(bytes[b.open] == UInt8(ascii: "{") && bytes[b.close] == UInt8(ascii: "}"))
+            }
+            // The front end never trusts the scan blindly: the facts equal a whole parse's.
+            let file = SourceFile(path: "Sources/App/Soup.swift", bytes: bytes)
+            let start = FileFacts(path: file.path, language: .swift, scopeKey: "Sources/App")
+            let whole = SwiftFrontEnd.extract(file: file, interest: Self.interest, skipBodies: false, into: start)
+            let skipped = SwiftFrontEnd.extract(file: file, interest: Self.interest,
+                                                reading: Set(whole.ops.map(\.target.name)), into: start)
+            #expect(Self.encoded(skipped) == Self.encoded(whole))
+        }
+    }
+
     // MARK: Facts with and without skipping
 
     static let fixtureDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
