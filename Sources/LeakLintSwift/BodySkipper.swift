@@ -84,8 +84,9 @@ struct BodySkipper {
     }
 
     /// What one pass over a file found: the bodies that hold no fact but their assignments, and
-    /// every name declared with `let`/`var` outside those bodies (a superset of the file's
-    /// containers: globals, statics, stored properties).
+    /// the names declared with `let`/`var` outside those bodies whose line could make them a
+    /// container (a `[`, a collection type's name, no annotation or initialiser, or one continued
+    /// on the next line): a superset of the file's containers.
     struct Scan {
         var bodies: [Body] = []
         var declared: Set<String> = []
@@ -127,6 +128,23 @@ struct BodySkipper {
         // Declared names outside candidate bodies: after `let`/`var`, and after `,` in its list.
         var expectName = false
         var declListDepth = -1
+        // Names declared on the current line; whether the line shows a container type
+        // (`[`, `Dictionary`, `Set` …) and a type annotation or initialiser after them.
+        var lineNames: [Range<Int>] = []
+        var lineHint = false
+        var lineTyped = false
+        func flushLine() {
+            defer { lineHint = false; lineTyped = false }
+            guard !lineNames.isEmpty else { return }
+            // `var x =` / `var x: [K:` … continued on the next line: the evidence is there.
+            let continued = prevKind == 2 && (prevByte == UInt8(ascii: "=") || prevByte == UInt8(ascii: ",")
+                || prevByte == UInt8(ascii: "(") || prevByte == UInt8(ascii: "[") || prevByte == UInt8(ascii: "<")
+                || prevByte == UInt8(ascii: ":") || prevByte == UInt8(ascii: "."))
+            if lineHint || !lineTyped || continued {
+                for r in lineNames { out.declared.insert(String(decoding: UnsafeBufferPointer(rebasing: buf[r]), as: UTF8.self)) }
+            }
+            lineNames.removeAll(keepingCapacity: true)
+        }
         var stack: [Frame] = []
         // The top frame is a string literal.
         var inString = false
@@ -286,6 +304,7 @@ struct BodySkipper {
             case 32, 9, 11, 12:
                 i += 1
             case 10, 13:
+                flushLine()
                 declState = 0; caseStatement = false
                 // `var a = 1,` + newline + `b = 2` continues the list.
                 if !(prevKind == 2 && prevByte == UInt8(ascii: ",")) { declListDepth = -1 }
@@ -358,12 +377,13 @@ struct BodySkipper {
                     if words.contains(buf, i + 1, e) { candInteresting = true }
                     declState = declState == 1 ? 2 : (declState == 3 ? 3 : 0)
                 } else if expectName {
-                    out.declared.insert(String(decoding: UnsafeBufferPointer(rebasing: buf[(i + 1)..<e]), as: UTF8.self))
+                    lineNames.append((i + 1)..<e)
                     expectName = false
                 }
                 prevKind = 1; prevWordLo = i + 1; prevWordHi = e
                 i = min(n, e + 1)
             case UInt8(ascii: "("), UInt8(ascii: "["):
+                if c == UInt8(ascii: "[") && cand < 0 && !lineNames.isEmpty { lineHint = true }
                 if c == UInt8(ascii: "[") {
                     bracketWordStack.append(prevKind == 1 ? (prevWordLo, prevWordHi) : (-1, -1))
                 }
@@ -470,8 +490,10 @@ struct BodySkipper {
                             declState = 0
                         }
                     } else if expectName {
-                        out.declared.insert(String(decoding: UnsafeBufferPointer(rebasing: buf[i..<e]), as: UTF8.self))
+                        lineNames.append(i..<e)
                         expectName = false
+                    } else if !lineNames.isEmpty && Self.containerTypeWords.contains(buf, i, e) {
+                        lineHint = true
                     } else if !afterDot {
                         if wordIs(i, e, "let") || wordIs(i, e, "var") {
                             expectName = true
@@ -532,6 +554,7 @@ struct BodySkipper {
                     }
                     if buf[e - 1] == UInt8(ascii: "=") || declState != 3 { declState = 0 }
                     if pending == 3 && buf[e - 1] == UInt8(ascii: "=") && e - i == 1 { pending = 0 }
+                    if cand < 0 && buf[e - 1] == UInt8(ascii: "=") && !lineNames.isEmpty { lineTyped = true }
                     prevKind = 2; prevByte = buf[e - 1]
                     i = e
                 } else {
@@ -539,11 +562,17 @@ struct BodySkipper {
                     if cand >= 0 { candTokens += 1 }
                     if declState == 2 && c == UInt8(ascii: ":") { declState = 3 } else if declState != 3 { declState = 0 }
                     expectName = cand < 0 && c == UInt8(ascii: ",") && declListDepth == stack.count
+                    if c == UInt8(ascii: ":") && cand < 0 && !lineNames.isEmpty { lineTyped = true }
                     prevKind = 2; prevByte = c
                     i += 1
                 }
             }
         }
+        flushLine()
         return out
     }
+
+    /// Type names that make a declaration a container (`SwiftVocabulary.kind(ofTypeName:)`).
+    static let containerTypeWords = Words(SwiftVocabulary.mapTypes.union(SwiftVocabulary.setTypes)
+        .union(SwiftVocabulary.sequenceTypes).union(SwiftVocabulary.queueTypes))
 }
