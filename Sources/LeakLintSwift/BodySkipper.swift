@@ -10,7 +10,8 @@ import LeakLintCore
 /// so their facts are the body's own: the declaration's signature, its `FunctionFact` (name,
 /// owner, role, parameters) and its type's method list come from the text outside the braces and
 /// stay as they are. What a skipped body loses is `BodyFact.calls` (the direct calls a body
-/// makes), which the Swift analyses do not read (run-once propagation is off for Swift).
+/// makes), which the Swift analyses do not read (run-once propagation is off for Swift), and the
+/// `LoopFact`s of plain `for … in` loops (not endless, no async sequence: no analysis reads them).
 ///
 /// The scanner knows comments (nested), strings (multi-line, raw, interpolations nested to any
 /// depth), `#/regex/#` literals and backticked names. Bare `/regex/` literals it reads as
@@ -64,7 +65,7 @@ struct BodySkipper {
     /// Words that give a body facts whatever the rules ask for: loops, nested declarations,
     /// spawns, cancellation signals, `store(in:)`, cache limits, compiler directives.
     static let structuralWords: [String] = [
-        "while", "repeat", "for",
+        "while", "repeat",
         "func", "init", "deinit", "subscript", "class", "struct", "enum", "actor", "protocol", "extension",
         "Task", "Thread", "detached", "detachNewThread", "async",
         "isCancelled", "checkCancellation", "sleep", "store", "countLimit", "totalCostLimit",
@@ -474,6 +475,11 @@ struct BodySkipper {
                     let afterDot = prevKind == 2 && prevByte == UInt8(ascii: ".")
                     if cand >= 0 {
                         candTokens += 1
+                        // `for await` / `for try await` loops may never end; a plain `for … in` is
+                        // neither endless nor over an async sequence, so its LoopFact is never read.
+                        if !candInteresting && wordIs(i, e, "for") && Self.nextWordIsAwaitOrTry(buf, e) {
+                            candInteresting = true
+                        }
                         if !candInteresting && words.contains(buf, i, e) {
                             // `x.init(…)` / `.init(…)` / `super.init(…)` are calls, not declarations.
                             if !(afterDot && wordIs(i, e, "init")) || initIsInteresting { candInteresting = true }
@@ -570,6 +576,25 @@ struct BodySkipper {
         }
         flushLine()
         return out
+    }
+
+    /// Whether the next word after `from` (past spaces, newlines and comments) is `await` or `try`.
+    static func nextWordIsAwaitOrTry(_ buf: UnsafeBufferPointer<UInt8>, _ from: Int) -> Bool {
+        var k = from
+        let n = buf.count
+        while k < n {
+            let c = buf[k]
+            if c == 32 || c == 9 || c == 10 || c == 13 { k += 1; continue }
+            if c == UInt8(ascii: "/") && k + 1 < n && (buf[k + 1] == UInt8(ascii: "/") || buf[k + 1] == UInt8(ascii: "*")) {
+                // A comment between `for` and its pattern: read the loop.
+                return true
+            }
+            var e = k
+            while e < n && ((buf[e] >= 97 && buf[e] <= 122) || (buf[e] >= 65 && buf[e] <= 90)) { e += 1 }
+            let w = Array(UnsafeBufferPointer(rebasing: buf[k..<e]))
+            return w == Array("await".utf8) || w == Array("try".utf8)
+        }
+        return false
     }
 
     /// Type names that make a declaration a container (`SwiftVocabulary.kind(ofTypeName:)`).
