@@ -429,6 +429,12 @@ public struct FileFacts: Sendable, Codable {
     /// Why the front end could not analyse the file at all (its parser library is missing, …);
     /// nil when it did. The engine reports it as an error: the scan is incomplete.
     public var notAnalysed: String? = nil
+    /// Names assigned (`name = …`, `x.name = …`, `name[k] = …`, `name += …`) inside function
+    /// bodies the front end skipped without parsing because they hold no other fact (Swift).
+    /// Those assignments are container ops only if the scope declares a container of that name
+    /// in another file: then the file is read again with `FrontEnd.facts(for:interest:reading:)`.
+    /// Sorted; empty when nothing was skipped.
+    public var skippedAssignments: [String] = []
 
     public init(path: String, language: Language, scopeKey: String, unitName: String? = nil) {
         self.path = path; self.language = language; self.scopeKey = scopeKey; self.unitName = unitName

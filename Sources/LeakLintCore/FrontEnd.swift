@@ -11,10 +11,17 @@ public protocol FrontEnd: Sendable {
     func scopeKey(forPath path: String) -> String
     /// Every use of the package-level `names` in `file` (see `ContainerUse`); nil by default.
     func references(of names: Set<String>, in file: SourceFile) -> [ContainerUse]?
+    /// Facts for one file, reading whatever assigns one of `names` (containers the file's scope
+    /// declares elsewhere) even where `facts(for:interest:)` skipped it and listed it in
+    /// `FileFacts.skippedAssignments`. Default: `facts(for:interest:)`.
+    func facts(for file: SourceFile, interest: CallInterest, reading names: Set<String>) -> FileFacts
 }
 
 extension FrontEnd {
     public func scopeKey(forPath path: String) -> String { PathText.directory(of: path) }
+    public func facts(for file: SourceFile, interest: CallInterest, reading names: Set<String>) -> FileFacts {
+        facts(for: file, interest: interest)
+    }
 }
 
 /// Path string helpers that need no Foundation.

@@ -190,13 +190,20 @@ public enum FixtureChecker {
                     goModFrom: String? = nil) -> Outcome {
         let config = Config()
         let rules = rules.filter { config.isEnabled($0.id) }.map { config.apply(to: $0) }
-        let interest = Analyses.callInterest(for: rules)
+        let interests = Analyses.callInterests(for: rules)
         var facts: [FileFacts] = []
         var sources: [String: SourceFile] = [:]
         var notes: [ToolNotification] = []
+        var outcomes: [FileLoader.Outcome] = []
         for f in files.sorted(by: { $0.path < $1.path }) {
             guard let fe = FrontEnds.forPath(f.path) else { continue }
-            let o = FileLoader.analyse(bytes: f.bytes, relative: f.path, frontEnd: fe, interest: interest)
+            outcomes.append(FileLoader.analyse(bytes: f.bytes, relative: f.path, frontEnd: fe,
+                                               interest: interests[fe.language] ?? CallInterest(methods: [])))
+        }
+        // A fixture is one scope (below): names declared in any of its files count.
+        FileLoader.rereadSkippedAssignments(&outcomes, interests: interests, jobs: 1,
+                                            frontEnd: { FrontEnds.forPath($0) }, scope: { _ in "" })
+        for o in outcomes {
             notes += o.notifications
             if let ff = o.facts, let s = o.source {
                 facts.append(ff)

@@ -126,11 +126,13 @@ public struct Scanner {
         }
 
         // Read + front ends, in parallel.
-        let interest = Analyses.callInterest(for: rules)
+        let interests = Analyses.callInterests(for: rules)
         let table = frontEndTable
-        let outcomes = Parallel.map(files.count, workers: jobs) { i in
-            FileLoader.load(absolute: files[i].absolute, relative: files[i].relative, interest: interest, frontEnds: table)
+        var outcomes = Parallel.map(files.count, workers: jobs) { i in
+            FileLoader.load(absolute: files[i].absolute, relative: files[i].relative, interests: interests, frontEnds: table)
         }
+        FileLoader.rereadSkippedAssignments(&outcomes, interests: interests, jobs: jobs,
+                                            frontEnd: { table.forPath($0) }, scope: { "\($0.language.rawValue)/\($0.scopeKey)" })
 
         var facts: [FileFacts] = []
         var sources: [String: SourceFile] = [:]
@@ -236,7 +238,14 @@ enum FileLoader {
     }
 
     static func load(absolute: String, relative: String, interest: CallInterest, frontEnds: FrontEnds.Table) -> Outcome {
+        load(absolute: absolute, relative: relative, interests: Dictionary(uniqueKeysWithValues: Language.allCases.map { ($0, interest) }),
+             frontEnds: frontEnds)
+    }
+
+    /// Reads one file and runs its front end with the calls its language's rules want.
+    static func load(absolute: String, relative: String, interests: [Language: CallInterest], frontEnds: FrontEnds.Table) -> Outcome {
         guard let fe = frontEnds.forPath(relative) else { return Outcome() }
+        let interest = interests[fe.language] ?? CallInterest(methods: [])
         let bytes: [UInt8]
         do {
             bytes = try Paths.readBytes(absolute)
@@ -251,9 +260,37 @@ enum FileLoader {
         return analyse(bytes: bytes, relative: relative, frontEnd: fe, interest: interest)
     }
 
+    /// Reads again, in parallel, the files whose `FileFacts.skippedAssignments` name a container
+    /// declared in their scope (`scope` maps a file's facts to its scope's key), asking the front
+    /// end to read those assignments: they are container ops like any other.
+    static func rereadSkippedAssignments(_ outcomes: inout [Outcome], interests: [Language: CallInterest], jobs: Int,
+                                         frontEnd: (String) -> (any FrontEnd)?, scope: (FileFacts) -> String) {
+        guard outcomes.contains(where: { !($0.facts?.skippedAssignments.isEmpty ?? true) }) else { return }
+        var declared: [String: Set<String>] = [:]
+        for o in outcomes {
+            guard let f = o.facts, !f.containers.isEmpty else { continue }
+            declared[scope(f), default: []].formUnion(f.containers.map(\.symbol.name))
+        }
+        var redo: [(index: Int, source: SourceFile, frontEnd: any FrontEnd, names: Set<String>)] = []
+        for (i, o) in outcomes.enumerated() {
+            guard let f = o.facts, !f.skippedAssignments.isEmpty, let names = declared[scope(f)],
+                  let s = o.source, let fe = frontEnd(s.path) else { continue }
+            let hit = Set(f.skippedAssignments.filter { names.contains($0) })
+            if !hit.isEmpty { redo.append((i, s, fe, hit)) }
+        }
+        let work = redo
+        let again = Parallel.map(work.count, workers: jobs) { k in
+            analyse(bytes: work[k].source.bytes, relative: work[k].source.path, frontEnd: work[k].frontEnd,
+                    interest: interests[work[k].frontEnd.language] ?? CallInterest(methods: []), reading: work[k].names)
+        }
+        for (k, r) in redo.enumerated() { outcomes[r.index] = again[k] }
+    }
+
     /// Sniffs the bytes and runs the front end: binary → skipped with an error notification;
-    /// invalid UTF-8 → a warning and analysed anyway (front ends read bytes).
-    static func analyse(bytes: [UInt8], relative: String, frontEnd fe: any FrontEnd, interest: CallInterest) -> Outcome {
+    /// invalid UTF-8 → a warning and analysed anyway (front ends read bytes). `reading`: see
+    /// `FrontEnd.facts(for:interest:reading:)`.
+    static func analyse(bytes: [UInt8], relative: String, frontEnd fe: any FrontEnd, interest: CallInterest,
+                        reading names: Set<String> = []) -> Outcome {
         var out = Outcome()
         if ByteSniff.looksBinary(bytes) {
             out.notifications.append(ToolNotification(
@@ -269,7 +306,8 @@ enum FileLoader {
                 message: "\(relative) is not valid UTF-8 (first bad byte on line \(line)); analysed as bytes",
                 path: relative, line: line))
         }
-        let facts = fe.facts(for: source, interest: interest)
+        let facts = names.isEmpty ? fe.facts(for: source, interest: interest)
+                                  : fe.facts(for: source, interest: interest, reading: names)
         for p in facts.problems {
             out.notifications.append(ToolNotification(level: .warning, id: "parse-problem",
                                                       message: "\(relative): \(p)", path: relative))

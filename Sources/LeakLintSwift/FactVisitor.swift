@@ -137,6 +137,12 @@ final class FactVisitor: SyntaxVisitor {
     var pendingCalls: [SyntaxIdentifier: [Int]] = [:]
     var pendingSpawns: [SyntaxIdentifier: Int] = [:]
 
+    /// Function bodies blanked before parsing (`{` offset → `}` offset), checked as the walk meets
+    /// them: each must be a member-level or top-level function's body, exactly there.
+    var skippedBodies: [Int: Int] = [:]
+    var confirmedSkips = 0
+    var misplacedSkip = false
+
     init(path: String, buffer: UnsafeBufferPointer<UInt8>, interest: CallInterest, isMainFile: Bool) {
         self.path = path
         self.buf = buffer
@@ -366,6 +372,23 @@ final class FactVisitor: SyntaxVisitor {
         contexts.append(.body)
     }
 
+    /// Confirms a blanked function body (see `skippedBodies`) where the tree has it.
+    func confirmSkipped(_ block: CodeBlockSyntax?) {
+        guard !skippedBodies.isEmpty, let block else { return }
+        confirmSkipped(open: block.leftBrace, close: block.rightBrace, empty: block.statements.isEmpty,
+                       memberLevel: contexts.last == .type || bodies.count == 1)
+    }
+
+    /// Confirms a blanked body with these braces: it must be member-level, empty, brace for brace.
+    func confirmSkipped(open: TokenSyntax, close: TokenSyntax, empty: Bool, memberLevel: Bool) {
+        guard let expected = skippedBodies[start(open)] else { return }
+        if memberLevel, empty, open.presence == .present, close.presence == .present, start(close) == expected {
+            confirmedSkips += 1
+        } else {
+            misplacedSkip = true
+        }
+    }
+
     func popBody() {
         let b = bodies.removeLast()
         contexts.removeLast()
@@ -385,6 +408,7 @@ final class FactVisitor: SyntaxVisitor {
         var role: FunctionRole = .normal
         if name == "main" && isStatic && (typeStack.last?.isMain ?? false) { role = .main }
         else if SwiftVocabulary.isTeardown(name) { role = .teardown }
+        confirmSkipped(node.body)
         pushFunction(name: name, nameToken: node.name, role: role, isStatic: isStatic,
                      params: node.signature.parameterClause.parameters, hasBody: node.body != nil)
         return .visitChildren
@@ -392,6 +416,7 @@ final class FactVisitor: SyntaxVisitor {
     override func visitPost(_ node: FunctionDeclSyntax) { popBody() }
 
     override func visit(_ node: InitializerDeclSyntax) -> SyntaxVisitorContinueKind {
+        confirmSkipped(node.body)
         pushFunction(name: "init", nameToken: node.initKeyword, role: .constructor, isStatic: false,
                      params: node.signature.parameterClause.parameters, hasBody: node.body != nil)
         return .visitChildren
@@ -399,6 +424,7 @@ final class FactVisitor: SyntaxVisitor {
     override func visitPost(_ node: InitializerDeclSyntax) { popBody() }
 
     override func visit(_ node: DeinitializerDeclSyntax) -> SyntaxVisitorContinueKind {
+        confirmSkipped(node.body)
         pushFunction(name: "deinit", nameToken: node.deinitKeyword, role: .teardown, isStatic: false,
                      params: nil, hasBody: node.body != nil)
         return .visitChildren
@@ -413,8 +439,19 @@ final class FactVisitor: SyntaxVisitor {
     }
     override func visitPost(_ node: SubscriptDeclSyntax) { popBody() }
 
+    /// Inside a member-level (or top-level) property's or subscript's declaration, `extra` bodies deep.
+    func inMemberAccessorOwner(extra: Int) -> Bool {
+        guard bodies.count == 2 + extra else { return false }
+        let owner = bodies[1]
+        return owner.kind == .propertyInit || (owner.kind == .function && owner.functionIndex == nil)
+    }
+
     /// Getters, setters and observers run any number of times.
     override func visit(_ node: AccessorBlockSyntax) -> SyntaxVisitorContinueKind {
+        if !skippedBodies.isEmpty, case .getter(let items) = node.accessors {
+            confirmSkipped(open: node.leftBrace, close: node.rightBrace, empty: items.isEmpty,
+                           memberLevel: inMemberAccessorOwner(extra: 0))
+        }
         let outer = body
         var b = Body(function: outer.function, role: .normal, owner: currentType, kind: .accessor,
                      isStatic: outer.isStatic)
@@ -424,6 +461,14 @@ final class FactVisitor: SyntaxVisitor {
         return .visitChildren
     }
     override func visitPost(_ node: AccessorBlockSyntax) { popBody() }
+
+    override func visit(_ node: AccessorDeclSyntax) -> SyntaxVisitorContinueKind {
+        if !skippedBodies.isEmpty, let b = node.body {
+            confirmSkipped(open: b.leftBrace, close: b.rightBrace, empty: b.statements.isEmpty,
+                           memberLevel: inMemberAccessorOwner(extra: 1) && bodies[2].kind == .accessor)
+        }
+        return .visitChildren
+    }
 
     // MARK: Closures
 

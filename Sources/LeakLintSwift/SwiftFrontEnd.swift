@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import LeakLintCore
 import SwiftParser
 @_spi(RawSyntax) import SwiftSyntax
@@ -54,6 +61,13 @@ public struct SwiftFrontEnd: FrontEnd {
     }
 
     public func facts(for file: SourceFile, interest: CallInterest) -> FileFacts {
+        facts(for: file, interest: interest, reading: [])
+    }
+
+    /// Facts for one file. Function bodies that hold no fact but assignments are skipped unless
+    /// they assign one of `names` or a name the file itself declares; the names the skipped
+    /// bodies assign are in `FileFacts.skippedAssignments`.
+    public func facts(for file: SourceFile, interest: CallInterest, reading names: Set<String>) -> FileFacts {
         var facts = FileFacts(path: file.path, language: .swift, scopeKey: scopeKey(forPath: file.path),
                               unitName: Self.moduleName(forPath: file.path))
         if file.bytes.count > Self.maximumFileBytes {
@@ -75,7 +89,7 @@ public struct SwiftFrontEnd: FrontEnd {
         // Parse and walk on a thread whose stack grows with the file (see `LargeStack`).
         let box = FactsBox(facts)
         LargeStack.run(stackBytes: LargeStack.size(forFileBytes: file.bytes.count)) {
-            box.facts = Self.extract(file: file, interest: interest, into: box.facts)
+            box.facts = Self.extract(file: file, interest: interest, reading: names, into: box.facts)
         }
         return box.facts
     }
@@ -85,10 +99,50 @@ public struct SwiftFrontEnd: FrontEnd {
         init(_ facts: FileFacts) { self.facts = facts }
     }
 
-    /// Parse + one visitor walk.
-    static func extract(file: SourceFile, interest: CallInterest, into start: FileFacts) -> FileFacts {
+    /// Parse + one visitor walk. Function bodies that cannot hold a fact (see `BodySkipper`) are
+    /// blanked before parsing; when the tree does not show each of them exactly where the byte
+    /// scan put it, the file is parsed again as it is.
+    static func extract(file: SourceFile, interest: CallInterest, reading names: Set<String> = [],
+                        skipBodies: Bool = true, into start: FileFacts) -> FileFacts {
         var facts = start
         file.bytes.withUnsafeBufferPointer { buf in
+            let mentionsDirective = SuppressionDirective.mentions(buf, 0..<buf.count)
+            // A directive inside a skipped body would be lost with it: such files are read whole.
+            var skipped: [BodySkipper.Body] = []
+            var unread: [String] = []
+            if skipBodies && !mentionsDirective {
+                let scan = BodySkipper.scan(buf, words: bodyWords(interest), initIsInteresting: interest.wants("init"))
+                (skipped, unread) = scan.skipping(reading: names)
+            }
+            if !skipped.isEmpty {
+                var blanked = file.bytes
+                blanked.withUnsafeMutableBufferPointer { b in
+                    for body in skipped {
+                        var k = body.open + 1
+                        while k < body.close { b[k] = 0x20; k += 1 }
+                    }
+                }
+                let done: FileFacts? = blanked.withUnsafeBufferPointer { bb in
+                    let tree = Parser.parse(source: bb, maximumNestingLevel: Self.maximumNestingLevel)
+                    if tree.hasMaximumNestingLevelOverflow { return nil }
+                    var out = facts
+                    // Text is read from the file's own bytes: offsets are the same.
+                    let visitor = FactVisitor(path: file.path, buffer: buf, interest: interest,
+                                              isMainFile: PathText.fileName(of: file.path) == "main.swift")
+                    var expected: [Int: Int] = [:]
+                    for body in skipped { expected[body.open] = body.close }
+                    visitor.skippedBodies = expected
+                    visitor.walk(tree)
+                    guard !visitor.misplacedSkip, visitor.confirmedSkips == skipped.count else { return nil }
+                    visitor.finish(into: &out)
+                    out.skippedAssignments = unread
+                    return out
+                }
+                if let done {
+                    facts = done
+                    return
+                }
+            }
             let tree = Parser.parse(source: buf, maximumNestingLevel: Self.maximumNestingLevel)
             if tree.hasMaximumNestingLevelOverflow {
                 facts.problems.append("nesting deeper than \(Self.maximumNestingLevel) levels; the rest of the file after that point was not analysed")
@@ -98,11 +152,27 @@ public struct SwiftFrontEnd: FrontEnd {
                                       isMainFile: fileName == "main.swift")
             visitor.walk(tree)
             visitor.finish(into: &facts)
-            if SuppressionDirective.mentions(buf, 0..<buf.count) {
+            if mentionsDirective {
                 facts.suppressions = Self.suppressions(in: tree, file: file)
             }
         }
         return facts
+    }
+
+    /// The identifiers that make a function body worth parsing: `BodySkipper.structuralWords`,
+    /// the collection methods and calls the visitor always records, and the rules' calls.
+    static func bodyWords(_ interest: CallInterest) -> BodySkipper.Words {
+        bodyWordsCache.words(for: interest)
+    }
+
+    static let bodyWordsCache = BodyWordsCache()
+
+    static func buildBodyWords(_ interest: CallInterest) -> BodySkipper.Words {
+        var words = BodySkipper.structuralWords
+        words += SwiftVocabulary.containerMethods
+        words += SwiftVocabulary.alwaysRecorded
+        words += interest.methods
+        return BodySkipper.Words(words, prefixes: interest.prefixes)
     }
 
     // MARK: - Scopes
@@ -176,5 +246,26 @@ public struct SwiftFrontEnd: FrontEnd {
         default:
             return nil
         }
+    }
+}
+
+/// The word table of the last interest asked for: a scan asks with one interest for every file.
+final class BodyWordsCache: @unchecked Sendable {
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    private var last: (methods: Set<String>, prefixes: [String], words: BodySkipper.Words)?
+
+    init() {
+        mutex = .allocate(capacity: 1)
+        mutex.initialize(to: pthread_mutex_t())
+        pthread_mutex_init(mutex, nil)
+    }
+
+    func words(for interest: CallInterest) -> BodySkipper.Words {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        if let l = last, l.prefixes == interest.prefixes, l.methods == interest.methods { return l.words }
+        let w = SwiftFrontEnd.buildBodyWords(interest)
+        last = (interest.methods, interest.prefixes, w)
+        return w
     }
 }

@@ -28,6 +28,14 @@ public enum Analyses {
         return out
     }
 
+    /// The calls each language's front end must record: those the rules for that language name.
+    /// (A rule runs only on scopes of its languages, so no other rule reads those facts.)
+    public static func callInterests(for rules: [Rule]) -> [Language: CallInterest] {
+        var out: [Language: CallInterest] = [:]
+        for l in Language.allCases { out[l] = callInterest(for: rules.filter { $0.languages.contains(l) }) }
+        return out
+    }
+
     /// The calls front ends must record for these rules.
     public static func callInterest(for rules: [Rule]) -> CallInterest {
         var names: Set<String> = []

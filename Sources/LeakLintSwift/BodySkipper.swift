@@ -1,0 +1,603 @@
+import LeakLintCore
+
+/// A byte-level pre-pass that finds the function bodies of a Swift file that cannot hold a fact,
+/// so the parser never sees their contents (they are replaced by spaces, byte offsets unchanged).
+///
+/// Parsing is most of a scan's time and most function bodies hold nothing the analyses read:
+/// no loop, no spawn, no call the rules or the visitor record, no container method, no nested
+/// declaration, no assignment to a name that could be a container. Only bodies of `func` / `init` /
+/// `deinit` declarations whose enclosing braces are all type bodies (or the file) are candidates,
+/// so their facts are the body's own: the declaration's signature, its `FunctionFact` (name,
+/// owner, role, parameters) and its type's method list come from the text outside the braces and
+/// stay as they are. What a skipped body loses is `BodyFact.calls` (the direct calls a body
+/// makes), which the Swift analyses do not read (run-once propagation is off for Swift), and the
+/// `LoopFact`s of plain `for … in` loops (not endless, no async sequence: no analysis reads them).
+///
+/// The scanner knows comments (nested), strings (multi-line, raw, interpolations nested to any
+/// depth), `#/regex/#` literals and backticked names. Bare `/regex/` literals it reads as
+/// operators; whatever it gets wrong, the caller checks after parsing that every skipped range is
+/// exactly the inside of a member-level function body in the tree, and parses the file again
+/// untouched when one is not.
+struct BodySkipper {
+    /// A set of identifiers, matched on bytes.
+    struct Words {
+        private var table: [UInt64: [[UInt8]]] = [:]
+        private var lengths: UInt64 = 0
+        private var prefixes: [[UInt8]] = []
+
+        init(_ words: some Sequence<String>, prefixes: [String] = []) {
+            for w in words {
+                let b = Array(w.utf8)
+                guard !b.isEmpty else { continue }
+                let h = b.withUnsafeBufferPointer { Self.hash($0, 0, $0.count) }
+                if table[h]?.contains(b) != true { table[h, default: []].append(b) }
+                lengths |= 1 << UInt64(min(b.count, 63))
+            }
+            self.prefixes = prefixes.map { Array($0.utf8) }.filter { !$0.isEmpty }
+        }
+
+        @inline(__always) static func hash(_ buf: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int) -> UInt64 {
+            var h: UInt64 = 0xcbf2_9ce4_8422_2325
+            var i = lo
+            while i < hi { h = (h ^ UInt64(buf[i])) &* 0x100_0000_01b3; i += 1 }
+            return h
+        }
+
+        /// Whether `buf[lo..<hi]` is one of the words or starts with one of the prefixes.
+        func contains(_ buf: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int) -> Bool {
+            let n = hi - lo
+            if lengths & (1 << UInt64(min(n, 63))) != 0, let list = table[Self.hash(buf, lo, hi)] {
+                for w in list where w.count == n {
+                    var k = 0
+                    while k < n && w[k] == buf[lo + k] { k += 1 }
+                    if k == n { return true }
+                }
+            }
+            for p in prefixes where p.count <= n {
+                var k = 0
+                while k < p.count && p[k] == buf[lo + k] { k += 1 }
+                if k == p.count { return true }
+            }
+            return false
+        }
+    }
+
+    /// Words that give a body facts whatever the rules ask for: loops, nested declarations,
+    /// spawns, cancellation signals, `store(in:)`, cache limits, compiler directives.
+    static let structuralWords: [String] = [
+        "while", "repeat",
+        "func", "init", "deinit", "subscript", "class", "struct", "enum", "actor", "protocol", "extension",
+        "Task", "Thread", "detached", "detachNewThread", "async",
+        "isCancelled", "checkCancellation", "sleep", "store", "countLimit", "totalCostLimit",
+    ]
+
+    /// Bodies longer than this many tokens are always parsed (a chain that deep is reported by the
+    /// visitor's depth guard, and a skipped body must not hide that).
+    static let maximumTokens = SwiftFrontEnd.maximumTreeDepth - 1
+
+    /// One skippable body: the offsets of its `{` and its `}`, and the names it assigns
+    /// (`name = …`, `x.name = …`, `name[k] = …`, `name += …`): ops that matter only when a
+    /// container of that name is declared in the scope.
+    struct Body: Equatable {
+        var open: Int
+        var close: Int
+        var assigned: [String] = []
+    }
+
+    /// What one pass over a file found: the bodies that hold no fact but their assignments, and
+    /// the names declared with `let`/`var` outside those bodies whose line could make them a
+    /// container (a `[`, a collection type's name, no annotation or initialiser, or one continued
+    /// on the next line): a superset of the file's containers.
+    struct Scan {
+        var bodies: [Body] = []
+        var declared: Set<String> = []
+
+        /// The bodies to skip when the scope declares containers named `reading` (besides the
+        /// file's own declarations), and the names those skipped bodies assign, sorted.
+        func skipping(reading: Set<String>) -> (bodies: [Body], unread: [String]) {
+            var out: [Body] = []
+            var unread: Set<String> = []
+            for b in bodies where !b.assigned.contains(where: { declared.contains($0) || reading.contains($0) }) {
+                out.append(b)
+                unread.formUnion(b.assigned)
+            }
+            return (out, unread.sorted())
+        }
+    }
+
+    // MARK: - Scanner
+
+    private enum Tag: UInt8 {
+        /// `accessorList`: a property's or subscript's `{ get { … } set { … } }`, whose braces hold
+        /// accessor bodies; `getterBrace`: a property's or subscript's implicit getter `{ … }`.
+        case typeBrace, funcBrace, otherBrace, accessorList, getterBrace, paren, interpolation, string
+    }
+
+    private struct Frame {
+        var tag: Tag
+        /// Strings: the number of `#`s; braces: unused.
+        var hashes: Int = 0
+        var multiline: Bool = false
+    }
+
+    /// The bodies of `buf` that hold no fact but assignments. `words` are the identifiers that
+    /// make a body interesting (`structuralWords` and the calls recorded); `initIsInteresting`
+    /// when `x.init(…)` is such a call. Empty when the braces do not balance.
+    static func scan(_ buf: UnsafeBufferPointer<UInt8>, words: Words, initIsInteresting: Bool = false) -> Scan {
+        var out = Scan()
+        var candAssigned: [String] = []
+        // Declared names outside candidate bodies: after `let`/`var`, and after `,` in its list.
+        var expectName = false
+        var declListDepth = -1
+        // Names declared on the current line; whether the line shows a container type
+        // (`[`, `Dictionary`, `Set` …) and a type annotation or initialiser after them.
+        var lineNames: [Range<Int>] = []
+        var lineHint = false
+        var lineTyped = false
+        func flushLine() {
+            defer { lineHint = false; lineTyped = false }
+            guard !lineNames.isEmpty else { return }
+            // `var x =` / `var x: [K:` … continued on the next line: the evidence is there.
+            let continued = prevKind == 2 && (prevByte == UInt8(ascii: "=") || prevByte == UInt8(ascii: ",")
+                || prevByte == UInt8(ascii: "(") || prevByte == UInt8(ascii: "[") || prevByte == UInt8(ascii: "<")
+                || prevByte == UInt8(ascii: ":") || prevByte == UInt8(ascii: "."))
+            if lineHint || !lineTyped || continued {
+                for r in lineNames { out.declared.insert(String(decoding: UnsafeBufferPointer(rebasing: buf[r]), as: UTF8.self)) }
+            }
+            lineNames.removeAll(keepingCapacity: true)
+        }
+        var stack: [Frame] = []
+        // The top frame is a string literal.
+        var inString = false
+        stack.reserveCapacity(64)
+        let n = buf.count
+        var i = 0
+
+        // Declaration keyword waiting for its `{`: 1 type, 2 function; at which stack depth.
+        var pending: UInt8 = 0
+        var pendingDepth = -1
+        // The candidate function body being scanned: index of its frame, its `{`, its state.
+        var cand = -1
+        var candOpen = 0
+        var candInteresting = false
+        var candTokens = 0
+        var candNesting = 0
+        // Plain assignments: 0 nothing, 1 after `let`/`var`, 2 after `let name`, 3 in `let name: Type`;
+        // a `=` in state 2 or 3 is an initialiser. `case` in a statement turns this off.
+        var declState: UInt8 = 0
+        var caseStatement = false
+        var candLt = 0
+        var ifCount = 0
+        // The last two tokens (for `init` after `.`, and the target of an assignment).
+        var prevKind: UInt8 = 0   // 0 none, 1 word, 2 punct
+        var prevByte: UInt8 = 0
+        var prevWordLo = 0, prevWordHi = 0
+        // `name[…] =`: the word before the last `[` that closed (its frame is gone by then).
+        var subscriptWordLo = -1, subscriptWordHi = -1
+        var bracketWordStack: [(Int, Int)] = []
+
+        @inline(__always) func isIdentStart(_ c: UInt8) -> Bool {
+            (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c == 95 || c >= 0x80
+        }
+        @inline(__always) func isIdent(_ c: UInt8) -> Bool {
+            isIdentStart(c) || (c >= 48 && c <= 57)
+        }
+        @inline(__always) func isOperator(_ c: UInt8) -> Bool {
+            switch c {
+            case UInt8(ascii: "/"), UInt8(ascii: "="), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "!"),
+                 UInt8(ascii: "*"), UInt8(ascii: "%"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "&"),
+                 UInt8(ascii: "|"), UInt8(ascii: "^"), UInt8(ascii: "~"), UInt8(ascii: "?"):
+                return true
+            default:
+                return false
+            }
+        }
+        @inline(__always) func wordIs(_ lo: Int, _ hi: Int, _ w: StaticString) -> Bool {
+            let len = w.utf8CodeUnitCount
+            guard hi - lo == len else { return false }
+            let p = w.utf8Start
+            var k = 0
+            while k < len { if buf[lo + k] != p[k] { return false }; k += 1 }
+            return true
+        }
+
+        /// Whether the block opening before `from` starts with an accessor (`get`, `set`, `didSet`,
+        /// `willSet`, `_read`, `_modify`, `unsafeAddress`, …, `mutating`/`nonmutating`, an attribute) or
+        /// is empty; anything else is an implicit getter's code.
+        func startsAccessorList(_ from: Int) -> Bool {
+            var k = from
+            while k < n {
+                let c = buf[k]
+                if c == 32 || c == 9 || c == 10 || c == 13 { k += 1; continue }
+                if c == UInt8(ascii: "/") && k + 1 < n && buf[k + 1] == UInt8(ascii: "/") {
+                    while k < n && buf[k] != 10 && buf[k] != 13 { k += 1 }
+                    continue
+                }
+                if c == UInt8(ascii: "/") && k + 1 < n && buf[k + 1] == UInt8(ascii: "*") {
+                    var depth = 1
+                    k += 2
+                    while k < n && depth > 0 {
+                        if buf[k] == UInt8(ascii: "/") && k + 1 < n && buf[k + 1] == UInt8(ascii: "*") { depth += 1; k += 2 }
+                        else if buf[k] == UInt8(ascii: "*") && k + 1 < n && buf[k + 1] == UInt8(ascii: "/") { depth -= 1; k += 2 }
+                        else { k += 1 }
+                    }
+                    continue
+                }
+                if c == UInt8(ascii: "}") || c == UInt8(ascii: "@") || c == UInt8(ascii: "#") { return true }
+                guard isIdentStart(c) else { return false }
+                var e = k + 1
+                while e < n && isIdent(buf[e]) { e += 1 }
+                return wordIs(k, e, "get") || wordIs(k, e, "set") || wordIs(k, e, "didSet") || wordIs(k, e, "willSet")
+                    || wordIs(k, e, "_read") || wordIs(k, e, "_modify") || wordIs(k, e, "read") || wordIs(k, e, "modify")
+                    || wordIs(k, e, "unsafeAddress") || wordIs(k, e, "unsafeMutableAddress") || wordIs(k, e, "init")
+                    || wordIs(k, e, "mutating") || wordIs(k, e, "nonmutating") || wordIs(k, e, "yielding")
+                    || wordIs(k, e, "borrowing") || wordIs(k, e, "consuming")
+            }
+            return true
+        }
+
+        // Frames on the stack that are not type bodies: a brace opens a member-level body only
+        // when there are none (O(1) per brace, whatever the nesting).
+        var nonType = 0
+        func push(_ f: Frame) {
+            if f.tag != .typeBrace { nonType += 1 }
+            stack.append(f)
+        }
+        @discardableResult func pop() -> Frame {
+            let f = stack.removeLast()
+            if f.tag != .typeBrace { nonType -= 1 }
+            return f
+        }
+
+        while i < n {
+            // Inside a string literal: up to its end or the next interpolation.
+            if inString {
+                let top = stack[stack.count - 1]
+                while i < n {
+                    let c = buf[i]
+                    if c == UInt8(ascii: "\\") {
+                        // `\`, then the string's `#`s, then `(` opens an interpolation.
+                        var k = i + 1
+                        var h = 0
+                        while h < top.hashes && k < n && buf[k] == UInt8(ascii: "#") { h += 1; k += 1 }
+                        if h == top.hashes && k < n && buf[k] == UInt8(ascii: "(") {
+                            push(Frame(tag: .interpolation))
+                            inString = false
+                            if cand >= 0 { candTokens += 1 }
+                            prevKind = 2; prevByte = UInt8(ascii: "(")
+                            i = k + 1
+                            break
+                        }
+                        i = h == top.hashes ? k + 1 : k
+                        continue
+                    }
+                    if c == UInt8(ascii: "\"") {
+                        var k = i + 1
+                        if top.multiline {
+                            guard k + 1 < n, buf[k] == UInt8(ascii: "\""), buf[k + 1] == UInt8(ascii: "\"") else { i += 1; continue }
+                            k += 2
+                        }
+                        var h = 0
+                        while h < top.hashes && k < n && buf[k] == UInt8(ascii: "#") { h += 1; k += 1 }
+                        if h == top.hashes {
+                            pop()
+                            inString = false
+                            prevKind = 1; prevByte = 0; prevWordLo = 0; prevWordHi = 0
+                            i = k
+                            break
+                        }
+                        i += 1
+                        continue
+                    }
+                    if (c == 10 || c == 13) && !top.multiline {
+                        // An unterminated single-line string ends at the line's end.
+                        pop()
+                        inString = false
+                        break
+                    }
+                    i += 1
+                }
+                continue
+            }
+
+            let c = buf[i]
+            switch c {
+            case 32, 9, 11, 12:
+                i += 1
+            case 10, 13:
+                flushLine()
+                declState = 0; caseStatement = false
+                // `var a = 1,` + newline + `b = 2` continues the list.
+                if !(prevKind == 2 && prevByte == UInt8(ascii: ",")) { declListDepth = -1 }
+                i += 1
+            case UInt8(ascii: "/") where i + 1 < n && buf[i + 1] == UInt8(ascii: "/"):
+                i += 2
+                while i < n && buf[i] != 10 && buf[i] != 13 { i += 1 }
+            case UInt8(ascii: "/") where i + 1 < n && buf[i + 1] == UInt8(ascii: "*"):
+                var depth = 1
+                i += 2
+                while i < n && depth > 0 {
+                    if buf[i] == UInt8(ascii: "/") && i + 1 < n && buf[i + 1] == UInt8(ascii: "*") { depth += 1; i += 2 }
+                    else if buf[i] == UInt8(ascii: "*") && i + 1 < n && buf[i + 1] == UInt8(ascii: "/") { depth -= 1; i += 2 }
+                    else { i += 1 }
+                }
+            case UInt8(ascii: "\""), UInt8(ascii: "#"):
+                // `"…"`, `"""…"""`, `#"…"#`, `#/…/#`, `#if`, `#selector`.
+                var k = i
+                var h = 0
+                while k < n && buf[k] == UInt8(ascii: "#") { h += 1; k += 1 }
+                if k < n && buf[k] == UInt8(ascii: "\"") {
+                    let multi = k + 2 < n && buf[k + 1] == UInt8(ascii: "\"") && buf[k + 2] == UInt8(ascii: "\"")
+                    push(Frame(tag: .string, hashes: h, multiline: multi))
+                    inString = true
+                    declState = 0
+                    if cand >= 0 { candTokens += 1 }
+                    i = multi ? k + 3 : k + 1
+                    continue
+                }
+                if h > 0 && k < n && buf[k] == UInt8(ascii: "/") {
+                    // Extended regex literal: up to `/` followed by the same number of `#`s.
+                    if cand >= 0 { candTokens += 1 }
+                    k += 1
+                    var closed = false
+                    while k < n && !closed {
+                        if buf[k] == UInt8(ascii: "\\") { k += 2; continue }
+                        if buf[k] == UInt8(ascii: "/") {
+                            var m = k + 1, hh = 0
+                            while hh < h && m < n && buf[m] == UInt8(ascii: "#") { hh += 1; m += 1 }
+                            if hh == h { k = m; closed = true; continue }
+                        }
+                        k += 1
+                    }
+                    prevKind = 1; prevWordLo = 0; prevWordHi = 0
+                    i = k
+                    continue
+                }
+                // `#if` / `#else` / `#elseif` / `#endif` inside a body: keep the body.
+                if h == 1, k < n, isIdentStart(buf[k]) {
+                    var e = k
+                    while e < n && isIdent(buf[e]) { e += 1 }
+                    if wordIs(k, e, "if") { ifCount += 1 }
+                    if cand >= 0 && (wordIs(k, e, "if") || wordIs(k, e, "else") || wordIs(k, e, "elseif") || wordIs(k, e, "endif")) {
+                        candInteresting = true
+                    }
+                    if cand >= 0 { candTokens += 1 }
+                    prevKind = 1; prevWordLo = 0; prevWordHi = 0
+                    i = e
+                    continue
+                }
+                if cand >= 0 { candTokens += 1 }
+                prevKind = 2; prevByte = UInt8(ascii: "#")
+                i = max(k, i + 1)
+            case UInt8(ascii: "`"):
+                // `name`: a word (never a keyword).
+                var e = i + 1
+                while e < n && buf[e] != UInt8(ascii: "`") && buf[e] != 10 { e += 1 }
+                if cand >= 0 {
+                    candTokens += 1
+                    if words.contains(buf, i + 1, e) { candInteresting = true }
+                    declState = declState == 1 ? 2 : (declState == 3 ? 3 : 0)
+                } else if expectName {
+                    lineNames.append((i + 1)..<e)
+                    expectName = false
+                }
+                prevKind = 1; prevWordLo = i + 1; prevWordHi = e
+                i = min(n, e + 1)
+            case UInt8(ascii: "("), UInt8(ascii: "["):
+                if c == UInt8(ascii: "[") && cand < 0 && !lineNames.isEmpty { lineHint = true }
+                if c == UInt8(ascii: "[") {
+                    bracketWordStack.append(prevKind == 1 ? (prevWordLo, prevWordHi) : (-1, -1))
+                }
+                push(Frame(tag: .paren))
+                if declState != 3 { declState = 0 }
+                if cand >= 0 {
+                    candTokens += 1
+                    candNesting = max(candNesting, stack.count - cand)
+                }
+                prevKind = 2; prevByte = c
+                i += 1
+            case UInt8(ascii: ")"), UInt8(ascii: "]"):
+                guard let top = stack.last, top.tag == .paren || top.tag == .interpolation else { return Scan() }
+                pop()
+                if top.tag == .interpolation { inString = true }
+                if c == UInt8(ascii: "]") {
+                    let w = bracketWordStack.popLast() ?? (-1, -1)
+                    subscriptWordLo = w.0; subscriptWordHi = w.1
+                }
+                if cand >= 0 { candTokens += 1 }
+                prevKind = 2; prevByte = c
+                i += 1
+            case UInt8(ascii: "{"):
+                var tag = Tag.otherBrace
+                if pending != 0 && pendingDepth == stack.count {
+                    switch pending {
+                    case 1: tag = .typeBrace
+                    case 2: tag = .funcBrace
+                    case 3:
+                        // `var x: T {` / `subscript(…) -> T {`: accessors, or one implicit getter.
+                        tag = startsAccessorList(i + 1) ? .accessorList : .getterBrace
+                    default: break
+                    }
+                } else if let top = stack.last, top.tag == .accessorList {
+                    // `get {`, `set(v) {`, `didSet {`: an accessor body.
+                    tag = .funcBrace
+                }
+                pending = 0
+                declState = 0; caseStatement = false
+                let member = tag == .getterBrace ? nonType == 0
+                    : (tag == .funcBrace && (nonType == 0 || (nonType == 1 && stack.last?.tag == .accessorList)))
+                if member && cand < 0 {
+                    cand = stack.count
+                    candOpen = i
+                    candInteresting = false
+                    candTokens = 0
+                    candNesting = 0
+                    candLt = 0
+                    candAssigned.removeAll()
+                } else if cand >= 0 {
+                    candTokens += 1
+                    candNesting = max(candNesting, stack.count + 1 - cand)
+                }
+                push(Frame(tag: tag))
+                prevKind = 2; prevByte = c
+                i += 1
+            case UInt8(ascii: "}"):
+                guard let top = stack.last, top.tag == .typeBrace || top.tag == .funcBrace || top.tag == .otherBrace
+                        || top.tag == .accessorList || top.tag == .getterBrace else { return Scan() }
+                pop()
+                pending = 0
+                declState = 0; caseStatement = false
+                if cand >= 0 {
+                    if stack.count == cand {
+                        // Nesting past the parser's limit must be seen by the parser (it reports it).
+                        if !candInteresting && candTokens < maximumTokens
+                            && cand + ifCount + candNesting + candLt < SwiftFrontEnd.maximumNestingLevel / 2 {
+                            out.bodies.append(Body(open: candOpen, close: i, assigned: candAssigned))
+                        }
+                        cand = -1
+                    } else {
+                        candTokens += 1
+                    }
+                }
+                prevKind = 2; prevByte = c
+                i += 1
+            case UInt8(ascii: ";"):
+                declListDepth = -1
+                expectName = false
+                pending = 0
+                declState = 0; caseStatement = false
+                prevKind = 2; prevByte = c
+                i += 1
+            default:
+                if isIdentStart(c) || c == UInt8(ascii: "$") {
+                    var e = i + 1
+                    while e < n && isIdent(buf[e]) { e += 1 }
+                    let afterDot = prevKind == 2 && prevByte == UInt8(ascii: ".")
+                    if cand >= 0 {
+                        candTokens += 1
+                        // `for await` / `for try await` loops may never end; a plain `for … in` is
+                        // neither endless nor over an async sequence, so its LoopFact is never read.
+                        if !candInteresting && wordIs(i, e, "for") && Self.nextWordIsAwaitOrTry(buf, e) {
+                            candInteresting = true
+                        }
+                        if !candInteresting && words.contains(buf, i, e) {
+                            // `x.init(…)` / `.init(…)` / `super.init(…)` are calls, not declarations.
+                            if !(afterDot && wordIs(i, e, "init")) || initIsInteresting { candInteresting = true }
+                        }
+                        // `let name =` / `var name: Type =` start an initialiser, not an assignment
+                        // (not after `case` in the same statement: `case let x: y = 1`).
+                        if wordIs(i, e, "case") {
+                            caseStatement = true; declState = 0
+                        } else if declState == 0 {
+                            if !caseStatement && (wordIs(i, e, "let") || wordIs(i, e, "var")) { declState = 1 }
+                        } else if declState == 1 {
+                            declState = 2
+                        } else if declState == 2 {
+                            declState = 0
+                        }
+                    } else if expectName {
+                        lineNames.append(i..<e)
+                        expectName = false
+                    } else if !lineNames.isEmpty && Self.containerTypeWords.contains(buf, i, e) {
+                        lineHint = true
+                    } else if !afterDot {
+                        if wordIs(i, e, "let") || wordIs(i, e, "var") {
+                            expectName = true
+                            declListDepth = stack.count
+                        }
+                        if wordIs(i, e, "func") || wordIs(i, e, "init") || wordIs(i, e, "deinit") {
+                            pending = 2; pendingDepth = stack.count
+                        } else if wordIs(i, e, "class") || wordIs(i, e, "struct") || wordIs(i, e, "enum") || wordIs(i, e, "actor")
+                                    || wordIs(i, e, "extension") || wordIs(i, e, "protocol") {
+                            // `class func`, `class var`: the next keyword decides.
+                            pending = 1; pendingDepth = stack.count
+                        } else if wordIs(i, e, "var") || wordIs(i, e, "subscript") {
+                            // A computed property's or subscript's braces follow (not after `=`).
+                            pending = 3; pendingDepth = stack.count
+                        } else if wordIs(i, e, "let") || wordIs(i, e, "case")
+                                    || wordIs(i, e, "typealias") || wordIs(i, e, "import") || wordIs(i, e, "associatedtype")
+                                    || wordIs(i, e, "macro") {
+                            pending = 0
+                        }
+                    }
+                    prevKind = 1; prevWordLo = i; prevWordHi = e
+                    i = e
+                } else if c >= 48 && c <= 57 {
+                    var e = i + 1
+                    while e < n && (isIdent(buf[e]) || buf[e] == UInt8(ascii: ".") && e + 1 < n && buf[e + 1] >= 48 && buf[e + 1] <= 57) { e += 1 }
+                    if cand >= 0 { candTokens += 1 }
+                    if declState != 3 { declState = 0 }
+                    prevKind = 1; prevWordLo = 0; prevWordHi = 0
+                    i = e
+                } else if isOperator(c) {
+                    var e = i + 1
+                    while e < n && isOperator(buf[e]) && !(buf[e] == UInt8(ascii: "/") && e + 1 < n && (buf[e + 1] == UInt8(ascii: "/") || buf[e + 1] == UInt8(ascii: "*"))) { e += 1 }
+                    if cand >= 0 {
+                        candTokens += e - i
+                        var k = i
+                        while k < e { if buf[k] == UInt8(ascii: "<") { candLt += 1 }; k += 1 }
+                        if !candInteresting && buf[e - 1] == UInt8(ascii: "=") {
+                            let len = e - i
+                            let comparison = (len == 2 && (c == UInt8(ascii: "=") || c == UInt8(ascii: "!") || c == UInt8(ascii: "<") || c == UInt8(ascii: ">")))
+                                || (len == 3 && (c == UInt8(ascii: "=") || c == UInt8(ascii: "!")) && buf[i + 1] == UInt8(ascii: "="))
+                            // `=` (not an initialiser), `+=` and any compound assignment to a subscript
+                            // are container ops (`-=`, `|=` … on a plain name are not).
+                            let plain = len == 1 && declState < 2
+                            let plus = len == 2 && c == UInt8(ascii: "+")
+                            if !comparison && (plain || len > 1) {
+                                if prevKind == 1 && prevWordHi > prevWordLo {
+                                    if plain || plus {
+                                        candAssigned.append(String(decoding: UnsafeBufferPointer(rebasing: buf[prevWordLo..<prevWordHi]), as: UTF8.self))
+                                    }
+                                } else if prevKind == 2 && prevByte == UInt8(ascii: "]") && subscriptWordHi > subscriptWordLo {
+                                    candAssigned.append(String(decoding: UnsafeBufferPointer(rebasing: buf[subscriptWordLo..<subscriptWordHi]), as: UTF8.self))
+                                } else {
+                                    // A target this scan cannot name (`x! = …`, `(a, b) = …`).
+                                    candInteresting = true
+                                }
+                            }
+                        }
+                    }
+                    if buf[e - 1] == UInt8(ascii: "=") || declState != 3 { declState = 0 }
+                    if pending == 3 && buf[e - 1] == UInt8(ascii: "=") && e - i == 1 { pending = 0 }
+                    if cand < 0 && buf[e - 1] == UInt8(ascii: "=") && !lineNames.isEmpty { lineTyped = true }
+                    prevKind = 2; prevByte = buf[e - 1]
+                    i = e
+                } else {
+                    // `.`, `,`, `:`, `@`, `\`, anything else: one punctuation token.
+                    if cand >= 0 { candTokens += 1 }
+                    if declState == 2 && c == UInt8(ascii: ":") { declState = 3 } else if declState != 3 { declState = 0 }
+                    expectName = cand < 0 && c == UInt8(ascii: ",") && declListDepth == stack.count
+                    if c == UInt8(ascii: ":") && cand < 0 && !lineNames.isEmpty { lineTyped = true }
+                    prevKind = 2; prevByte = c
+                    i += 1
+                }
+            }
+        }
+        flushLine()
+        return out
+    }
+
+    /// Whether the next word after `from` (past spaces, newlines and comments) is `await` or `try`.
+    static func nextWordIsAwaitOrTry(_ buf: UnsafeBufferPointer<UInt8>, _ from: Int) -> Bool {
+        var k = from
+        let n = buf.count
+        while k < n {
+            let c = buf[k]
+            if c == 32 || c == 9 || c == 10 || c == 13 { k += 1; continue }
+            if c == UInt8(ascii: "/") && k + 1 < n && (buf[k + 1] == UInt8(ascii: "/") || buf[k + 1] == UInt8(ascii: "*")) {
+                // A comment between `for` and its pattern: read the loop.
+                return true
+            }
+            var e = k
+            while e < n && ((buf[e] >= 97 && buf[e] <= 122) || (buf[e] >= 65 && buf[e] <= 90)) { e += 1 }
+            let w = Array(UnsafeBufferPointer(rebasing: buf[k..<e]))
+            return w == Array("await".utf8) || w == Array("try".utf8)
+        }
+        return false
+    }
+
+    /// Type names that make a declaration a container (`SwiftVocabulary.kind(ofTypeName:)`).
+    static let containerTypeWords = Words(SwiftVocabulary.mapTypes.union(SwiftVocabulary.setTypes)
+        .union(SwiftVocabulary.sequenceTypes).union(SwiftVocabulary.queueTypes))
+}

@@ -1,0 +1,329 @@
+import Foundation
+import LeakLintCore
+import SwiftParser
+import SwiftSyntax
+import Testing
+@testable import LeakLintSwift
+
+/// The byte-level pre-pass that lets the parser skip function bodies holding no fact.
+@Suite struct BodySkipperTests {
+    static let interest = CallInterest(methods: ["addObserver", "sink", "put", "register", "forEach"])
+
+    static func scan(_ src: String) -> BodySkipper.Scan {
+        let bytes = Array(src.utf8)
+        return bytes.withUnsafeBufferPointer {
+            BodySkipper.scan($0, words: SwiftFrontEnd.bodyWords(interest))
+        }
+    }
+
+    /// `{`/`}` offsets of every member-level or top-level function body, as swift-syntax sees them.
+    static func treeBodies(_ src: String) -> [Int: Int] {
+        final class Bodies: SyntaxVisitor {
+            var out: [Int: Int] = [:]
+            func add(_ b: CodeBlockSyntax?, _ node: some SyntaxProtocol) {
+                guard let b else { return }
+                var p = node.parent
+                while let q = p, q.is(MemberBlockItemSyntax.self) || q.is(MemberBlockItemListSyntax.self)
+                    || q.is(CodeBlockItemSyntax.self) || q.is(CodeBlockItemListSyntax.self) || q.is(IfConfigClauseSyntax.self)
+                    || q.is(IfConfigClauseListSyntax.self) || q.is(IfConfigDeclSyntax.self) { p = q.parent }
+                guard let q = p, q.is(SourceFileSyntax.self) || q.is(MemberBlockSyntax.self) else { return }
+                out[b.leftBrace.positionAfterSkippingLeadingTrivia.utf8Offset] = b.rightBrace.positionAfterSkippingLeadingTrivia.utf8Offset
+            }
+            override func visit(_ node: FunctionDeclSyntax) -> SyntaxVisitorContinueKind { add(node.body, node); return .visitChildren }
+            override func visit(_ node: InitializerDeclSyntax) -> SyntaxVisitorContinueKind { add(node.body, node); return .visitChildren }
+            override func visit(_ node: DeinitializerDeclSyntax) -> SyntaxVisitorContinueKind { add(node.body, node); return .visitChildren }
+            override func visit(_ node: AccessorBlockSyntax) -> SyntaxVisitorContinueKind {
+                // A member-level property's or subscript's implicit getter or accessor bodies.
+                guard let decl = node.parent?.parent?.parent?.as(VariableDeclSyntax.self).map(Syntax.init) ?? node.parent?.as(SubscriptDeclSyntax.self).map(Syntax.init),
+                      decl.parent?.is(MemberBlockItemSyntax.self) == true || decl.parent?.is(CodeBlockItemSyntax.self) == true else { return .visitChildren }
+                switch node.accessors {
+                case .getter:
+                    out[node.leftBrace.positionAfterSkippingLeadingTrivia.utf8Offset] = node.rightBrace.positionAfterSkippingLeadingTrivia.utf8Offset
+                case .accessors(let list):
+                    for a in list {
+                        if let b = a.body {
+                            out[b.leftBrace.positionAfterSkippingLeadingTrivia.utf8Offset] = b.rightBrace.positionAfterSkippingLeadingTrivia.utf8Offset
+                        }
+                    }
+                }
+                return .visitChildren
+            }
+        }
+        let v = Bodies(viewMode: .sourceAccurate)
+        v.walk(Parser.parse(source: src))
+        return v.out
+    }
+
+    /// The text of the function whose body opens at `open`.
+    static func name(before open: Int, in src: String) -> String {
+        let b = Array(src.utf8)
+        var k = open
+        while k > 0 && b[k - 1] != UInt8(ascii: "\n") { k -= 1 }
+        return String(decoding: b[k..<open], as: UTF8.self).trimmingCharacters(in: .whitespaces)
+    }
+
+    @Test func bodiesWithoutFactsAreSkippedOthersRead() {
+        let src = """
+        final class Store {
+            var items: [Int] = []
+            var limit = 3
+            func describe() -> String { return "Store(\\(limit))" }
+            init(limit: Int) { self.limit = limit }
+            func grow() { items.append(1) }
+            func loop() { while true { } }
+            func each() { for x in [1] { print(x) } }
+            func events() async { for await e in stream { print(e) } }
+            func spawn() { Task { } }
+            func observe() { center.addObserver(self) }
+            deinit { print("bye") }
+            func nested() { func inner() { } }
+        }
+        func helper(_ x: Int) -> Int { let y = x + 1; return y * 2 }
+        """
+        let scan = Self.scan(src)
+        let found = scan.bodies.map { Self.name(before: $0.open, in: src) }
+        #expect(found == ["func describe() -> String", "init(limit: Int)", "func each()", "deinit", "func helper(_ x: Int) -> Int"])
+        #expect(scan.bodies[1].assigned == ["limit"])
+        #expect(scan.bodies[4].assigned == [])
+        // `items` could be a container (its line has a `[`); `limit = 3` cannot.
+        #expect(scan.declared.contains("items"))
+        #expect(!scan.declared.contains("limit"))
+        // Every body found is a function body of the tree, brace for brace.
+        let tree = Self.treeBodies(src)
+        for b in scan.bodies { #expect(tree[b.open] == b.close) }
+        // The initialiser assigns only `limit`: skipped, and `limit` is left to the scope.
+        #expect(scan.skipping(reading: []).bodies.count == 5)
+        #expect(scan.skipping(reading: []).unread == ["limit"])
+        #expect(scan.skipping(reading: ["limit"]).bodies.count == 4)
+    }
+
+    @Test func stringsCommentsAndRegexLiteralsDoNotMoveBraces() {
+        let src = #"""
+        struct Tricky {
+            func a() -> String { "}" + "{" }
+            func b(_ x: Int) -> String { "\(x) \( [1].map { "\($0) }" }.count ) {" }
+            func c() -> String { #"\(x) } "# + ##"}"#"## }
+            func d() -> String {
+                """
+                } { \(1 + ["}"].count) "
+                """
+            }
+            func e() { /* } /* { */ } */ }
+            func f() { // }
+            }
+            func g() -> Bool { #/a{2}}/#.description.isEmpty }
+            func `h`() { }
+        }
+        """#
+        let scan = Self.scan(src)
+        let tree = Self.treeBodies(src)
+        #expect(scan.bodies.count == 8)
+        #expect(tree.count == 8)
+        for b in scan.bodies { #expect(tree[b.open] == b.close, "body at \(b.open)") }
+    }
+
+    @Test func onlyMemberAndTopLevelFunctionsAreCandidates() {
+        let src = """
+        let table: [String: () -> Int] = ["a": { func local() -> Int { 1 }; return local() }]
+        struct S {
+            static let make = { () -> Int in
+                struct Inner { func value() -> Int { 2 } }
+                return Inner().value()
+            }()
+            var computed: Int { get { 3 } set { } }
+            func plain() -> Int { 4 }
+        }
+        """
+        let bodies = Self.scan(src).bodies
+        // `func plain`, and the getter and setter of `computed`.
+        #expect(bodies.count == 3)
+        #expect(bodies.map { Self.name(before: $0.open, in: src) }.last == "func plain() -> Int")
+        let tree = Self.treeBodies(src)
+        for b in bodies { #expect(tree[b.open] == b.close) }
+    }
+
+    @Test func accessorBodiesAreCandidates() throws {
+        let src = """
+        final class Model {
+            var items: [Int] = []
+            var count: Int { items.count }
+            var first: Int? {
+                get { items.first }
+                set { }
+            }
+            var observed: Int = 0 { didSet { print(observed) } }
+            var watched: Int { didSet { log = "x" } }
+            subscript(i: Int) -> Int { items[i] }
+            var grows: Int { items.append(1); return 1 }
+            var stored: [Int]
+        }
+        """
+        let scan = Self.scan(src)
+        #expect(scan.bodies.count == 5)
+        #expect(scan.bodies.map(\.assigned) == [[], [], [], ["log"], []])
+        let tree = Self.treeBodies(src)
+        for b in scan.bodies { #expect(tree[b.open] == b.close) }
+        // The facts are those of a whole parse (the blanked implicit getter is still a getter).
+        let file = SourceFile(path: "Sources/App/Model.swift", bytes: Array(src.utf8))
+        let start = FileFacts(path: file.path, language: .swift, scopeKey: "Sources/App")
+        let whole = SwiftFrontEnd.extract(file: file, interest: Self.interest, skipBodies: false, into: start)
+        let skipped = SwiftFrontEnd.extract(file: file, interest: Self.interest, into: start)
+        #expect(skipped.skippedAssignments == ["log"])
+        #expect(!skipped.ops.contains { $0.target.name == "log" })
+        let reread = SwiftFrontEnd.extract(file: file, interest: Self.interest, reading: ["log"], into: start)
+        #expect(Self.encoded(reread) == Self.encoded(whole))
+        #expect(whole.containers.map(\.symbol.name) == ["items", "stored"])
+    }
+
+    @Test func assignmentsAreNamedInitialisersAreNot() {
+        let src = """
+        enum Reset {
+            static func a() { cache = [:] }
+            static func b() { Self.byKey[k] = nil }
+            static func c() { log += ["x"] }
+            static func d() { let fresh = [1]; var other: [Int] = []; count -= 1; _ = fresh; other = fresh }
+            static func e() { switch x { case let .some(v): seen = v; default: break } }
+            static func f() { x! = 1 }
+        }
+        """
+        let bodies = Self.scan(src).bodies
+        #expect(bodies.map(\.assigned) == [["cache"], ["byKey"], ["log"], ["_", "other"], ["seen"]])
+    }
+
+    @Test func declaredNamesAreTheOnesThatCouldBeContainers() {
+        let src = """
+        var a: [Int] = []
+        var b = Dictionary<String, Int>()
+        var c = 0, d: Set<Int> = []
+        var e =
+            [String: Int]()
+        var f
+        let g: String = "x"
+        var h: Int { 1 }
+        let k = Cache()
+        struct S { var i: OrderedDictionary<Int, Int>; let j: Double }
+        """
+        // (`Int` after the comma in `Dictionary<String, Int>` is read as a second name: a superset.)
+        #expect(Self.scan(src).declared == ["a", "b", "c", "d", "e", "f", "i", "j", "Int"])
+    }
+
+    @Test func unbalancedOrDirectiveBodiesAreRead() {
+        #expect(Self.scan("func a() { if x { }").bodies.isEmpty)
+        #expect(Self.scan("func a() { ) }").bodies.isEmpty)
+        let src = """
+        func a() {
+        #if DEBUG
+            print(1)
+        #endif
+        }
+        func b() { print(2) }
+        """
+        #expect(Self.scan(src).bodies.count == 1)
+    }
+
+    @Test func hostileInputEndsQuicklyAndStaysInBounds() {
+        // 4,000 nested type bodies around 50,000 functions: linear in the input, and nothing is
+        // skipped that deep (the parser's nesting limit must see it).
+        let deep = String(repeating: "struct S {", count: 4_000) + String(repeating: "func f() {}\n", count: 50_000)
+            + String(repeating: "}", count: 4_000)
+        let t0 = ContinuousClock.now
+        #expect(Self.scan(deep).bodies.isEmpty)
+        #expect(ContinuousClock.now - t0 < .seconds(30))
+        let shallow = String(repeating: "struct S {", count: 20) + String(repeating: "func f() {}\n", count: 1_000)
+            + String(repeating: "}", count: 20)
+        #expect(Self.scan(shallow).bodies.count == 1_000)
+        // Random soup of the bytes the scanner treats specially: offsets stay in bounds.
+        let alphabet = Array("{}()[]\"#\\/*\n `'=+<>.,:;$_ab0\u{E9}".utf8)
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for _ in 0..<300 {
+            var bytes: [UInt8] = Array("func f() {".utf8)
+            for _ in 0..<400 {
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                bytes.append(alphabet[Int(state >> 33) % alphabet.count])
+            }
+            bytes.append(UInt8(ascii: "}"))
+            let scan = bytes.withUnsafeBufferPointer { BodySkipper.scan($0, words: SwiftFrontEnd.bodyWords(Self.interest)) }
+            for b in scan.bodies {
+                #expect(b.open < b.close && b.close < bytes.count)
+                #expect(bytes[b.open] == UInt8(ascii: "{") && bytes[b.close] == UInt8(ascii: "}"))
+            }
+            // The front end never trusts the scan blindly: the facts equal a whole parse's.
+            let file = SourceFile(path: "Sources/App/Soup.swift", bytes: bytes)
+            let start = FileFacts(path: file.path, language: .swift, scopeKey: "Sources/App")
+            let whole = SwiftFrontEnd.extract(file: file, interest: Self.interest, skipBodies: false, into: start)
+            let skipped = SwiftFrontEnd.extract(file: file, interest: Self.interest,
+                                                reading: Set(whole.ops.map(\.target.name)), into: start)
+            #expect(Self.encoded(skipped) == Self.encoded(whole))
+        }
+    }
+
+    // MARK: Facts with and without skipping
+
+    static let fixtureDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("fixtures/swift").path
+    static let fixtures: [String] = {
+        var out: [String] = []
+        let e = FileManager.default.enumerator(atPath: fixtureDir)
+        while let p = e?.nextObject() as? String { if p.hasSuffix(".swift") { out.append(p) } }
+        return out.sorted()
+    }()
+
+    static func encoded(_ f: FileFacts) -> String {
+        var f = f
+        // What a skipped body may lose: its direct calls, and plain `for … in` loops (neither
+        // endless nor over a sequence), which no analysis reads.
+        for i in f.functions.indices {
+            f.functions[i].body.calls = []
+            f.functions[i].body.loops.removeAll { !$0.endless && $0.rangeOver == nil }
+        }
+        f.skippedAssignments = []
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        return String(decoding: try! e.encode(f), as: UTF8.self)
+    }
+
+    /// Skipping loses nothing but `BodyFact.calls` (which the Swift analyses do not read) and the
+    /// ops on names the file does not declare, which `skippedAssignments` lists; read with those
+    /// names, the facts are the same as from a whole parse.
+    @Test(arguments: fixtures) func skippingKeepsTheFacts(_ name: String) throws {
+        let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: Self.fixtureDir + "/" + name)))
+        let file = SourceFile(path: "Sources/App/" + name, bytes: bytes)
+        let start = FileFacts(path: file.path, language: .swift, scopeKey: "Sources/App")
+        let whole = SwiftFrontEnd.extract(file: file, interest: Self.interest, skipBodies: false, into: start)
+        let skipped = SwiftFrontEnd.extract(file: file, interest: Self.interest, into: start)
+        let missing = Set(whole.ops.map(\.target.name)).subtracting(skipped.ops.map(\.target.name))
+        #expect(missing.isSubset(of: Set(skipped.skippedAssignments)))
+        // Containers the file declares itself are never left to a second reading.
+        #expect(missing.isDisjoint(with: whole.containers.map(\.symbol.name)))
+        let reread = SwiftFrontEnd.extract(file: file, interest: Self.interest,
+                                           reading: Set(skipped.skippedAssignments), into: start)
+        #expect(Self.encoded(reread) == Self.encoded(whole))
+        #expect(reread.skippedAssignments.allSatisfy { n in !whole.ops.contains { $0.target.name == n } })
+    }
+
+    @Test func fixturesHaveSkippableBodies() throws {
+        var n = 0
+        for name in Self.fixtures {
+            let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: Self.fixtureDir + "/" + name)))
+            n += bytes.withUnsafeBufferPointer {
+                BodySkipper.scan($0, words: SwiftFrontEnd.bodyWords(Self.interest)).skipping(reading: []).bodies.count
+            }
+        }
+        #expect(n >= 10)
+    }
+
+    @Test func crossFileAssignmentIsListedAndReadOnRequest() {
+        let src = """
+        func resetConnections() {
+            connections = [:]
+        }
+        """
+        let f = swiftFacts(src)
+        #expect(f.ops.isEmpty)
+        #expect(f.skippedAssignments == ["connections"])
+        let again = SwiftFrontEnd().facts(for: SourceFile(path: "Sources/App/File.swift", bytes: Array(src.utf8)),
+                                          interest: CallInterest(methods: []), reading: ["connections"])
+        #expect(again.ops.map(\.op) == [OpName.assignFresh])
+        #expect(again.skippedAssignments.isEmpty)
+    }
+}
