@@ -505,6 +505,20 @@ func line(_ ref: SourceRef, _ src: String) -> Int {
         #expect(g.containers.count == 1)
     }
 
+    /// Found by fuzzing: swift-syntax's lookahead for a collection type in generic arguments is
+    /// exponential in nested `[` (this line never finished parsing). Deeper than 16 levels is
+    /// reported and skipped; 16 levels still parse.
+    @Test func deepSquareBracketsAreSkippedNotParsedForever() {
+        let hostile = "    std::vector<ClickListener*" + String(repeating: "[", count: 95) + "> listeners_;\n"
+        let f = swiftFacts("var seen: [Int] = []\n" + hostile)
+        #expect(f.problems.contains { $0.contains("square brackets nested deeper than 16") }, "\(f.problems)")
+        #expect(f.containers.isEmpty)
+        let nested = "var grid: " + String(repeating: "[", count: 16) + "Int" + String(repeating: "]", count: 16) + " = []\n"
+        let g = swiftFacts(nested)
+        #expect(!g.problems.contains { $0.contains("square brackets") })
+        #expect(g.containers.count == 1)
+    }
+
     /// Chains without brackets recurse in the parser once per link; the large parse stack
     /// absorbs them (10k links here keep the debug-build test fast; the bench runs 100k).
     @Test func longChainsDoNotOverflow() {
