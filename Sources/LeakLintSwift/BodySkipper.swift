@@ -201,6 +201,25 @@ struct BodySkipper {
             return true
         }
 
+        /// The index just past a `//` comment (at its line break) or a nested `/* … */` comment
+        /// starting at `k`; nil when none starts there.
+        func commentEnd(_ k: Int) -> Int? {
+            guard buf[k] == UInt8(ascii: "/"), k + 1 < n else { return nil }
+            var j = k + 2
+            if buf[k + 1] == UInt8(ascii: "/") {
+                while j < n && buf[j] != 10 && buf[j] != 13 { j += 1 }
+                return j
+            }
+            guard buf[k + 1] == UInt8(ascii: "*") else { return nil }
+            var depth = 1
+            while j < n && depth > 0 {
+                if buf[j] == UInt8(ascii: "/") && j + 1 < n && buf[j + 1] == UInt8(ascii: "*") { depth += 1; j += 2 }
+                else if buf[j] == UInt8(ascii: "*") && j + 1 < n && buf[j + 1] == UInt8(ascii: "/") { depth -= 1; j += 2 }
+                else { j += 1 }
+            }
+            return j
+        }
+
         /// Whether the block opening before `from` starts with an accessor (`get`, `set`, `didSet`,
         /// `willSet`, `_read`, `_modify`, `unsafeAddress`, …, `mutating`/`nonmutating`, an attribute) or
         /// is empty; anything else is an implicit getter's code.
@@ -209,20 +228,7 @@ struct BodySkipper {
             while k < n {
                 let c = buf[k]
                 if c == 32 || c == 9 || c == 10 || c == 13 { k += 1; continue }
-                if c == UInt8(ascii: "/") && k + 1 < n && buf[k + 1] == UInt8(ascii: "/") {
-                    while k < n && buf[k] != 10 && buf[k] != 13 { k += 1 }
-                    continue
-                }
-                if c == UInt8(ascii: "/") && k + 1 < n && buf[k + 1] == UInt8(ascii: "*") {
-                    var depth = 1
-                    k += 2
-                    while k < n && depth > 0 {
-                        if buf[k] == UInt8(ascii: "/") && k + 1 < n && buf[k + 1] == UInt8(ascii: "*") { depth += 1; k += 2 }
-                        else if buf[k] == UInt8(ascii: "*") && k + 1 < n && buf[k + 1] == UInt8(ascii: "/") { depth -= 1; k += 2 }
-                        else { k += 1 }
-                    }
-                    continue
-                }
+                if let after = commentEnd(k) { k = after; continue }
                 if c == UInt8(ascii: "}") || c == UInt8(ascii: "@") || c == UInt8(ascii: "#") { return true }
                 guard isIdentStart(c) else { return false }
                 var e = k + 1
@@ -310,17 +316,8 @@ struct BodySkipper {
                 // `var a = 1,` + newline + `b = 2` continues the list.
                 if !(prevKind == 2 && prevByte == UInt8(ascii: ",")) { declListDepth = -1 }
                 i += 1
-            case UInt8(ascii: "/") where i + 1 < n && buf[i + 1] == UInt8(ascii: "/"):
-                i += 2
-                while i < n && buf[i] != 10 && buf[i] != 13 { i += 1 }
-            case UInt8(ascii: "/") where i + 1 < n && buf[i + 1] == UInt8(ascii: "*"):
-                var depth = 1
-                i += 2
-                while i < n && depth > 0 {
-                    if buf[i] == UInt8(ascii: "/") && i + 1 < n && buf[i + 1] == UInt8(ascii: "*") { depth += 1; i += 2 }
-                    else if buf[i] == UInt8(ascii: "*") && i + 1 < n && buf[i + 1] == UInt8(ascii: "/") { depth -= 1; i += 2 }
-                    else { i += 1 }
-                }
+            case UInt8(ascii: "/") where i + 1 < n && (buf[i + 1] == UInt8(ascii: "/") || buf[i + 1] == UInt8(ascii: "*")):
+                i = commentEnd(i) ?? i + 1
             case UInt8(ascii: "\""), UInt8(ascii: "#"):
                 // `"…"`, `"""…"""`, `#"…"#`, `#/…/#`, `#if`, `#selector`.
                 var k = i
