@@ -116,13 +116,21 @@ public struct SourceRef: Sendable, Hashable, Comparable, Codable {
 public enum ByteSniff {
     /// True when the bytes look like a binary file (a NUL byte in the first 8 KiB).
     public static func looksBinary(_ bytes: [UInt8]) -> Bool {
-        let n = min(bytes.count, 8192)
-        var i = 0
-        while i < n {
-            if bytes[i] == 0 { return true }
-            i += 1
+        bytes.withUnsafeBufferPointer { buf in
+            let n = min(buf.count, 8192)
+            guard let base = buf.baseAddress else { return false }
+            let raw = UnsafeRawPointer(base)
+            var i = 0
+            while i + 8 <= n {
+                if SWAR.hasByte(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self), 0) { return true }
+                i += 8
+            }
+            while i < n {
+                if buf[i] == 0 { return true }
+                i += 1
+            }
+            return false
         }
-        return false
     }
 
     /// Offset of the first invalid UTF-8 sequence, or nil when the bytes are valid UTF-8.

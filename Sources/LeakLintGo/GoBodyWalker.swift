@@ -15,8 +15,11 @@ struct BodyWalker {
     let receiver: String?
     let role: FunctionRole
     var localTypes: [String: String]
-    var locals: Set<String> = []
     var params: [Param]
+    /// This walker's stamp in the parser's per-identifier tables (locals, called names).
+    let gen: UInt32
+    /// The receiver's identifier id, -1 when there is none.
+    let receiverId: Int32
 
     var ops: [ContainerOp] = []
     var calls: [CallFact] = []
@@ -31,7 +34,8 @@ struct BodyWalker {
         var loop: Int = -1          // index into ctx.loops
         var ctxId: Int = 0
         var label: String? = nil
-        var ifCond: String? = nil
+        /// `if` frames: the condition's tokens [ifCondStart, ifBrace) (text made only when asked).
+        var ifCondStart: Int = -1
         /// `if` frames: the header's tokens [ifStart, ifBrace), init statement included.
         var ifStart: Int = -1
         var ifBrace: Int = -1
@@ -68,7 +72,7 @@ struct BodyWalker {
     struct PendingFrame {
         var kind: FrameKind
         var label: String?
-        var ifCond: String?
+        var ifCondStart: Int = -1
         var ifStart: Int = -1
         var endless = false
         var rangeOver: String? = nil
@@ -81,17 +85,19 @@ struct BodyWalker {
 
     var frames: [Frame] = []
     var ctxs: [Ctx] = []
-    var pending: [Int: PendingFrame] = [:]
+    /// Frames registered for a `{` the walk has not reached yet, as (brace token, frame); a few at most.
+    var pending: [(brace: Int, frame: PendingFrame)] = []
+    /// What became of the results of calls the rules want (keyed by the call's name token).
     var resultUse: [Int: ResultUse] = [:]
-    var caseColons: Set<Int> = []
     var deferUntil = -1
     var pendingLabel: String? = nil
-    /// Names the body calls, for the engine's run-once propagation. Calls made inside a function
-    /// literal (which may run any number of times later) are prefixed `lit:`; functions handed to
-    /// `once.Do(f)` are recorded as `once:f`.
-    var calledNames: Set<String> = []
-    /// Names called from function literals; prefixed `lit:` only when the body fact is built.
-    var calledFromLiterals: Set<String> = []
+    /// Names the body calls, for the engine's run-once propagation, as identifier ids (each once,
+    /// by the parser's call stamps). Calls made inside a function literal (which may run any number
+    /// of times later) are kept apart and prefixed `lit:`; functions handed to `once.Do(f)` are
+    /// recorded as `once:f` in `onceNames`.
+    var calledIds: [Int32] = []
+    var literalCalledIds: [Int32] = []
+    var onceNames: Set<String> = []
     /// `if` headers whose block panics directly, as (ctx id, header tokens): a duplicate-key
     /// guard before an insert (`if _, dup := m[k]; dup { panic(…) }`) makes it a registry.
     var panicGuards: [(ctx: Int, start: Int, brace: Int)] = []
@@ -112,8 +118,28 @@ struct BodyWalker {
         self.role = role
         self.params = params
         self.localTypes = localTypes
-        for prm in params where !prm.name.isEmpty { locals.insert(prm.name) }
-        if let r = receiver { locals.insert(r) }
+        parser.walkerGeneration &+= 1
+        if parser.walkerGeneration == 0 { parser.walkerGeneration = 1 }
+        self.gen = parser.walkerGeneration
+        self.receiverId = receiver.map { parser.intern($0) } ?? -1
+        for prm in params where !prm.name.isEmpty { addLocal(name: prm.name) }
+        if receiverId >= 0 { addLocal(receiverId) }
+    }
+
+    // MARK: Locals and called names (stamped in the parser's per-identifier tables)
+
+    @inline(__always) func isLocal(_ id: Int32) -> Bool { p.idInfo[Int(id)].local == gen }
+    @inline(__always) func addLocal(_ id: Int32) { p.idInfo[Int(id)].local = gen }
+    func addLocal(name: String) { addLocal(p.intern(name)) }
+    /// Marks the name of tokens [a, b) a local (one identifier token, or any other spelling).
+    func addLocal(_ a: Int, _ b: Int) {
+        if b == a + 1 && p.isIdent(a) { addLocal(p.ident(a)) } else { addLocal(name: p.text(a, b)) }
+    }
+    /// Whether the rules want the result of the call named at token `c` (its `resultUse`).
+    @inline(__always) func callWanted(_ c: Int) -> Bool { p.wants(p.ident(c)) || p.identIs(c, "close") }
+    /// The condition text of an `if` frame.
+    func condText(_ f: Frame) -> String? {
+        f.kind == .ifBlock && f.ifCondStart >= 0 ? p.text(f.ifCondStart, f.ifBrace) : nil
     }
 
     // MARK: Walk
@@ -140,7 +166,7 @@ struct BodyWalker {
                 continue
             }
             if t.kind == .semicolon { atStmt = true; i += 1; continue }
-            if t.kind == .punct && t.code == 0x3A && caseColons.contains(i) { atStmt = true; i += 1; continue }
+            if t.kind == .punct && t.code == 0x3A && p.tokFlags[i] & 1 != 0 { atStmt = true; i += 1; continue }
             if atStmt {
                 atStmt = false
                 statementStart(i)
@@ -153,8 +179,10 @@ struct BodyWalker {
         finishHandoffs(root)
         finalLoops[root.id] = root.loops
         resolveLoops()
-        var called = calledNames
-        for n in calledFromLiterals { called.insert("lit:" + n) }
+        var called = Array(onceNames)
+        called.reserveCapacity(onceNames.count + calledIds.count + literalCalledIds.count)
+        for id in calledIds { called.append(p.name(id)) }
+        for id in literalCalledIds { called.append("lit:" + p.name(id)) }
         return BodyFact(loops: root.loops, calls: called.sorted())
     }
 
@@ -163,7 +191,7 @@ struct BodyWalker {
     /// Inside an `if` whose condition is an atomic compare-and-swap: "start exactly once".
     var casGuarded: Bool {
         for k in frames.indices where frames[k].kind == .ifBlock {
-            if let c = frames[k].ifCond, ByteText.contains(c, "CompareAndSwap") || ByteText.contains(c, "Cas(") || ByteText.contains(c, "CAS(") { return true }
+            if let c = condText(frames[k]), ByteText.contains(c, "CompareAndSwap") || ByteText.contains(c, "Cas(") || ByteText.contains(c, "CAS(") { return true }
         }
         return false
     }
@@ -210,12 +238,19 @@ struct BodyWalker {
 
     mutating func openFrame(at i: Int) {
         let end = Int(p.match[i])
-        guard let pf = pending.removeValue(forKey: i) else {
+        var found = -1
+        if !pending.isEmpty {
+            // Frames for braces the walk has passed never open: drop them.
+            pending.removeAll { $0.brace < i }
+            found = pendingIndex(i)
+        }
+        guard found >= 0 else {
             frames.append(Frame(kind: .block, end: end))
             return
         }
-        var f = Frame(kind: pf.kind, end: end, label: pf.label, ifCond: pf.ifCond)
-        if pf.kind == .ifBlock { f.ifStart = pf.ifStart; f.ifBrace = i }
+        let pf = pending.remove(at: found).frame
+        var f = Frame(kind: pf.kind, end: end, label: pf.label)
+        if pf.kind == .ifBlock { f.ifStart = pf.ifStart; f.ifBrace = i; f.ifCondStart = pf.ifCondStart }
         switch pf.kind {
         case .loop:
             ctxs[ctxs.count - 1].loops.append(LoopFact(at: p.ref(pf.loopAt), endless: pf.endless, exits: false,
@@ -231,7 +266,7 @@ struct BodyWalker {
                     while k < end && !p.isP(k, 0x3A) { k = p.skip(k) }
                     f.clauses += 1
                     f.clauseHeads.append((j, k))
-                    caseColons.insert(k)
+                    if k < p.toks.count { p.tokFlags[k] |= 1 }
                     j = k + 1
                     continue
                 }
@@ -296,7 +331,7 @@ struct BodyWalker {
         case .ident:
             if p.isP(i + 1, 0x28) { call(i) }
         case .punct:
-            if t.code == punct("<-") { chanArrow(i) }
+            if t.code == GoPunct.arrow { chanArrow(i) }
         default: break
         }
     }
@@ -357,18 +392,18 @@ struct BodyWalker {
             rangeOver = p.text(r + 1, brace)
             // Locals introduced by the range clause.
             var k = i + 1
-            while k < r { if p.isIdent(k) { locals.insert(p.text(k)) }; k += 1 }
+            while k < r { if p.isIdent(k) { addLocal(p.ident(k)) }; k += 1 }
         } else if semis.count >= 2 {
             let cond = p.text(semis[0] + 1, semis[1])
             endless = cond.isEmpty || cond == "true"
             // Init clause locals.
             var k = i + 1
-            while k < semis[0] { if p.isIdent(k) && p.isP(k + 1, punct(":=")) || (p.isIdent(k) && p.isP(k + 1, 0x2C)) { locals.insert(p.text(k)) }; k += 1 }
+            while k < semis[0] { if p.isIdent(k) && p.isP(k + 1, GoPunct.define) || (p.isIdent(k) && p.isP(k + 1, 0x2C)) { addLocal(p.ident(k)) }; k += 1 }
         } else {
             endless = p.text(i + 1, brace) == "true"
         }
-        pending[brace] = PendingFrame(kind: .loop, label: takeLabel(), ifCond: nil, endless: endless,
-                                      rangeOver: rangeOver, loopAt: i)
+        setPending(brace, PendingFrame(kind: .loop, label: takeLabel(), endless: endless,
+                                       rangeOver: rangeOver, loopAt: i))
     }
 
     mutating func registerIf(_ i: Int) {
@@ -378,7 +413,7 @@ struct BodyWalker {
         var semi: Int? = nil
         while j < brace { if p.isSemi(j) { semi = j; break }; j = p.skip(j) }
         if let s = semi { classify(i + 1, s) }
-        pending[brace] = PendingFrame(kind: .ifBlock, label: nil, ifCond: p.text((semi ?? i) + 1, brace), ifStart: i + 1)
+        setPending(brace, PendingFrame(kind: .ifBlock, label: nil, ifCondStart: (semi ?? i) + 1, ifStart: i + 1))
     }
 
     mutating func registerBlock(_ i: Int, kind: FrameKind) {
@@ -390,9 +425,20 @@ struct BodyWalker {
             if let s = semi { classify(i + 1, s) }
             // `switch x := y.(type)` introduces x.
             var k = i + 1
-            while k < brace { if p.isIdent(k) && p.isP(k + 1, punct(":=")) { locals.insert(p.text(k)) }; k += 1 }
+            while k < brace { if p.isIdent(k) && p.isP(k + 1, GoPunct.define) { addLocal(p.ident(k)) }; k += 1 }
         }
-        pending[brace] = PendingFrame(kind: kind, label: takeLabel(), ifCond: nil)
+        setPending(brace, PendingFrame(kind: kind, label: takeLabel()))
+    }
+
+    func pendingIndex(_ brace: Int) -> Int {
+        var k = pending.count - 1
+        while k >= 0 { if pending[k].brace == brace { return k }; k -= 1 }
+        return -1
+    }
+
+    mutating func setPending(_ brace: Int, _ f: PendingFrame) {
+        let k = pendingIndex(brace)
+        if k >= 0 { pending[k].frame = f } else { pending.append((brace, f)) }
     }
 
     mutating func takeLabel() -> String? {
@@ -413,10 +459,10 @@ struct BodyWalker {
             k = p.skip(k)
         }
         guard p.isP(k, 0x7B) else { return }
-        for prm in ps where !prm.name.isEmpty { locals.insert(prm.name) }
+        for prm in ps where !prm.name.isEmpty { addLocal(name: prm.name) }
         for (n, t) in lt { localTypes[n] = t }
-        if pending[k] != nil { return }  // already registered (go func …)
-        var pf = PendingFrame(kind: .funcLit, label: nil, ifCond: nil)
+        if pendingIndex(k) >= 0 { return }  // already registered (go func …)
+        var pf = PendingFrame(kind: .funcLit, label: nil)
         pf.isFuncLit = true
         pf.spawnTok = spawnTok
         pf.deferred = deferUntil > i
@@ -427,7 +473,7 @@ struct BodyWalker {
                 pf.roleOverride = .once
             }
         }
-        pending[k] = pf
+        setPending(k, pf)
     }
 
     // MARK: Statements
@@ -470,11 +516,11 @@ struct BodyWalker {
         var k = j
         var names: [Int] = []
         while p.isIdent(k) { names.append(k); if p.isP(k + 1, 0x2C) { k += 2 } else { k += 1; break } }
-        for n in names { locals.insert(p.text(n)) }
+        for n in names { addLocal(p.ident(n)) }
         // `var ch = make(chan T)` / `var x T`
         let e = statementEnd(j)
         if names.count == 1 {
-            if p.isP(k, 0x3D) { noteLocalValue(name: p.text(names[0]), nameTok: names[0], k + 1, e) }
+            if p.isP(k, 0x3D) { noteLocalValue((names[0], names[0] + 1), k + 1, e) }
             else if let tn = p.simpleTypeName(p.text(k, e)) { localTypes[p.text(names[0])] = tn }
         }
     }
@@ -485,7 +531,7 @@ struct BodyWalker {
         let limit = (frames.isEmpty ? p.toks.count : frames[frames.count - 1].end)
         while j < limit {
             if p.isSemi(j) || p.isClose(j) { return j }
-            if p.isP(j, 0x3A) && caseColons.contains(j) { return j }
+            if p.isP(j, 0x3A) && p.tokFlags[j] & 1 != 0 { return j }
             j = p.skip(j)
         }
         return limit
@@ -517,10 +563,7 @@ struct BodyWalker {
             let t = p.toks[j]
             if t.kind == .punct {
                 let c = t.code
-                if c == 0x3D || c == punct(":=") || c == punct("+=") || c == punct("-=") || c == punct("|=")
-                    || c == punct("*=") || c == punct("/=") || c == punct("&=") || c == punct("^=")
-                    || c == punct("%=") || c == punct("<<=") || c == punct(">>=") || c == punct("&^=")
-                    || c == punct("++") || c == punct("--") || c == punct("<-") {
+                if GoPunct.isAssignLike(c) {
                     opTok = j
                     break
                 }
@@ -530,31 +573,30 @@ struct BodyWalker {
         }
         guard let op = opTok else {
             // Expression statement: a call's result is dropped.
-            if let c = trailingCall(s, e) { resultUse[c] = .discarded }
+            if let c = trailingCall(s, e), callWanted(c) { resultUse[c] = .discarded }
             return
         }
         let code = p.toks[op].code
-        if code == punct("<-") {
+        if code == GoPunct.arrow {
             // Send statement `ch <- v` (the arrow follows an expression).
             if op > s { recordChanOp(name: p.text(s, op), tok: op, send: true) }
             return
         }
         let lhs = splitList(s, op)
-        if code == punct("++") || code == punct("--") {
+        if code == GoPunct.inc || code == GoPunct.dec {
             if let (a, b) = lhs.first, let idx = indexBase(a, b) { indexSet(a, idx, b, value: nil) }
             return
         }
         let rhs = splitList(op + 1, e)
-        if code == punct(":=") {
-            let names = lhs.map { p.text($0.0, $0.1) }
-            for n in names where n != "_" { locals.insert(n) }
+        if code == GoPunct.define {
+            for (a, b) in lhs where !(b == a + 1 && p.identIs(a, "_")) { addLocal(a, b) }
             if rhs.count == 1, let (a, b) = rhs.first {
-                if let c = trailingCall(a, b) { resultUse[c] = .bound(names) }
-                if names.count == 1 { noteLocalValue(name: names[0], nameTok: lhs[0].0, a, b) }
-            } else if rhs.count == names.count {
+                if let c = trailingCall(a, b), callWanted(c) { resultUse[c] = .bound(lhs.map { p.text($0.0, $0.1) }) }
+                if lhs.count == 1 { noteLocalValue(lhs[0], a, b) }
+            } else if rhs.count == lhs.count {
                 for (k, (a, b)) in rhs.enumerated() {
-                    if let c = trailingCall(a, b) { resultUse[c] = .bound([names[k]]) }
-                    noteLocalValue(name: names[k], nameTok: lhs[k].0, a, b)
+                    if let c = trailingCall(a, b), callWanted(c) { resultUse[c] = .bound([p.text(lhs[k].0, lhs[k].1)]) }
+                    noteLocalValue(lhs[k], a, b)
                 }
             }
             return
@@ -564,7 +606,7 @@ struct BodyWalker {
                 let r: (Int, Int)? = rhs.count == lhs.count ? rhs[k] : (rhs.count == 1 ? rhs[0] : nil)
                 assign(a, b, r)
             }
-            if rhs.count == 1, lhs.count > 1, let (a, b) = rhs.first, let c = trailingCall(a, b) {
+            if rhs.count == 1, lhs.count > 1, let (a, b) = rhs.first, let c = trailingCall(a, b), callWanted(c) {
                 resultUse[c] = .bound(lhs.map { p.text($0.0, $0.1) })
             }
             return
@@ -573,7 +615,7 @@ struct BodyWalker {
         if let (a, b) = lhs.first {
             if let idx = indexBase(a, b) {
                 indexSet(a, idx, b, value: rhs.first.map { p.text($0.0, $0.1, limit: 80) })
-            } else if code == punct("+="), let (sym, res, via) = resolve(a, b) {
+            } else if code == GoPunct.addAssign, let (sym, res, via) = resolve(a, b) {
                 addOp(sym, res, via, OpName.plusAssign, at: p.ref(a, b))
             }
         }
@@ -633,11 +675,11 @@ struct BodyWalker {
         }
         guard let (sym, res, via) = resolve(a, b) else {
             // A local: note `x = make(chan T)` etc.
-            if let (ra, rb) = r, b == a + 1, p.isIdent(a) { noteLocalValue(name: p.text(a), nameTok: a, ra, rb) }
+            if let (ra, rb) = r, b == a + 1, p.isIdent(a) { noteLocalValue((a, b), ra, rb) }
             return
         }
         guard let (ra, rb) = r else { return }
-        if let c = trailingCall(ra, rb), c == ra || (p.isP(c - 1, 0x2E)) {
+        if let c = trailingCall(ra, rb), c == ra || (p.isP(c - 1, 0x2E)), callWanted(c) {
             resultUse[c] = .stored(sym)
         }
         let lhsText = p.text(a, b)
@@ -669,7 +711,7 @@ struct BodyWalker {
         var guarded = false
         var emptyChecks: (String, String)? = nil
         for k in frames.indices.reversed() where frames[k].kind == .ifBlock {
-            guard let c = frames[k].ifCond else { continue }
+            guard let c = condText(frames[k]) else { continue }
             if emptyChecks == nil { emptyChecks = (lhsText + " == nil", "len(" + lhsText + ") == 0") }
             if let (isNil, isEmpty) = emptyChecks, ByteText.contains(c, isNil) || ByteText.contains(c, isEmpty) { guarded = true; break }
         }
@@ -680,7 +722,8 @@ struct BodyWalker {
     }
 
     /// What a local is bound to: its type for field resolution, or an unbuffered channel.
-    mutating func noteLocalValue(name: String, nameTok: Int, _ a: Int, _ b: Int) {
+    mutating func noteLocalValue(_ lhs: (Int, Int), _ a: Int, _ b: Int) {
+        let nameTok = lhs.0
         if p.identIs(a, "make") && p.isP(a + 1, 0x28) && p.isK(a + 2, .chan) {
             let close = Int(p.match[a + 1])
             let args = splitList(a + 2, close)
@@ -688,15 +731,15 @@ struct BodyWalker {
             if args.count >= 2 { cap = p.text(args[1].0, args[1].1) }
             if cap == "0" { cap = nil }
             // The whole `ch := make(chan T)`: the fix edits the make call's closing parenthesis.
-            ctxs[ctxs.count - 1].chans[name] = (p.ref(nameTok, close + 1), cap)
+            ctxs[ctxs.count - 1].chans[p.text(lhs.0, lhs.1)] = (p.ref(nameTok, close + 1), cap)
             return
         }
         var j = a
         if p.isP(j, 0x26) { j += 1 }
         if p.isIdent(j) && (p.isP(j + 1, 0x7B) || p.isP(j + 1, 0x28)) {
-            let head = p.text(j)
-            if p.isP(j + 1, 0x7B) { localTypes[name] = head }
-            else if head.hasPrefix("New") && head.count > 3 { localTypes[name] = String(head.dropFirst(3)) }
+            let head = p.name(p.ident(j))
+            if p.isP(j + 1, 0x7B) { localTypes[p.text(lhs.0, lhs.1)] = head }
+            else if head.hasPrefix("New") && head.utf8.count > 3 { localTypes[p.text(lhs.0, lhs.1)] = String(head.dropFirst(3)) }
         }
     }
 
@@ -719,32 +762,37 @@ struct BodyWalker {
     /// Resolves a target expression [a, b) to a symbol. Nil for locals and other packages.
     func resolve(_ a: Int, _ b: Int) -> (SymbolRef, TargetResolution, String?)? {
         // Collect a selector chain ident(.ident)*; anything else → unknown owner of the last name.
-        var names: [String] = []
+        var firstTok = -1, lastTok = -1, count = 0
         var j = a
         var simple = true
         while j < b {
-            if p.isIdent(j) { names.append(p.text(j)); j += 1; if j < b { if p.isP(j, 0x2E) { j += 1 } else { simple = false; break } } }
+            if p.isIdent(j) {
+                if firstTok < 0 { firstTok = j }
+                lastTok = j; count += 1; j += 1
+                if j < b { if p.isP(j, 0x2E) { j += 1 } else { simple = false; break } }
+            }
             else if p.isP(j, 0x2A) || p.isP(j, 0x28) { j += 1 }  // (*x).f, *p
             else { simple = false; break }
         }
         if !simple {
             // e.g. m[k].list, f().x: take the last selector name.
             guard p.isIdent(b - 1), p.isP(b - 2, 0x2E) else { return nil }
-            return (SymbolRef(owner: nil, name: p.text(b - 1)), .fieldOfUnknownOwner, nil)
+            return (SymbolRef(owner: nil, name: p.name(p.ident(b - 1))), .fieldOfUnknownOwner, nil)
         }
-        guard let first = names.first else { return nil }
-        if names.count == 1 {
-            if locals.contains(first) || first == "_" { return nil }
-            if p.imports[first] != nil { return nil }
-            return (SymbolRef(owner: nil, name: first), .global, nil)
+        guard firstTok >= 0 else { return nil }
+        let first = p.ident(firstTok)
+        if count == 1 {
+            if isLocal(first) || p.identIs(firstTok, "_") { return nil }
+            if p.isImport(first) { return nil }
+            return (SymbolRef(owner: nil, name: p.name(first)), .global, nil)
         }
-        let last = names[names.count - 1]
-        if p.imports[first] != nil { return nil }
-        if names.count == 2 {
-            if first == receiver, let o = owner { return (SymbolRef(owner: o, name: last), .field, nil) }
-            if let t = localTypes[first], !t.hasPrefix("pkg:") { return (SymbolRef(owner: t, name: last), .field, nil) }
-            if locals.contains(first) { return (SymbolRef(owner: nil, name: last), .fieldOfUnknownOwner, nil) }
-            return (SymbolRef(owner: nil, name: last), .fieldOfUnknownOwner, first)
+        let last = p.name(p.ident(lastTok))
+        if p.isImport(first) { return nil }
+        if count == 2 {
+            if first == receiverId, let o = owner { return (SymbolRef(owner: o, name: last), .field, nil) }
+            if let t = localTypes[p.name(first)], !t.hasPrefix("pkg:") { return (SymbolRef(owner: t, name: last), .field, nil) }
+            if isLocal(first) { return (SymbolRef(owner: nil, name: last), .fieldOfUnknownOwner, nil) }
+            return (SymbolRef(owner: nil, name: last), .fieldOfUnknownOwner, p.name(first))
         }
         return (SymbolRef(owner: nil, name: last), .fieldOfUnknownOwner, nil)
     }
@@ -760,7 +808,7 @@ struct BodyWalker {
     static let exitCalls: Set<String> = ["panic", "Exit", "Fatal", "Fatalf", "Fatalln", "Goexit", "Panic", "Panicf", "Panicln"]
 
     mutating func call(_ i: Int) {
-        let name = p.text(i)
+        let nameId = p.ident(i)
         let open = i + 1
         let close = Int(p.match[open])
         // Is this a method call `recv.name(`? Find the selector chain before it.
@@ -770,19 +818,25 @@ struct BodyWalker {
         let hasReceiver = chainStart < i
         if p.isK(i - 1, .func) { return }  // a method name in a declaration
         // Record the callee for run-once propagation (not calls into other packages).
-        if !hasReceiver || complexPrefix || p.imports.isEmpty || p.imports[p.text(chainStart)] == nil {
+        if !hasReceiver || complexPrefix || !p.isImport(p.ident(chainStart)) {
             let inLiteral = ctxs.count > 1 && ctxs[ctxs.count - 1].role != .once
-            if inLiteral { calledFromLiterals.insert(name) } else { calledNames.insert(name) }
-            if name == "Do" || name == "OnceFunc" {
+            let id = Int(nameId)
+            if inLiteral {
+                if p.idInfo[id].literalCall != gen { p.idInfo[id].literalCall = gen; literalCalledIds.append(nameId) }
+            } else if p.idInfo[id].call != gen {
+                p.idInfo[id].call = gen; calledIds.append(nameId)
+            }
+            if p.identIs(i, "Do") || p.identIs(i, "OnceFunc") {
                 let args = splitList(open + 1, close)
                 if args.count == 1, args[0].1 == args[0].0 + 1 || (args[0].1 == args[0].0 + 3 && p.isP(args[0].0 + 1, 0x2E)) {
-                    calledNames.insert("once:" + p.text(args[0].1 - 1))
+                    onceNames.insert("once:" + p.text(args[0].1 - 1))
                 }
             }
         }
         // Exit calls end every open loop of this function (panic, Exit, Fatal*, Goexit, Panic*).
         let first = p.buf[Int(p.toks[i].start)]
-        if (first == 0x70 || first == 0x45 || first == 0x46 || first == 0x47 || first == 0x50) && BodyWalker.exitCalls.contains(name) {
+        if (first == 0x70 || first == 0x45 || first == 0x46 || first == 0x47 || first == 0x50) && BodyWalker.exitCalls.contains(p.name(nameId)) {
+            let name = p.name(nameId)
             let recv = hasReceiver ? p.text(chainStart, i - 1) : ""
             if (name == "panic" && !hasReceiver) || (name == "Exit" && recv == "os") || recv == "log"
                 || (name == "Goexit" && recv == "runtime") || name.hasPrefix("Fatal") {
@@ -793,15 +847,17 @@ struct BodyWalker {
             }
         }
         // Builtins delete / clear on a container.
-        if !hasReceiver && (name == "delete" || name == "clear") && !complexPrefix {
+        if !hasReceiver && (p.identIs(i, "delete") || p.identIs(i, "clear")) && !complexPrefix {
+            let name = p.name(nameId)
             let args = splitList(open + 1, close)
             if let (a, b) = args.first, let (sym, res, via) = resolve(a, b) {
                 let key = args.count > 1 ? p.text(args[1].0, args[1].1, limit: 120) : nil
                 addOp(sym, res, via, name == "delete" ? OpName.delete : OpName.clear, at: p.ref(i, close + 1), key: key)
             }
         }
-        let interesting = p.interest.wants(name)
-        let wanted = interesting || (!hasReceiver && name == "close")
+        let interesting = p.wants(nameId)
+        let wanted = interesting || (!hasReceiver && p.identIs(i, "close"))
+        let name = p.name(nameId)
         // Method calls on containers (sync.Map.Store …) for names the rules care about.
         if hasReceiver && interesting {
             let recvEnd = i - 1
@@ -884,7 +940,7 @@ struct BodyWalker {
         guard let f = frames.last, f.kind == .select else { return }
         var j = i + 1
         while j < f.end && !p.isP(j, 0x3A) {
-            if p.isP(j, punct("<-")) {
+            if p.isP(j, GoPunct.arrow) {
                 var e = j + 1
                 while e < f.end && !p.isP(e, 0x3A) { e = p.skip(e) }
                 let sig = p.text(j + 1, e, limit: 80)
@@ -920,14 +976,15 @@ struct BodyWalker {
         }
         if p.isP(j, 0x5B) { j = p.skip(j) }  // type arguments
         guard p.isP(j, 0x28), let lastTok = names.last else { return }
-        let name = p.text(lastTok)
+        let name = p.name(p.ident(lastTok))
         var callee: SymbolRef? = nil
         if names.count == 1 {
-            if !locals.contains(name) { callee = SymbolRef(owner: nil, name: name) }
+            if !isLocal(p.ident(lastTok)) { callee = SymbolRef(owner: nil, name: name) }
         } else if names.count == 2 {
-            let first = p.text(names[0])
-            if p.imports[first] != nil { callee = SymbolRef(owner: "pkg:" + first, name: name) }
-            else if first == receiver, let o = owner { callee = SymbolRef(owner: o, name: name) }
+            let firstId = p.ident(names[0])
+            let first = p.name(firstId)
+            if p.isImport(firstId) { callee = SymbolRef(owner: "pkg:" + first, name: name) }
+            else if firstId == receiverId, let o = owner { callee = SymbolRef(owner: o, name: name) }
             else if let t = localTypes[first], !t.hasPrefix("pkg:") { callee = SymbolRef(owner: t, name: name) }
             else { callee = SymbolRef(owner: "*", name: name) }
         } else {

@@ -41,11 +41,82 @@ final class GoParser {
         f.problems = tokens.problems
         self.facts = f
         self.match = GoParser.owned(GoParser.matchBrackets(tokens.tokens))
+        let n = max(1, tokens.tokens.count)
+        self.tokId = UnsafeMutableBufferPointer<Int32>.allocate(capacity: n)
+        self.tokId.initialize(repeating: -1)
+        self.tokFlags = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: n)
+        self.tokFlags.initialize(repeating: 0)
     }
 
     deinit {
         toks.deallocate()
         match.deallocate()
+        tokId.deallocate()
+        tokFlags.deallocate()
+    }
+
+    // MARK: Interned identifiers
+    //
+    // Body walkers ask "is this name a local / an import / a call of interest / already called"
+    // for most identifiers of a file. Each distinct spelling gets a small id once (a byte hash
+    // into an open-addressed table), its String is made once, and those questions become array
+    // reads: no String per token, no SipHash per lookup.
+
+    /// Per token: its identifier's id, -1 until first asked.
+    let tokId: UnsafeMutableBufferPointer<Int32>
+    /// Per token: bit 0 = the `:` ending a `case`/`default` clause header.
+    let tokFlags: UnsafeMutableBufferPointer<UInt8>
+    /// The file's identifier spellings; `flags` bit 0: the call-interest answer is known,
+    /// bit 1: wanted, bit 2: an import name.
+    var idents = IdentTable()
+    /// What the walkers know of one identifier spelling.
+    struct IdInfo {
+        /// The walker generation that last marked it a local / a direct call / a call from a literal.
+        var local: UInt32 = 0
+        var call: UInt32 = 0
+        var literalCall: UInt32 = 0
+    }
+    /// id → walker stamps (grown with `idents`).
+    var idInfo: [IdInfo] = []
+    /// Bumped by every `BodyWalker`: stamps from earlier walkers no longer count.
+    var walkerGeneration: UInt32 = 0
+
+    /// The id of token `i`'s spelling (any token kind; used on identifiers).
+    @inline(__always) func ident(_ i: Int) -> Int32 {
+        let c = tokId[i]
+        if c >= 0 { return c }
+        let t = toks[i]
+        let id = idents.intern(buf, Int(t.start), Int(t.end))
+        if Int(id) == idInfo.count { idInfo.append(IdInfo()) }
+        tokId[i] = id
+        return id
+    }
+
+    /// The id of a spelling given as a String (parameter names, import names).
+    func intern(_ s: String) -> Int32 {
+        let id = idents.intern(s)
+        if Int(id) == idInfo.count { idInfo.append(IdInfo()) }
+        return id
+    }
+
+    /// The spelling of id `id`.
+    @inline(__always) func name(_ id: Int32) -> String { idents.names[Int(id)] }
+
+    /// Whether the rules want calls to this method name recorded (cached per id).
+    @inline(__always) func wants(_ id: Int32) -> Bool {
+        let f = idents.flags[Int(id)]
+        if f & 1 != 0 { return f & 2 != 0 }
+        let w = interest.wants(idents.names[Int(id)])
+        idents.flags[Int(id)] = f | 1 | (w ? 2 : 0)
+        return w
+    }
+
+    /// Whether the spelling is an import name of this file.
+    @inline(__always) func isImport(_ id: Int32) -> Bool { idents.flags[Int(id)] & 4 != 0 }
+
+    func markImport(_ name: String) {
+        let id = Int(intern(name))
+        idents.flags[id] |= 4
     }
 
     /// A copy of `a` in a buffer the caller owns (never empty: `deallocate` needs an allocation).
@@ -227,7 +298,7 @@ final class GoParser {
             p = String(p.dropFirst().dropLast())
             facts.imports.append(p)
             let name = alias ?? GoParser.defaultImportName(p)
-            if name != "_" && name != "." { imports[name] = p }
+            if name != "_" && name != "." { imports[name] = p; markImport(name) }
             j += 1
         }
         while j < end && !isSemi(j) { j += 1 }
@@ -238,11 +309,18 @@ final class GoParser {
     /// `/vN` major-version suffix, with a `go-` prefix or `-go` suffix dropped and anything up to
     /// a last `-` dropped (`golang-lru` → `lru`).
     static func defaultImportName(_ p: String) -> String {
-        var parts = p.split(separator: "/").map(String.init)
-        if parts.count > 1, let last = parts.last, last.count >= 2, last.first == "v", Int(last.dropFirst()) != nil {
-            parts.removeLast()
+        // The last path element, or the one before a `/vN` element.
+        let u = Array(p.utf8)
+        var end = u.count
+        var start = end
+        while start > 0 && u[start - 1] != 0x2F { start -= 1 }
+        if start > 0 && end - start >= 2 && u[start] == 0x76 && u[(start + 1)..<end].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 })
+            && end - start <= 19 {
+            end = start - 1
+            start = end
+            while start > 0 && u[start - 1] != 0x2F { start -= 1 }
         }
-        var name = parts.last ?? p
+        var name = String(decoding: u[start..<end], as: UTF8.self)
         if name.hasPrefix("go-") { name = String(name.dropFirst(3)) }
         if name.hasSuffix("-go") { name = String(name.dropLast(3)) }
         if name.hasSuffix(".go") { name = String(name.dropLast(3)) }

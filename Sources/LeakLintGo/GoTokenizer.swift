@@ -33,6 +33,26 @@ public func punct(_ s: StaticString) -> UInt32 {
     return v
 }
 
+/// Punctuation codes the walkers compare against, as literals (`punct(":=")` etc.; a test checks
+/// them) so hot loops compare constants.
+public enum GoPunct {
+    public static let define: UInt32 = 0x3D3A      // :=
+    public static let addAssign: UInt32 = 0x3D2B   // +=
+    public static let inc: UInt32 = 0x2B2B         // ++
+    public static let dec: UInt32 = 0x2D2D         // --
+    public static let arrow: UInt32 = 0x2D3C       // <-
+    /// `=`, `:=`, every `op=`, `++`, `--` and `<-`: what ends a simple statement's left side.
+    @inline(__always) public static func isAssignLike(_ c: UInt32) -> Bool {
+        switch c {
+        case 0x3D, define, addAssign, 0x3D2D, 0x3D7C, 0x3D2A, 0x3D2F, 0x3D26, 0x3D5E, 0x3D25,
+             0x3D3C3C, 0x3D3E3E, 0x3D5E26, inc, dec, arrow:
+            return true
+        default:
+            return false
+        }
+    }
+}
+
 /// A comment's byte range (kept apart from tokens; suppressions and annotations read them).
 public struct GoComment: Sendable {
     public var start: Int32

@@ -56,8 +56,9 @@ final class JavaFnCtx {
     /// Thread spawns bound to locals, emitted when the local is started.
     var threadLocals: [String: SpawnFact] = [:]
     var startedLocals: Set<String> = []
-    /// Locals handed whole to a call, a constructor, a return or an assignment.
-    var escapedNames: Set<String> = []
+    /// Name tokens of locals handed whole to a call, a constructor, a return or an assignment
+    /// (their spellings are only needed when a call's result is bound to a local).
+    var escapedToks: [Int] = []
     /// Index of the first CallFact recorded for this function.
     var callsStart = -1
     init(name: String, role: FunctionRole, cls: JavaClassCtx) {
@@ -1194,7 +1195,7 @@ final class JavaParser {
                 case JavaKeyword.new.rawValue:
                     handleNew(i, b, fn: fn, regions: regions)
                 case JavaKeyword.return.rawValue:
-                    if isIdent(i + 1) && isP(i + 2, 0x3B) { fn.escapedNames.insert(text(i + 1)) }
+                    if isIdent(i + 1) && isP(i + 2, 0x3B) { fn.escapedToks.append(i + 1) }
                 default: break
                 }
             case .identifier:
@@ -1243,11 +1244,12 @@ final class JavaParser {
 
     func finishFunction(_ fn: JavaFnCtx) {
         // A handle bound to a local that is then handed on (an argument, a return, a field) escapes.
-        if fn.callsStart >= 0 && !fn.escapedNames.isEmpty {
+        if fn.callsStart >= 0 && !fn.escapedToks.isEmpty {
+            var escaped: Set<String>? = nil
             for k in fn.callsStart..<facts.calls.count where facts.calls[k].function == fn.name {
-                if case .bound(let names) = facts.calls[k].result, names.contains(where: fn.escapedNames.contains) {
-                    facts.calls[k].result = .escapes
-                }
+                guard case .bound(let names) = facts.calls[k].result else { continue }
+                if escaped == nil { escaped = Set(fn.escapedToks.map { text($0) }) }
+                if let e = escaped, names.contains(where: e.contains) { facts.calls[k].result = .escapes }
             }
         }
         for name in fn.threadLocals.keys.sorted() where fn.startedLocals.contains(name) {
@@ -1470,7 +1472,7 @@ final class JavaParser {
         }
         let hasReceiver = recvStart < recvEnd
         let argRanges = splitTopLevel(open + 1, argsClose)
-        for r in argRanges where r.count == 1 && isIdent(r.lowerBound) { fn.escapedNames.insert(text(r.lowerBound)) }
+        for r in argRanges where r.count == 1 && isIdent(r.lowerBound) { fn.escapedToks.append(r.lowerBound) }
         let inLoop = regions.contains { $0.kind == 1 }
 
         // Container op on a field (directly, through a view, or through an iterator local).
@@ -1562,6 +1564,9 @@ final class JavaParser {
         // CallFact.
         var receiverSymbol: SymbolRef? = nil
         var wanted = interest.wants(method) || JavaNames.alwaysRecorded(method)
+        // Only a ThreadLocal's set/get/remove or an `Executors.new…` call can still become wanted.
+        let threadLocalMethod = method == "set" || method == "get" || method == "remove"
+        if !wanted && !threadLocalMethod && !method.hasPrefix("new") { return }
         if hasReceiver, let tg = resolveTarget(recvStart, recvEnd, fn: fn) {
             if tg.resolution != .fieldOfUnknownOwner { receiverSymbol = tg.symbol }
             if let f = tg.field, f.typeBase == "ThreadLocal" || f.typeBase == "InheritableThreadLocal" {
@@ -1645,7 +1650,7 @@ final class JavaParser {
         guard let ty = skipType(i + 1), isP(ty.end, 0x28) else { return }
         let open = ty.end
         let c = close(open)
-        for r in splitTopLevel(open + 1, c) where r.count == 1 && isIdent(r.lowerBound) { fn.escapedNames.insert(text(r.lowerBound)) }
+        for r in splitTopLevel(open + 1, c) where r.count == 1 && isIdent(r.lowerBound) { fn.escapedToks.append(r.lowerBound) }
         if ty.base != "Thread" && (ty.base.hasSuffix("Executor") || ty.base.hasSuffix("ExecutorService") || ty.base == "Timer") {
             // A constructor that starts threads: recorded as a call `new ThreadPoolExecutor(…)`.
             var exprEnd = c + 1
@@ -1708,7 +1713,7 @@ final class JavaParser {
     // MARK: - Assignments
 
     func handleAssign(_ i: Int, _ b: Int, fn: JavaFnCtx, regions: [Region]) {
-        if isIdent(i + 2) && (isP(i + 3, 0x3B) || isP(i + 3, 0x2C) || isP(i + 3, 0x29)) { fn.escapedNames.insert(text(i + 2)) }
+        if isIdent(i + 2) && (isP(i + 3, 0x3B) || isP(i + 3, 0x2C) || isP(i + 3, 0x29)) { fn.escapedToks.append(i + 2) }
         // LHS: `f`, `this.f`, `X.f` ending at i.
         var s = i
         if isP(i - 1, 0x2E) {

@@ -14,12 +14,36 @@ func goTokens(_ src: String) -> [String] {
     }
 }
 
+/// Punctuation codes of the tokens of `src`.
+func goTokenCodes(_ src: String) -> [UInt32] {
+    let bytes = Array(src.utf8)
+    return bytes.withUnsafeBufferPointer { buf in
+        GoTokenizer.tokenize(buf).tokens.filter { $0.kind == .punct }.map(\.code)
+    }
+}
+
 @Suite struct GoTokenizerTests {
     @Test func automaticSemicolonsFollowTheSpec() {
         #expect(goTokens("x := f()\nreturn\n}") == ["x", ":=", "f", "(", ")", ";", "return", ";", "}", ";"])
         // No semicolon after an operator or an opening brace at the end of a line.
         #expect(goTokens("a +\nb {\n") == ["a", "+", "b", "{"])
         #expect(goTokens("i++\nj--\n") == ["i", "++", ";", "j", "--", ";"])
+    }
+
+    @Test func punctuationConstantsMatchTheirSpelling() {
+        #expect(GoPunct.define == punct(":="))
+        #expect(GoPunct.addAssign == punct("+="))
+        #expect(GoPunct.inc == punct("++"))
+        #expect(GoPunct.dec == punct("--"))
+        #expect(GoPunct.arrow == punct("<-"))
+        let assignLike = ["=", ":=", "+=", "-=", "|=", "*=", "/=", "&=", "^=", "%=", "<<=", ">>=", "&^=", "++", "--", "<-"]
+        for op in assignLike {
+            let code = goTokenCodes(op)
+            #expect(code.count == 1 && GoPunct.isAssignLike(code[0]), "\(op)")
+        }
+        for op in ["==", "!=", "<=", ">=", "&&", "||", "<<", "->", "...", ":", ","] {
+            #expect(!goTokenCodes(op).contains(where: GoPunct.isAssignLike), "\(op)")
+        }
     }
 
     @Test func commentsAreNotTokens() {

@@ -68,14 +68,6 @@ struct ContainerGrowthAnalysis: Analysis {
 
         // Ops by target name: most containers see few ops.
         lazy var onceSet = ix.runOnceFunctions(runOnce, propagate: ix.language == .go || ix.language == .java)
-        var opsByName: [String: [ContainerOp]] = [:]
-        if scope.reportPaths == nil {
-            for op in ix.ops { opsByName[op.target.name, default: []].append(op) }
-        } else {
-            // Only the ops of containers declared in the reported files.
-            let wanted = Set(ix.containers.lazy.filter { scope.reports($0.at.path) }.map(\.symbol.name))
-            for op in ix.ops where wanted.contains(op.target.name) { opsByName[op.target.name, default: []].append(op) }
-        }
 
         var out: [Finding] = []
         for decl in ix.containers where scope.reports(decl.at.path) {
@@ -103,7 +95,7 @@ struct ContainerGrowthAnalysis: Analysis {
                 lifetimeRef = t.at
             }
 
-            let mine = (opsByName[decl.symbol.name] ?? []).filter { targets($0, decl, ix) }
+            let mine: [ContainerOp] = (ix.opsByTarget[decl.symbol.name] ?? []).compactMap { k in targets(ix.ops[k], decl, ix) ? ix.ops[k] : nil }
             var growth = mine.filter { grow.matches($0.op) }
             // Held long-lived only through one package-level variable: count growth in the
             // type's own methods and through that variable, not through other instances.

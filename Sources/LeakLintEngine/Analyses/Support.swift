@@ -85,6 +85,9 @@ final class ScopeMemo: @unchecked Sendable {
 struct ScopeIndex {
     var containers: [ContainerDecl] = []
     var ops: [ContainerOp] = []
+    /// Target name → indices into `ops`: most containers see few ops, and every rule that runs
+    /// container-growth looks them up by name.
+    var opsByTarget: [String: [Int]] = [:]
     var calls: [CallFact] = []
     var functions: [FunctionFact] = []
     var spawns: [SpawnFact] = []
@@ -134,6 +137,7 @@ struct ScopeIndex {
             }
         }
         for fn in functions { if let o = fn.owner { methods[o, default: []].insert(fn.name) } }
+        for (k, op) in ops.enumerated() { opsByTarget[op.target.name, default: []].append(k) }
         for i in instances { instanceOf[i.variable] = i.typeName }
     }
 
@@ -150,6 +154,10 @@ struct ScopeIndex {
     /// targets and, per propagation candidate, its call sites. Built once per scope.
     struct CallGraph {
         var qualified: [String] = []
+        /// Function index → index of its qualified name in `uniqueQualified` (names repeat when
+        /// several files declare the same function, e.g. per build tag).
+        var qualifiedId: [Int] = []
+        var uniqueQualified: [String] = []
         var names: [String] = []
         var paramTypes: [[String]] = []
         var runsOnce: [Bool] = []
@@ -161,6 +169,13 @@ struct ScopeIndex {
     private func buildCallGraph() -> CallGraph {
         var g = CallGraph()
         g.qualified = functions.map(\.qualifiedName)
+        var ids: [String: Int] = [:]
+        g.qualifiedId = g.qualified.map { q in
+            if let k = ids[q] { return k }
+            ids[q] = g.uniqueQualified.count
+            g.uniqueQualified.append(q)
+            return g.uniqueQualified.count - 1
+        }
         g.names = functions.map(\.name)
         g.paramTypes = functions.map { $0.params.map(\.type) }
         g.runsOnce = functions.map(\.role.runsOnce)
@@ -200,14 +215,19 @@ struct ScopeIndex {
         for i in g.names.indices where onceNames.contains(g.names[i]) { once.insert(qualified[i]) }
         // Propagation needs to know which functions have no callers outside the scope: Go says
         // so by case (lowercase = unexported); other front ends set `privateToScope`.
-        guard propagate else { return once }
+        guard propagate, !g.candidates.isEmpty else { return once }
+        // Propagate over qualified-name ids (a flag per distinct name) instead of hashing names.
+        let qid = g.qualifiedId
+        var flag = [Bool](repeating: false, count: g.uniqueQualified.count)
+        for (k, q) in g.uniqueQualified.enumerated() where once.contains(q) { flag[k] = true }
         var changed = true
         var rounds = 0
         while changed && rounds < 32 {
             changed = false
             rounds += 1
-            for c in g.candidates where !once.contains(qualified[c.index]) {
-                if c.callers.allSatisfy({ once.contains(qualified[$0]) }) {
+            for c in g.candidates where !flag[qid[c.index]] {
+                if c.callers.allSatisfy({ flag[qid[$0]] }) {
+                    flag[qid[c.index]] = true
                     once.insert(qualified[c.index])
                     changed = true
                 }

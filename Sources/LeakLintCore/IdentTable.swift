@@ -1,0 +1,74 @@
+/// The distinct identifier spellings of one file, each with a small id.
+///
+/// The structural passes ask the same questions of most identifiers ("is this a local, an import,
+/// a method the rules want?"). Interning each spelling once (a byte hash into an open-addressed
+/// table) turns those questions into array reads: one String per distinct spelling instead of one
+/// per token, and no SipHash per lookup. `flags` is a per-id word the caller uses to cache answers.
+public struct IdentTable {
+    /// id → spelling.
+    public private(set) var names: [String] = []
+    /// id → bits the caller defines (cached answers about the spelling).
+    public var flags: [UInt32] = []
+    private var slots = [Int32](repeating: 0, count: 256)       // id + 1; 0 = empty
+    private var slotHashes = [UInt32](repeating: 0, count: 256)
+
+    public init() {}
+
+    public var count: Int { names.count }
+
+    @inline(__always) static func hash(_ p: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> UInt32 {
+        var h: UInt32 = 2166136261  // FNV-1a
+        var k = s
+        while k < e { h = (h ^ UInt32(p[k])) &* 16777619; k += 1 }
+        return h
+    }
+
+    /// The id of the spelling `bytes[s..<e]`, new ids numbered from 0 in order of first sight.
+    public mutating func intern(_ bytes: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> Int32 {
+        let h = IdentTable.hash(bytes, s, e)
+        var mask = slots.count - 1
+        var k = Int(h) & mask
+        while true {
+            let v = slots[k]
+            if v == 0 { break }
+            if slotHashes[k] == h && IdentTable.same(names[Int(v - 1)], bytes, s, e) { return v - 1 }
+            k = (k + 1) & mask
+        }
+        let id = Int32(names.count)
+        names.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[s..<e]), as: UTF8.self))
+        flags.append(0)
+        slots[k] = id + 1
+        slotHashes[k] = h
+        if names.count * 2 > slots.count {
+            let old = slots, oldHashes = slotHashes
+            slots = [Int32](repeating: 0, count: old.count * 2)
+            slotHashes = [UInt32](repeating: 0, count: old.count * 2)
+            mask = slots.count - 1
+            for (j, v) in old.enumerated() where v != 0 {
+                var q = Int(oldHashes[j]) & mask
+                while slots[q] != 0 { q = (q + 1) & mask }
+                slots[q] = v
+                slotHashes[q] = oldHashes[j]
+            }
+        }
+        return id
+    }
+
+    /// The id of a spelling given as a String.
+    public mutating func intern(_ s: String) -> Int32 {
+        var s = s
+        return s.withUTF8 { intern($0, 0, $0.count) }
+    }
+
+    private static func same(_ name: String, _ bytes: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> Bool {
+        var name = name
+        return name.withUTF8 { u in
+            guard u.count == e - s else { return false }
+            var q = 0
+            while q < u.count && u[q] == bytes[s + q] { q += 1 }
+            return q == u.count
+        }
+    }
+
+    @inline(__always) public func name(_ id: Int32) -> String { names[Int(id)] }
+}

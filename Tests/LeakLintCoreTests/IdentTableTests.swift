@@ -1,0 +1,36 @@
+import Testing
+@testable import LeakLintCore
+
+@Suite struct IdentTableTests {
+    @Test func sameSpellingSameIdAcrossBytesAndStrings() {
+        var t = IdentTable()
+        let src = Array("sessions cache sessions x".utf8)
+        src.withUnsafeBufferPointer { buf in
+            let a = t.intern(buf, 0, 8)    // sessions
+            let b = t.intern(buf, 9, 14)   // cache
+            let c = t.intern(buf, 15, 23)  // sessions again
+            let d = t.intern(buf, 24, 25)  // x
+            #expect(a == c)
+            #expect(a != b && b != d && a != d)
+            #expect(t.name(a) == "sessions" && t.name(b) == "cache" && t.name(d) == "x")
+            #expect(t.intern("cache") == b)
+            #expect(t.intern("") != a)
+        }
+        #expect(t.count == 4)
+    }
+
+    @Test func thousandsOfNamesSurviveTableGrowth() {
+        var t = IdentTable()
+        var ids: [Int32] = []
+        for k in 0..<5000 { ids.append(t.intern("name\(k)")) }
+        #expect(Set(ids).count == 5000)
+        for k in stride(from: 0, to: 5000, by: 7) {
+            #expect(t.intern("name\(k)") == ids[k])
+            #expect(t.name(ids[k]) == "name\(k)")
+        }
+        // Flags travel with their id.
+        t.flags[Int(ids[42])] |= 4
+        #expect(t.flags[Int(t.intern("name42"))] == 4)
+        #expect(t.flags[Int(t.intern("name43"))] == 0)
+    }
+}
