@@ -172,10 +172,21 @@ public enum ByteSniff {
 }
 
 /// Eight bytes at a time.
-enum SWAR {
+public enum SWAR {
     /// Whether any byte of `v` equals `b` (the classic "has zero byte" test on `v ^ b…b`).
-    @inline(__always) static func hasByte(_ v: UInt64, _ b: UInt8) -> Bool {
+    @inlinable @inline(__always) public static func hasByte(_ v: UInt64, _ b: UInt8) -> Bool {
         let x = v ^ (0x0101_0101_0101_0101 &* UInt64(b))
         return (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 != 0
+    }
+
+    /// The first index in `from..<end` whose byte is `b`, or `end`; 8 bytes per step.
+    @inlinable public static func find(_ b: UInt8, in buf: UnsafeBufferPointer<UInt8>, from: Int, end: Int) -> Int {
+        var i = from
+        if let base = buf.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while i + 8 <= end && !hasByte(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self), b) { i += 8 }
+        }
+        while i < end && buf[i] != b { i += 1 }
+        return i
     }
 }

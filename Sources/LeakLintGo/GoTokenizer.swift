@@ -105,7 +105,14 @@ public enum GoTokenizer {
         }
     }
 
+    /// Per byte value: 1 when it can continue an identifier (letters, digits, `_`, non-ASCII).
+    static let identPartTable: [UInt8] = (0..<256).map { isIdentPart(UInt8($0)) ? 1 : 0 }
+
     public static func tokenize(_ buf: UnsafeBufferPointer<UInt8>) -> GoTokens {
+        identPartTable.withUnsafeBufferPointer { tokenize(buf, identPart: $0) }
+    }
+
+    static func tokenize(_ buf: UnsafeBufferPointer<UInt8>, identPart: UnsafeBufferPointer<UInt8>) -> GoTokens {
         var out = Output()
         out.toks.reserveCapacity(buf.count / 4 + 16)
         var comments: [GoComment] = []
@@ -125,8 +132,7 @@ public enum GoTokenizer {
                 let c = buf[i + 1]
                 if c == 0x2F {
                     let s = i
-                    i += 2
-                    while i < n && buf[i] != 0x0A { i += 1 }
+                    i = SWAR.find(0x0A, in: buf, from: i + 2, end: n)
                     comments.append(GoComment(start: Int32(truncatingIfNeeded: s), end: Int32(truncatingIfNeeded: i), trailing: out.lastTokenOnLine))
                     continue
                 }
@@ -151,7 +157,7 @@ public enum GoTokenizer {
             if isIdentStart(b) {
                 let s = i
                 i += 1
-                while i < n && isIdentPart(buf[i]) { i += 1 }
+                while i < n && identPart[Int(buf[i])] != 0 { i += 1 }
                 if let kw = keyword(buf, s, i) {
                     out.emit(.keyword, kw.rawValue, s, i)
                 } else {

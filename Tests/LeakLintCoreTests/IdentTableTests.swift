@@ -34,3 +34,36 @@ import Testing
         #expect(t.flags[Int(t.intern("name43"))] == 0)
     }
 }
+
+@Suite struct ByteSearchTests {
+    func mentions(_ s: String, _ r: Range<Int>? = nil) -> Bool {
+        let b = Array(s.utf8)
+        return b.withUnsafeBufferPointer { SuppressionDirective.mentions($0, r ?? 0..<b.count) }
+    }
+
+    @Test func suppressionMarkerIsFoundAnywhereAndOnlyWhole() {
+        #expect(mentions("leaklint:ignore"))
+        #expect(mentions("// leaklint:ignore go/x -- reason"))
+        #expect(mentions("/* a: b: c leaklint:ignore */"))
+        #expect(mentions(String(repeating: "x: ", count: 40) + "leaklint:ignore"))
+        #expect(!mentions("leaklint:ignor"))
+        #expect(!mentions("// leaklint ignore: nothing"))
+        #expect(!mentions("eaklint:ignore leaklint:"))
+        #expect(!mentions(""))
+        // The range is honoured: the marker cut by its end is not there.
+        #expect(!mentions("// leaklint:ignore", 0..<17))
+        #expect(mentions("xx leaklint:ignore yy", 3..<18))
+    }
+
+    @Test func swarFindMatchesAPlainScan() {
+        let text = Array("abc\ndefghijklmnop\n\nqrstuvwxyz0123456789:".utf8)
+        text.withUnsafeBufferPointer { buf in
+            for from in 0..<text.count {
+                for byte: UInt8 in [0x0A, 0x3A, 0x61, 0x7A, 0x00] {
+                    let plain = text[from...].firstIndex(of: byte) ?? text.count
+                    #expect(SWAR.find(byte, in: buf, from: from, end: text.count) == plain)
+                }
+            }
+        }
+    }
+}
