@@ -128,6 +128,10 @@ public struct ContainerDecl: Sendable, Codable {
     public var declaredType: String? = nil
     /// The initialiser expression's bytes (`new ConcurrentHashMap<>()`), for fixes that replace it.
     public var initializerAt: SourceRef? = nil
+    /// Storage keywords written before the type that a replacement declaration must keep
+    /// (C++ `static`, `thread_local`, `inline`: dropping `static` changes linkage, or turns a
+    /// function-local static into a local). Nil when there are none.
+    public var specifiers: String? = nil
 
     public init(symbol: SymbolRef, storage: StorageClass, kind: ContainerKind, typeText: String,
                 keyType: String? = nil, valueType: String? = nil, at: SourceRef,

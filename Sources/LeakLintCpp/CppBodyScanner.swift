@@ -291,15 +291,19 @@ extension CppExtractor {
         guard stop > i + 1, isIdent(stop - 1) else { return i + 1 }
         let nameIdx = stop - 1
         let name = text(nameIdx)
-        let typeText = resolveAlias(stripSpecifiers(folded(i + 1, nameIdx).replacingSpaces()))
+        let written = folded(i + 1, nameIdx).replacingSpaces()
+        let typeText = resolveAlias(stripSpecifiers(written))
         fn.locals.remove(name)
         fn.staticLocals.insert(name)
         fn.localTypes[name] = typeText
         if !typeText.hasSuffix("*") && !typeText.hasSuffix("&"), let c = CppVocabulary.classify(typeText) {
-            facts.containers.append(ContainerDecl(symbol: SymbolRef(owner: fn.owner, name: name), storage: .staticMember,
-                                                  kind: c.kind, typeText: typeText, keyType: c.key, valueType: c.value,
-                                                  at: ref(nameIdx), initializer: end > stop + 1 ? folded(stop + (eqIdx >= 0 ? 1 : 0), end, limit: 80) : nil,
-                                                  function: fn.name))
+            var decl = ContainerDecl(symbol: SymbolRef(owner: fn.owner, name: name), storage: .staticMember,
+                                     kind: c.kind, typeText: typeText, keyType: c.key, valueType: c.value,
+                                     at: ref(nameIdx), initializer: end > stop + 1 ? folded(stop + (eqIdx >= 0 ? 1 : 0), end, limit: 80) : nil,
+                                     function: fn.name)
+            // The `static` keyword is token `i`; keep it and any other storage keyword after it.
+            decl.specifiers = keptSpecifiers("static " + written)
+            facts.containers.append(decl)
         } else {
             let (head, _, args) = CppVocabulary.split(typeText)
             var inner = head

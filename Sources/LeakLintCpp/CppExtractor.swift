@@ -663,6 +663,17 @@ struct CppExtractor {
         return false
     }
 
+    /// The leading storage keywords of a declaration a replacement must keep (`static`,
+    /// `thread_local`, `inline`), in written order; nil when there are none.
+    func keptSpecifiers(_ s: String) -> String? {
+        var kept: [String] = []
+        for w in s.split(separator: " ", omittingEmptySubsequences: true) {
+            guard CppVocabulary.specifiers.contains(String(w)) || w.hasPrefix("[[") else { break }
+            if w == "static" || w == "thread_local" || w == "inline" { kept.append(String(w)) }
+        }
+        return kept.isEmpty ? nil : kept.joined(separator: " ")
+    }
+
     func stripSpecifiers(_ s: String) -> String {
         var words = s.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
         while let f = words.first, CppVocabulary.specifiers.contains(f) || f.hasPrefix("[[") { words.removeFirst() }
@@ -834,7 +845,8 @@ struct CppExtractor {
             }
             return
         }
-        var typeText = stripSpecifiers(folded(i, nameIdx).replacingSpaces())
+        let written = folded(i, nameIdx).replacingSpaces()
+        var typeText = stripSpecifiers(written)
         if typeText.isEmpty || typeText == "return" { return }
         let storage: StorageClass = cls == nil ? .global : (isStatic ? .staticMember : .instanceMember)
         if let c = cls { classes[c]?.fields[name] = typeText } else { globals[name] = typeText }
@@ -851,9 +863,11 @@ struct CppExtractor {
             constInit = allConstants(initLo, initHi)
         }
         if !isPointerOrRef, let c = CppVocabulary.classify(typeText) {
-            facts.containers.append(ContainerDecl(symbol: SymbolRef(owner: cls, name: name), storage: storage, kind: c.kind,
-                                                  typeText: typeText, keyType: c.key, valueType: c.value, at: ref(nameIdx),
-                                                  initializer: initText, initFromConstants: constInit))
+            var decl = ContainerDecl(symbol: SymbolRef(owner: cls, name: name), storage: storage, kind: c.kind,
+                                     typeText: typeText, keyType: c.key, valueType: c.value, at: ref(nameIdx),
+                                     initializer: initText, initFromConstants: constInit)
+            decl.specifiers = keptSpecifiers(written)
+            facts.containers.append(decl)
         }
         if let c = cls, CppVocabulary.mutexHeads.contains(head) { addTrait(c, "mutex-member") }
         // Instances of the file's types held for the process.

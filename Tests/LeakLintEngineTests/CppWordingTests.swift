@@ -49,6 +49,41 @@ import Testing
         ])
     }
 
+    /// The LRU a fix proposes keeps the storage keywords of the map it replaces: dropping
+    /// `static` would change a namespace-scope map's linkage and turn a function-local static
+    /// into a local that starts empty on every call.
+    @Test func mapFixKeepsStaticAndThreadLocal() throws {
+        let dir = TestSupport.tempDir()
+        defer { TestSupport.remove(dir) }
+        TestSupport.write(dir, "cache.cpp", """
+            #include <map>
+            #include <string>
+            struct Session {};
+            static std::map<std::string, Session*> sessions;
+            std::map<int, int> plain;
+            thread_local std::map<int, long> perThread;
+            void add(const std::string& id, Session* s, int k) { sessions[id] = s; plain[k] = k; perThread[k] = k; }
+            int* lookup(int k) {
+                static std::map<int, int*> memo;
+                memo[k] = new int(k);
+                return memo[k];
+            }
+            """)
+        let rule = try #require(try RuleCatalog.builtin().first { $0.id == "cpp/unbounded-static-map" })
+        let scanner = try LeakLintEngine.Scanner(options: ScanOptions(paths: [dir], jobs: 1), rules: [rule])
+        let snippets = Dictionary(uniqueKeysWithValues: scanner.run().findings.map { ($0.symbol, $0.fix?.snippet ?? "") })
+        func declLine(_ symbol: String) -> String? {
+            snippets.first { $0.key.hasSuffix(symbol) }?.value.split(separator: "\n").first { $0.contains("{10'000};") }.map(String.init)
+        }
+        #expect(declLine("sessions")?.hasPrefix("static LruCache<std::string, Session*> sessions{10'000};") == true,
+                "\(declLine("sessions") ?? "no finding")")
+        #expect(declLine("sessions")?.contains("// was: static std::map<std::string, Session*> sessions;") == true)
+        #expect(declLine("plain")?.hasPrefix("LruCache<int, int> plain{10'000};") == true, "\(declLine("plain") ?? "no finding")")
+        #expect(declLine("perThread")?.hasPrefix("thread_local LruCache<int, long> perThread{10'000};") == true,
+                "\(declLine("perThread") ?? "no finding")")
+        #expect(declLine("memo")?.hasPrefix("static LruCache<int, int*> memo{10'000};") == true, "\(declLine("memo") ?? "no finding")")
+    }
+
     @Test func builtinCppRulesUseCppWords() throws {
         for id in ["cpp/unbounded-static-map", "cpp/append-only-vector", "cpp/unremoved-listener"] {
             let rule = try #require(try RuleCatalog.builtin().first { $0.id == id })

@@ -481,6 +481,8 @@ struct ContainerGrowthAnalysis: Analysis {
         c["value"] = decl.valueType ?? "any"
         c["elem"] = decl.valueType ?? "any"
         c["storage"] = decl.storage.rawValue
+        // `static ` (with its space) when the declaration had storage keywords a replacement keeps.
+        c["specifiers"] = decl.specifiers.map { $0 + " " } ?? ""
         let noun = c["kind"]!
         switch decl.storage {
         case .global: c["what"] = "package-level \(noun) `\(decl.symbol.name)`"

@@ -72,7 +72,7 @@ fix:
     {field}.{grow-call}(std::move(v));
     if ({field}.size() > kMax{Camel})
         {field}.erase({field}.begin(), {field}.begin() + ({field}.size() - kMax{Camel}));
-    // or: boost::circular_buffer<{elem}> {field}{kMax{Camel}};  (drops the oldest by itself)
+    // or: {specifiers}boost::circular_buffer<{elem}> {field}{kMax{Camel}};  (drops the oldest by itself)
 checklist: Collections that grow at run time are bounded, trimmed or cleared when no longer needed
 vocabulary:
   container-kinds: [sequence, queue]
@@ -258,7 +258,7 @@ fix:
         std::unordered_map<K, typename std::list<std::pair<K, V>>::iterator> index_;
     };
 
-    LruCache<{key}, {value}> {field}{10'000};   // was: {type} {field};
+    {specifiers}LruCache<{key}, {value}> {field}{10'000};   // was: {specifiers}{type} {field};
     // insert sites: {field}[{key-expr}] = v  →  {field}.put({key-expr}, v)
     // lookups:      {field}.find(k)          →  {field}.get(k)
 checklist: All caches and maps keyed by runtime data have a bounded size (LRU / TTL) or are erased from when their entries end
