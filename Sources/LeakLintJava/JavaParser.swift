@@ -455,7 +455,11 @@ final class JavaParser {
                 if name == "main" && mods.isStatic { role = .main }
                 if mods.isStatic && params.isEmpty && ty.base == cls.simple {
                     let lower = name.lowercased()
-                    if lower.contains("instance") || lower.contains("default") || lower.contains("singleton") || lower.contains("shared") {
+                    // `newInstance()` / `createDefault()` / a body that returns `new T(…)` make a new
+                    // object per call: factories, not accessors of one shared instance.
+                    let factoryName = lower.hasPrefix("new") || lower.hasPrefix("create")
+                    if (lower.contains("instance") || lower.contains("default") || lower.contains("singleton") || lower.contains("shared"))
+                        && !factoryName && !(isP(j, 0x7B) && returnsNew(j + 1, close(j), simple: cls.simple)) {
                         addTrait(cls.name, "singleton-accessor")
                     }
                 }
@@ -1258,6 +1262,16 @@ final class JavaParser {
     }
 
     /// `x == null`, `null == x`, `x.isEmpty()` in an `if` condition → the field name.
+    /// Whether a method body `a..<b` returns a fresh `new Simple(…)` (a factory).
+    func returnsNew(_ a: Int, _ b: Int, simple: String) -> Bool {
+        var j = a
+        while j < b {
+            if isK(j, .return) && isK(j + 1, .new), let ty = skipType(j + 2), ty.base == simple { return true }
+            j += 1
+        }
+        return false
+    }
+
     func emptyCheckName(_ a: Int, _ c: Int) -> String? {
         var j = a
         if isK(j, .this) && isP(j + 1, 0x2E) { j += 2 }

@@ -1179,8 +1179,9 @@ description: |
   runtime data (session ids, user ids, request paths) the map grows until the heap is full.
   Bounded types are silent: Caffeine / Guava `CacheBuilder` with `maximumSize`,
   `maximumWeight` or `expireAfter*`, `LinkedHashMap` subclasses overriding
-  `removeEldestEntry`, `EnumMap`/`EnumSet`, and maps filled only in a static initialiser from
-  constants. A `WeakHashMap` (or a Guava cache with `weakKeys()`) is a note: its entries go
+  `removeEldestEntry`, `EnumMap`/`EnumSet`, soft-reference maps (Spring's
+  `ConcurrentReferenceHashMap`, Commons `ReferenceMap`: the GC clears entries under memory
+  pressure), and maps filled only in a static initialiser from constants. A `WeakHashMap` (or a Guava cache with `weakKeys()`) is a note: its entries go
   once their key is unreachable — unless the value refers to its key (`put(k, new Holder(k))`,
   `computeIfAbsent(k, x -> wrap(x))`), which keeps the key alive and the finding a warning.
 
@@ -1247,7 +1248,7 @@ vocabulary:
   grow-calls: ["call:put", "call:putIfAbsent", "call:computeIfAbsent", "call:compute", "call:merge", "call:putAll", "call:add", "call:addAll"]
   shrink-calls: ["call:remove", "call:removeAll", "call:removeIf", "call:retainAll", "call:clear", "call:computeIfPresent", "call:invalidate", "call:invalidateAll", "call:cleanUp", "call:pollFirstEntry", "call:pollLastEntry", "call:pollFirst", "call:pollLast", "call:replaceAll", assign-fresh, assign-other, escape]
   init-calls: [assign-fresh]
-  bounded-types: ["*maximumSize*", "*maximumWeight*", "*expireAfter*", "*refreshAfter*", "*weakValues*", "*softValues*", "*removeEldestEntry*", "*.newSoftMemoryCache(*", "*.newHardMemoryCache(*", "EnumMap*", "EnumSet*", "new EnumMap*", "*Lru*", "*LRU*", "Immutable*", "*ImmutableMap*", "*ImmutableSet*", "*Collections.unmodifiable*", "*Collections.empty*", "*Map.of(*", "*Set.of(*", "*Map.copyOf(*", "*Set.copyOf(*", "*ReferenceQueue*", "*SoftReference<*", "*WeakReference<*", "*, Reference<*", "*<Weak*"]
+  bounded-types: ["*maximumSize*", "*maximumWeight*", "*expireAfter*", "*refreshAfter*", "*weakValues*", "*softValues*", "*removeEldestEntry*", "*.newSoftMemoryCache(*", "*.newHardMemoryCache(*", "EnumMap*", "EnumSet*", "new EnumMap*", "*Lru*", "*LRU*", "Immutable*", "*ImmutableMap*", "*ImmutableSet*", "*Collections.unmodifiable*", "*Collections.empty*", "*Map.of(*", "*Set.of(*", "*Map.copyOf(*", "*Set.copyOf(*", "*ReferenceQueue*", "*SoftReference<*", "*WeakReference<*", "*, Reference<*", "*<Weak*", "*ConcurrentReferenceHashMap*", "*ReferenceMap<*", "*ReferenceMap(*"]
   note-types: ["WeakHashMap*", "new WeakHashMap*", "java.util.WeakHashMap*", "new java.util.WeakHashMap*", "*weakKeys()*"]
   fix-declared-types: ["Map<*>", "java.util.Map<*>", "ConcurrentMap<*>", "java.util.concurrent.ConcurrentMap<*>"]
   fix-initializers: ["new HashMap<*>()", "new java.util.HashMap<*>()", "new ConcurrentHashMap<*>()", "new java.util.concurrent.ConcurrentHashMap<*>()"]
@@ -1291,7 +1292,8 @@ description: |
 
   Listeners on futures and promises (Netty's `ChannelFuture`/`ChannelPromise`,
   `CompletableFuture`) are not checked either: a future completes once and drops its listeners
-  (the receiver's declared type or name tells, see `short-lived-receivers`).
+  (the receiver's declared type or name tells, see `short-lived-receivers`). Nor are listeners on
+  a servlet request's `AsyncContext`: it ends with its request.
 
   ## Why is this a leak?
   The subject's listener list is reachable as long as the subject is. A listener registered by
@@ -1361,7 +1363,7 @@ vocabulary:
   callback-types: ["*Listener", "*Listener>", "*Callback", "*Observer", "*Hook", "Runnable", "Consumer<*", "*Subscriber"]
   # Futures and promises complete once and drop their listeners: by the local's type, the
   # receiver's name, or a call known to return one (Netty's Channel operations).
-  short-lived-receivers: ["*Future", "*Future<*", "*future", "*Promise", "*Promise<*", "*promise", "CompletionStage*", "CompletableFuture*", "writeAndFlush(*", "write(*", "close()", "connect(*", "bind(*", "disconnect()", "deregister()", "newSucceededFuture()", "newFailedFuture(*", "shutdownGracefully(*", "terminationFuture()", "closeFuture()"]
+  short-lived-receivers: ["*Future", "*Future<*", "*future", "*Promise", "*Promise<*", "*promise", "CompletionStage*", "CompletableFuture*", "writeAndFlush(*", "write(*", "close()", "connect(*", "bind(*", "disconnect()", "deregister()", "newSucceededFuture()", "newFailedFuture(*", "shutdownGracefully(*", "terminationFuture()", "closeFuture()", "AsyncContext", "*.AsyncContext", "asyncContext", "*AsyncContext", "getAsyncContext()"]
 options:
   pairing: receiver
   elements: callbacks
