@@ -61,6 +61,12 @@ final class JavaFnCtx {
     var escapedToks: [Int] = []
     /// Index of the first CallFact recorded for this function.
     var callsStart = -1
+    /// Pattern bindings → the tokens of the expression they alias
+    /// (`if (this.executor instanceof ExecutorService es)`: `es` is `this.executor`).
+    var aliases: [String: (Int, Int)] = [:]
+    /// Locals holding a value read back from a ThreadLocal (`Object save = CURRENT.get();`) →
+    /// the ThreadLocal's text: `CURRENT.set(save)` in a finally restores the thread's old value.
+    var savedFrom: [String: String] = [:]
     init(name: String, role: FunctionRole, cls: JavaClassCtx) {
         self.name = name; self.role = role; self.cls = cls
     }
@@ -1200,6 +1206,12 @@ final class JavaParser {
                     handleNew(i, b, fn: fn, regions: regions)
                 case JavaKeyword.return.rawValue:
                     if isIdent(i + 1) && isP(i + 2, 0x3B) { fn.escapedToks.append(i + 1) }
+                case JavaKeyword.instanceof.rawValue:
+                    // `x.f instanceof T name`: calls on `name` are calls on `x.f`.
+                    if isIdent(i - 1), let ty = skipType(i + 1), isIdent(ty.end) {
+                        let start = isP(i - 2, 0x2E) ? chainStart(dot: i - 2) : i - 1
+                        fn.aliases[text(ty.end)] = (start, i)
+                    }
                 default: break
                 }
             case .identifier:
@@ -1216,6 +1228,9 @@ final class JavaParser {
                         let name = text(i)
                         fn.locals[name] = ty
                         if next.code == 0x3D && isK(i + 2, .new), let nt = skipType(i + 3) { fn.localNew[name] = nt.base }
+                        if next.code == 0x3D, let g = getCallEnd(i + 2), isP(g, 0x3B) {
+                            fn.savedFrom[name] = text(i + 2, g - 4)
+                        }
                         if let r = regions.last(where: { $0.kind == 3 }), r.end > i, next.code == 0x3D {
                             // try-with-resources: close() runs on the way out.
                             facts.calls.append(CallFact(callee: "\(name).close", method: "close", receiver: name,
@@ -1223,6 +1238,7 @@ final class JavaParser {
                                                         function: fn.name, role: fn.role, inLoop: regions.contains { $0.kind == 1 }))
                         }
                     } else if next.code == 0x3D {
+                        if !isP(i - 1, 0x2E) { fn.savedFrom[text(i)] = nil }  // no longer the saved value
                         handleAssign(i, b, fn: fn, regions: regions)
                     }
                 } else if next.isOp(.arrow) {
@@ -1262,6 +1278,15 @@ final class JavaParser {
     }
 
     /// `x == null`, `null == x`, `x.isEmpty()` in an `if` condition → the field name.
+    /// When tokens from `a` are `chain.get()`, the index after the `)`.
+    func getCallEnd(_ a: Int) -> Int? {
+        var j = a
+        guard isIdent(j) || isK(j, .this) else { return nil }
+        while isP(j + 1, 0x2E) && isIdent(j + 2) { j += 2 }
+        guard j > a, identIs(j, "get"), isP(j + 1, 0x28), isP(j + 2, 0x29) else { return nil }
+        return j + 3
+    }
+
     /// Whether a method body `a..<b` returns a fresh `new Simple(…)` (a factory).
     func returnsNew(_ a: Int, _ b: Int, simple: String) -> Bool {
         var j = a
@@ -1485,6 +1510,9 @@ final class JavaParser {
             recvEnd = m - 1
         }
         let hasReceiver = recvStart < recvEnd
+        // The expression a pattern binding stands for, for resolving the receiver.
+        var aliasStart = recvStart, aliasEnd = recvEnd
+        if recvEnd - recvStart == 1 && isIdent(recvStart), let a = fn.aliases[text(recvStart)] { (aliasStart, aliasEnd) = a }
         let argRanges = splitTopLevel(open + 1, argsClose)
         for r in argRanges where r.count == 1 && isIdent(r.lowerBound) { fn.escapedToks.append(r.lowerBound) }
         let inLoop = regions.contains { $0.kind == 1 }
@@ -1493,7 +1521,7 @@ final class JavaParser {
         var target: Target? = nil
         var viaView = false
         if hasReceiver {
-            target = resolveTarget(recvStart, recvEnd, fn: fn)
+            target = resolveTarget(aliasStart, aliasEnd, fn: fn)
             if target == nil && isP(recvEnd - 1, 0x29) {
                 // `f.entrySet().removeIf(…)`: a view of a field.
                 let o = Int(match[recvEnd - 1])
@@ -1524,8 +1552,15 @@ final class JavaParser {
                     let guarded = regions.contains { $0.kind == 4 && $0.name == tg.symbol.name }
                     // `threadLocal.set(null)` empties the thread's slot, like `d[k] = nil`.
                     var opName = OpName.call(method)
-                    if tg.field?.kind == .unknown && method == "set" && argRanges.count == 1
-                        && argRanges[0].count == 1 && isK(argRanges[0].lowerBound, .null) { opName = OpName.indexSetNil }
+                    if tg.field?.kind == .unknown && method == "set" && argRanges.count == 1 && argRanges[0].count == 1 {
+                        let a = argRanges[0].lowerBound
+                        if isK(a, .null) { opName = OpName.indexSetNil }
+                        // `finally { tl.set(save); }` with `save = tl.get()` read before and never
+                        // reassigned: the thread's old value comes back (none at the outermost
+                        // level) on every path, like a removal.
+                        if isIdent(a), regions.contains(where: { $0.kind == 2 }), let from = fn.savedFrom[text(a)],
+                           from == text(recvStart, recvEnd) { opName = OpName.indexSetNil }
+                    }
                     var op = ContainerOp(target: tg.symbol, resolution: tg.resolution, op: opName,
                                          keyText: keyText, keyType: keyType, valueText: valueText,
                                          at: ref(recvStart, argsClose + 1), function: fn.name, role: fn.role,
@@ -1581,7 +1616,7 @@ final class JavaParser {
         // Only a ThreadLocal's set/get/remove or an `Executors.new…` call can still become wanted.
         let threadLocalMethod = method == "set" || method == "get" || method == "remove"
         if !wanted && !threadLocalMethod && !method.hasPrefix("new") { return }
-        if hasReceiver, let tg = resolveTarget(recvStart, recvEnd, fn: fn) {
+        if hasReceiver, let tg = resolveTarget(aliasStart, aliasEnd, fn: fn) {
             if tg.resolution != .fieldOfUnknownOwner { receiverSymbol = tg.symbol }
             if let f = tg.field, f.typeBase == "ThreadLocal" || f.typeBase == "InheritableThreadLocal" {
                 if method == "set" || method == "get" || method == "remove" { wanted = true }
@@ -1589,7 +1624,7 @@ final class JavaParser {
         }
         if !wanted && method.hasPrefix("new") && recvEnd - recvStart == 1 && identIs(recvStart, "Executors") { wanted = true }
         guard wanted else { return }
-        let recvText: String? = hasReceiver ? text(recvStart, recvEnd, limit: 160) : nil
+        let recvText: String? = hasReceiver ? text(aliasStart, aliasEnd, limit: 160) : nil
         let callee = recvText.map { "\($0).\(method)" } ?? method
         let result = resultUse(recvStart, argsClose + 1, fn: fn)
         let deferred = regions.contains { $0.kind == 2 || $0.kind == 3 }
