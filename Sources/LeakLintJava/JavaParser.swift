@@ -67,6 +67,9 @@ final class JavaFnCtx {
     /// Locals holding a value read back from a ThreadLocal (`Object save = CURRENT.get();`) →
     /// the ThreadLocal's text: `CURRENT.set(save)` in a finally restores the thread's old value.
     var savedFrom: [String: String] = [:]
+    /// Locals holding an object this function just made (`x = new T(…)`) → the end of the block
+    /// of that assignment: growth through `x.list` there fills a new object, not a long-lived one.
+    var freshUntil: [String: Int] = [:]
     init(name: String, role: FunctionRole, cls: JavaClassCtx) {
         self.name = name; self.role = role; self.cls = cls
     }
@@ -1227,7 +1230,10 @@ final class JavaParser {
                     if let ty = declaredTypeBefore(i) {
                         let name = text(i)
                         fn.locals[name] = ty
-                        if next.code == 0x3D && isK(i + 2, .new), let nt = skipType(i + 3) { fn.localNew[name] = nt.base }
+                        if next.code == 0x3D && isK(i + 2, .new), let nt = skipType(i + 3) {
+                            fn.localNew[name] = nt.base
+                            fn.freshUntil[name] = enclosingBlockEnd(i)
+                        }
                         if next.code == 0x3D, let g = getCallEnd(i + 2), isP(g, 0x3B) {
                             fn.savedFrom[name] = text(i + 2, g - 4)
                         }
@@ -1238,7 +1244,11 @@ final class JavaParser {
                                                         function: fn.name, role: fn.role, inLoop: regions.contains { $0.kind == 1 }))
                         }
                     } else if next.code == 0x3D {
-                        if !isP(i - 1, 0x2E) { fn.savedFrom[text(i)] = nil }  // no longer the saved value
+                        if !isP(i - 1, 0x2E) {
+                            let name = text(i)
+                            fn.savedFrom[name] = nil  // no longer the saved value
+                            fn.freshUntil[name] = isK(i + 2, .new) ? enclosingBlockEnd(i) : nil
+                        }
                         handleAssign(i, b, fn: fn, regions: regions)
                     }
                 } else if next.isOp(.arrow) {
@@ -1278,6 +1288,20 @@ final class JavaParser {
     }
 
     /// `x == null`, `null == x`, `x.isEmpty()` in an `if` condition → the field name.
+    /// The closing brace of the innermost block holding token `i` (the token count at top level).
+    func enclosingBlockEnd(_ i: Int) -> Int {
+        var j = i - 1
+        while j >= 0 {
+            if isP(j, 0x7D) || isP(j, 0x29) || isP(j, 0x5D) {
+                let o = Int(match[j])
+                if o >= 0 && o < j { j = o - 1; continue }
+            }
+            if isP(j, 0x7B) { return close(j) }
+            j -= 1
+        }
+        return count
+    }
+
     /// When tokens from `a` are `chain.get()`, the index after the `)`.
     func getCallEnd(_ a: Int) -> Int? {
         var j = a
@@ -1520,7 +1544,10 @@ final class JavaParser {
         // Container op on a field (directly, through a view, or through an iterator local).
         var target: Target? = nil
         var viaView = false
-        if hasReceiver {
+        // `x.items.add(…)` right after `x = new T(…)`: filling the new object.
+        let fillsNewObject = hasReceiver && recvEnd - recvStart >= 3 && isIdent(recvStart) && isP(recvStart + 1, 0x2E)
+            && (fn.freshUntil[text(recvStart)].map { m < $0 } ?? false)
+        if hasReceiver && !fillsNewObject {
             target = resolveTarget(aliasStart, aliasEnd, fn: fn)
             if target == nil && isP(recvEnd - 1, 0x29) {
                 // `f.entrySet().removeIf(…)`: a view of a field.
