@@ -194,7 +194,10 @@ public struct ContainerOp: Sendable, Codable {
     /// For `fieldOfUnknownOwner`: the non-local base name the field was reached through
     /// (`cache` in `cache.m[k] = v`), so the engine can resolve it through an `InstanceFact`.
     public var via: String?
-    /// True when the op sits inside a loop of its function (run-once code that loops still grows).
+    /// True when the op sits inside a loop of its function that never ends (`for {}`, `for (;;)`,
+    /// `while (true)` with no way out: run-once code that loops forever still grows). Go and C++
+    /// record endless loops only (a loop over a table in run-once code fills it once); Java and
+    /// Swift record any loop.
     public var inLoop: Bool
     /// Runs on the way out of its function on every path (`finally`, `defer`, a destructor body).
     public var deferred: Bool = false

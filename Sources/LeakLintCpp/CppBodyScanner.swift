@@ -18,10 +18,21 @@ struct Chain {
 extension CppExtractor {
     // MARK: Body scan
 
+    /// For a nested `for (;;) {` / `while (true) {` / `while (1) {`: the end of its block.
+    func endlessHeaderEnd(_ i: Int) -> Int? {
+        guard isP(i + 1, UInt8(ascii: "(")) else { return nil }
+        let c = Int(match[i + 1])
+        guard c > i + 1, isP(c + 1, UInt8(ascii: "{")) else { return nil }
+        let endless = eq(i, "for") ? (c == i + 4 && isP(i + 2, UInt8(ascii: ";")) && isP(i + 3, UInt8(ascii: ";")))
+            : eq(i, "while") && c == i + 3 && (eq(i + 2, "true") || eq(i + 2, "1"))
+        return endless ? Int(match[c + 1]) : nil
+    }
+
     mutating func scanBody(_ lo: Int, _ hi: Int, _ fn: inout FnCtx, depth: Int) -> BodyFact {
         var body = BodyFact()
         if depth > 24 { cutOff = true; return body }
         var loopEnds: [Int] = []
+        var endlessEnds: [Int] = []
         var controlCloses: Set<Int> = []
         var onceUntil = -1
         var stmtStart = true
@@ -29,7 +40,9 @@ extension CppExtractor {
         var i = lo
         while i < hi {
             while let e = loopEnds.last, i >= e { loopEnds.removeLast() }
+            while let e = endlessEnds.last, i >= e { endlessEnds.removeLast() }
             curInLoop = !loopEnds.isEmpty
+            curInEndlessLoop = !endlessEnds.isEmpty
             let t = toks[i]
             if t.kind == .punct {
                 if isP(i, UInt8(ascii: "[")) && isLambdaIntroducer(i), let (open, close) = lambdaBody(i, hi) {
@@ -71,6 +84,9 @@ extension CppExtractor {
                     if loopEnds.isEmpty, let (loop, endIdx) = summarizeLoop(i, hi, depth: depth) {
                         body.loops.append(loop)
                         loopEnds.append(endIdx)
+                        if loop.endless && !loop.exits { endlessEnds.append(endIdx) }
+                    } else if let e = endlessHeaderEnd(i) {
+                        endlessEnds.append(e)
                     }
                     if isP(i + 1, UInt8(ascii: "(")) {
                         controlCloses.insert(Int(match[i + 1]))
@@ -538,11 +554,11 @@ extension CppExtractor {
                 facts.ops.append(ContainerOp(target: sym, resolution: res, op: OpName.call(method), keyText: key,
                                              keyType: args.first.flatMap { keyTypeOf($0, fn) }, valueText: value,
                                              at: ref(c.names[k]), function: fn.name, role: fn.role,
-                                             via: viaName(c, target, fn), inLoop: curInLoop))
+                                             via: viaName(c, target, fn), inLoop: curInEndlessLoop))
                 if method == "swap", let a = args.first, a.count == 1, isIdent(a.lowerBound) {
                     var other = Chain(start: a.lowerBound, end: a.upperBound); other.names = [a.lowerBound]; other.seps = [0]; other.groups = [[]]
                     if let (s2, r2) = resolve(other, 0, fn) {
-                        facts.ops.append(ContainerOp(target: s2, resolution: r2, op: OpName.call("swap"), at: ref(c.names[k]), function: fn.name, role: fn.role, inLoop: curInLoop))
+                        facts.ops.append(ContainerOp(target: s2, resolution: r2, op: OpName.call("swap"), at: ref(c.names[k]), function: fn.name, role: fn.role, inLoop: curInEndlessLoop))
                     }
                 }
             }
@@ -566,7 +582,7 @@ extension CppExtractor {
                     case "exchange": op = OpName.assignFresh
                     default: op = OpName.escape
                     }
-                    facts.ops.append(ContainerOp(target: sym, resolution: res, op: op, at: ref(c.names[n - 1]), function: fn.name, role: fn.role, inLoop: curInLoop))
+                    facts.ops.append(ContainerOp(target: sym, resolution: res, op: op, at: ref(c.names[n - 1]), function: fn.name, role: fn.role, inLoop: curInEndlessLoop))
                 }
             }
         }
@@ -584,7 +600,7 @@ extension CppExtractor {
                 else { op = isFresh(after + 1, hi) ? OpName.assignFresh : OpName.assignOther }
                 if nextText == "+=" ? isTextish(sym, res) : isContainerish(sym, res) {
                     facts.ops.append(ContainerOp(target: sym, resolution: res, op: op, at: ref(c.names[n - 1]), function: fn.name,
-                                                 role: fn.role, guardedByEmptyCheck: false, inLoop: curInLoop))
+                                                 role: fn.role, guardedByEmptyCheck: false, inLoop: curInEndlessLoop))
                 }
             }
         }
@@ -677,7 +693,7 @@ extension CppExtractor {
         let keyType = close > bracket + 1 ? keyTypeOf((bracket + 1)..<close, fn) : nil
         facts.ops.append(ContainerOp(target: sym, resolution: res, op: OpName.indexSet, keyText: key, keyType: keyType,
                                      valueText: value, at: ref(bracket), function: fn.name, role: fn.role,
-                                     via: viaName(c, k, fn), inLoop: curInLoop))
+                                     via: viaName(c, k, fn), inLoop: curInEndlessLoop))
     }
 
     /// The declared type of a key expression when it is a single parameter or local name.

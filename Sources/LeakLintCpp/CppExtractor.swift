@@ -68,6 +68,9 @@ struct CppExtractor {
     let stmtEndMemo = StatementEndMemo()
     /// Whether the token being scanned sits in a loop of its function.
     var curInLoop = false
+    /// Inside a loop that cannot end (`for (;;)`, `while (true)` with no way out): what container
+    /// ops record as `inLoop`, since run-once code that loops over a table fills it once.
+    var curInEndlessLoop = false
 
     static let maxDepth = 64
 
