@@ -129,7 +129,8 @@ struct BodyWalker {
     // MARK: Locals and called names (stamped in the parser's per-identifier tables)
 
     @inline(__always) func isLocal(_ id: Int32) -> Bool { p.idInfo[Int(id)].local == gen }
-    @inline(__always) func addLocal(_ id: Int32) { p.idInfo[Int(id)].local = gen }
+    /// A (re)declared local holds no value made here until `noteLocalValue` says so.
+    @inline(__always) func addLocal(_ id: Int32) { p.idInfo[Int(id)].local = gen; p.idInfo[Int(id)].fresh = 0 }
     func addLocal(name: String) { addLocal(p.intern(name)) }
     /// Marks the name of tokens [a, b) a local (one identifier token, or any other spelling).
     func addLocal(_ a: Int, _ b: Int) {
@@ -736,6 +737,12 @@ struct BodyWalker {
         }
         var j = a
         if p.isP(j, 0x26) { j += 1 }
+        // `x := &T{…}` / `x = new(T)`: growth through `x.f` fills the new value, not a long-lived one.
+        if lhs.1 == lhs.0 + 1 && p.isIdent(lhs.0) {
+            let fresh = (p.isIdent(j) && p.isP(j + 1, 0x7B) && Int(p.match[j + 1]) + 1 == b)
+                || (p.identIs(a, "new") && p.isP(a + 1, 0x28) && Int(p.match[a + 1]) + 1 == b)
+            p.idInfo[Int(p.ident(lhs.0))].fresh = fresh ? gen : 0
+        }
         if p.isIdent(j) && (p.isP(j + 1, 0x7B) || p.isP(j + 1, 0x28)) {
             let head = p.name(p.ident(j))
             if p.isP(j + 1, 0x7B) { localTypes[p.text(lhs.0, lhs.1)] = head }
@@ -790,6 +797,7 @@ struct BodyWalker {
         if p.isImport(first) { return nil }
         if count == 2 {
             if first == receiverId, let o = owner { return (SymbolRef(owner: o, name: last), .field, nil) }
+            if isLocal(first) && p.idInfo[Int(first)].fresh == gen { return nil }  // filling a value made here
             if let t = localTypes[p.name(first)], !t.hasPrefix("pkg:") { return (SymbolRef(owner: t, name: last), .field, nil) }
             if isLocal(first) { return (SymbolRef(owner: nil, name: last), .fieldOfUnknownOwner, nil) }
             return (SymbolRef(owner: nil, name: last), .fieldOfUnknownOwner, p.name(first))

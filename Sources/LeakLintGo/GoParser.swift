@@ -75,6 +75,9 @@ final class GoParser {
         var local: UInt32 = 0
         var call: UInt32 = 0
         var literalCall: UInt32 = 0
+        /// The walker generation in which it last became a local holding a value this function
+        /// just made (`x := &T{…}`, `x = new(T)`); 0 after any other assignment.
+        var fresh: UInt32 = 0
     }
     /// id → walker stamps (grown with `idents`).
     var idInfo: [IdInfo] = []
