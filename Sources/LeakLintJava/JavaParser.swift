@@ -1176,11 +1176,15 @@ final class JavaParser {
     func scanCode(_ a: Int, _ b: Int, fn: JavaFnCtx) {
         if fn.callsStart < 0 { fn.callsStart = facts.calls.count }
         var regions: [Region] = []
+        /// Closing braces of the blocks open at `i` (innermost last): where a local's value ends.
+        var blockEnds: [Int] = []
         var i = a
         let b = min(b, count)
         while i < b {
             while let last = regions.last, last.end <= i { regions.removeLast() }
+            while let e = blockEnds.last, e <= i { blockEnds.removeLast() }
             let t = tok(i)
+            if t.isPunct(0x7B) { blockEnds.append(close(i)) }
             switch t.kind {
             case .keyword:
                 switch t.code {
@@ -1232,7 +1236,7 @@ final class JavaParser {
                         fn.locals[name] = ty
                         if next.code == 0x3D && isK(i + 2, .new), let nt = skipType(i + 3) {
                             fn.localNew[name] = nt.base
-                            fn.freshUntil[name] = enclosingBlockEnd(i)
+                            fn.freshUntil[name] = blockEnds.last ?? b
                         }
                         if next.code == 0x3D, let g = getCallEnd(i + 2), isP(g, 0x3B) {
                             fn.savedFrom[name] = text(i + 2, g - 4)
@@ -1247,7 +1251,7 @@ final class JavaParser {
                         if !isP(i - 1, 0x2E) {
                             let name = text(i)
                             fn.savedFrom[name] = nil  // no longer the saved value
-                            fn.freshUntil[name] = isK(i + 2, .new) ? enclosingBlockEnd(i) : nil
+                            fn.freshUntil[name] = isK(i + 2, .new) ? (blockEnds.last ?? b) : nil
                         }
                         handleAssign(i, b, fn: fn, regions: regions)
                     }
@@ -1288,20 +1292,6 @@ final class JavaParser {
     }
 
     /// `x == null`, `null == x`, `x.isEmpty()` in an `if` condition → the field name.
-    /// The closing brace of the innermost block holding token `i` (the token count at top level).
-    func enclosingBlockEnd(_ i: Int) -> Int {
-        var j = i - 1
-        while j >= 0 {
-            if isP(j, 0x7D) || isP(j, 0x29) || isP(j, 0x5D) {
-                let o = Int(match[j])
-                if o >= 0 && o < j { j = o - 1; continue }
-            }
-            if isP(j, 0x7B) { return close(j) }
-            j -= 1
-        }
-        return count
-    }
-
     /// When tokens from `a` are `chain.get()`, the index after the `)`.
     func getCallEnd(_ a: Int) -> Int? {
         var j = a

@@ -23,6 +23,9 @@ struct JavaRobustnessTests {
         c.append(("deep-parens", Array(("class A { int x = " + String(repeating: "(", count: 100_000) + "1" + String(repeating: ")", count: 100_000) + "; }").utf8)))
         c.append(("generics-garbage", Array(("class A { Map<" + String(repeating: "<", count: 10_000) + " x; }").utf8)))
         c.append(("only-keywords", Array(String(repeating: "class new static { ( ) while for do ", count: 2_000).utf8)))
+        // One block with 50k locals each holding a new object: per-local work must not rescan the block.
+        c.append(("many-fresh-locals", Array(("class A { java.util.List<Object> l; void f() { "
+            + (0..<50_000).map { "A a\($0) = new A(); a\($0).l.add(a\($0)); " }.joined() + "} }").utf8)))
         c.append(("stray-backslash", Array("class A { \\u00 \\ \\uZZZZ int x; }".utf8)))
         var lcg: UInt64 = 0x9E3779B97F4A7C15
         var noise: [UInt8] = []
