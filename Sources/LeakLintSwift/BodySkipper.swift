@@ -174,6 +174,8 @@ struct BodySkipper {
         var prevWordLo = 0, prevWordHi = 0
         // `name[…] =`: the word before the last `[` that closed (its frame is gone by then).
         var subscriptWordLo = -1, subscriptWordHi = -1
+        // The last `)` closed `(label:)`.
+        var closesLabels = false
         var bracketWordStack: [(Int, Int)] = []
 
         @inline(__always) func isIdentStart(_ c: UInt8) -> Bool {
@@ -229,7 +231,29 @@ struct BodySkipper {
                 let c = buf[k]
                 if c == 32 || c == 9 || c == 10 || c == 13 { k += 1; continue }
                 if let after = commentEnd(k) { k = after; continue }
-                if c == UInt8(ascii: "}") || c == UInt8(ascii: "@") || c == UInt8(ascii: "#") { return true }
+                if c == UInt8(ascii: "#") {
+                    // `#if cond` / `#else` / `#endif` on a line of their own: the first token after
+                    // them decides (`#if DEBUG` + `guard …` is a getter's code). A condition that
+                    // may go on to the next line, or any other `#…`, counts as accessors.
+                    var e = k + 1
+                    while e < n && isIdent(buf[e]) { e += 1 }
+                    guard wordIs(k + 1, e, "if") || wordIs(k + 1, e, "elseif") || wordIs(k + 1, e, "else")
+                            || wordIs(k + 1, e, "endif") else { return true }
+                    var last: UInt8 = 0
+                    while e < n && buf[e] != 10 && buf[e] != 13 {
+                        let b = buf[e]
+                        if b == UInt8(ascii: "/") && e + 1 < n && buf[e + 1] == UInt8(ascii: "/") { break }
+                        if b == UInt8(ascii: "/") && e + 1 < n && buf[e + 1] == UInt8(ascii: "*") { return true }
+                        if b != 32 && b != 9 { last = b }
+                        e += 1
+                    }
+                    while e < n && buf[e] != 10 && buf[e] != 13 { e += 1 }
+                    if last == UInt8(ascii: "|") || last == UInt8(ascii: "&") || last == UInt8(ascii: "(")
+                        || last == UInt8(ascii: ",") || last == UInt8(ascii: "!") || last == UInt8(ascii: "\\") { return true }
+                    k = e
+                    continue
+                }
+                if c == UInt8(ascii: "}") || c == UInt8(ascii: "@") { return true }
                 guard isIdentStart(c) else { return false }
                 var e = k + 1
                 while e < n && isIdent(buf[e]) { e += 1 }
@@ -402,6 +426,8 @@ struct BodySkipper {
                     subscriptWordLo = w.0; subscriptWordHi = w.1
                 }
                 if cand >= 0 { candTokens += 1 }
+                // `f(a:)`: a name with argument labels, not a call or a tuple.
+                closesLabels = c == UInt8(ascii: ")") && prevKind == 2 && prevByte == UInt8(ascii: ":")
                 prevKind = 2; prevByte = c
                 i += 1
             case UInt8(ascii: "{"):
@@ -548,8 +574,11 @@ struct BodySkipper {
                                     }
                                 } else if prevKind == 2 && prevByte == UInt8(ascii: "]") && subscriptWordHi > subscriptWordLo {
                                     candAssigned.append(String(decoding: UnsafeBufferPointer(rebasing: buf[subscriptWordLo..<subscriptWordHi]), as: UTF8.self))
+                                } else if prevKind == 2 && prevByte == UInt8(ascii: ")") && !closesLabels {
+                                    // `let (a, b) = …`, `(a, b) = …`, `if case .x(let y) = …`, `f() = …`:
+                                    // a tuple, a call or a pattern, no storage the visitor resolves.
                                 } else {
-                                    // A target this scan cannot name (`x! = …`, `(a, b) = …`).
+                                    // A target this scan cannot name (`x! = …`, `x? = …`).
                                     candInteresting = true
                                 }
                             }

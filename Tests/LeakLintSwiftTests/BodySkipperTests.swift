@@ -190,6 +190,59 @@ import Testing
         #expect(bodies.map(\.assigned) == [["cache"], ["byKey"], ["log"], ["_", "other"], ["seen"]])
     }
 
+    @Test func tuplesCallsAndPatternsBeforeAnEqualsAreNotTargets() {
+        let src = """
+        enum Parts {
+            static func a() { let (x, y) = pair(); print(x, y) }
+            static func b() { guard case .some(let v) = value else { return }; print(v) }
+            static func c() { var (p, q) = (1, 2); (p, q) = (q, p) }
+            static func d() { if case .x(let v)? = value { print(v) } }
+            static func e() { f(a:) = g }
+            static func f() { x! += 1 }
+        }
+        """
+        let bodies = Self.scan(src).bodies
+        // `f(a:) = …` names storage (were it valid Swift); `x!` and `x?` are read.
+        #expect(bodies.map { Self.name(before: $0.open, in: src) }
+                == ["static func a()", "static func b()", "static func c()"])
+        #expect(bodies.map(\.assigned) == [[], [], []])
+        let tree = Self.treeBodies(src)
+        for b in bodies { #expect(tree[b.open] == b.close) }
+    }
+
+    @Test func getterThatStartsWithADirectiveIsAGetter() {
+        let src = """
+        struct Platform {
+            var name: String {
+                #if os(Linux) // the usual case
+                guard let n = lookup() else { return "" }
+                return n
+                #else
+                return "other"
+                #endif
+            }
+            var label: String {
+                #if DEBUG
+                if verbose { return "debug" }
+                #endif
+                return "release"
+            }
+            func plain() -> Int { 4 }
+        }
+        """
+        let scan = Self.scan(src)
+        // The getters hold `#if`: read, and their inner braces are no accessor bodies; `plain`
+        // is skipped.
+        let tree = Self.treeBodies(src)
+        #expect(scan.bodies.count == 1)
+        for b in scan.bodies { #expect(tree[b.open] == b.close) }
+        let file = SourceFile(path: "Sources/App/Platform.swift", bytes: Array(src.utf8))
+        let start = FileFacts(path: file.path, language: .swift, scopeKey: "Sources/App")
+        let whole = SwiftFrontEnd.extract(file: file, interest: Self.interest, skipBodies: false, into: start)
+        let skipped = SwiftFrontEnd.extract(file: file, interest: Self.interest, into: start)
+        #expect(Self.encoded(skipped) == Self.encoded(whole))
+    }
+
     @Test func declaredNamesAreTheOnesThatCouldBeContainers() {
         let src = """
         var a: [Int] = []
