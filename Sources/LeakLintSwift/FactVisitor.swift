@@ -154,8 +154,25 @@ final class FactVisitor: SyntaxVisitor {
 
     // MARK: Text and positions
 
-    @inline(__always) func start(_ n: some SyntaxProtocol) -> Int { n.positionAfterSkippingLeadingTrivia.utf8Offset }
-    @inline(__always) func end(_ n: some SyntaxProtocol) -> Int { n.endPositionBeforeTrailingTrivia.utf8Offset }
+    @inline(__always) func start(_ n: some SyntaxProtocol) -> Int { fileOffset(n.positionAfterSkippingLeadingTrivia.utf8Offset) }
+    @inline(__always) func end(_ n: some SyntaxProtocol) -> Int { fileOffset(n.endPositionBeforeTrailingTrivia.utf8Offset) }
+
+    /// When the parser read the file with skipped bodies cut out (`SwiftFrontEnd.cutBodies`): parse
+    /// offsets from `segmentStarts[k]` on lie `segmentShifts[k]` bytes before their file offsets.
+    var segmentStarts: [Int] = []
+    var segmentShifts: [Int] = []
+
+    /// The file offset of a parse offset.
+    @inline(__always) func fileOffset(_ p: Int) -> Int {
+        let n = segmentStarts.count
+        if n <= 1 { return p }
+        var lo = 0, hi = n - 1
+        while lo < hi {
+            let mid = (lo + hi + 1) >> 1
+            if segmentStarts[mid] <= p { lo = mid } else { hi = mid - 1 }
+        }
+        return p + segmentShifts[lo]
+    }
     @inline(__always) func ref(_ n: some SyntaxProtocol) -> SourceRef { SourceRef(path: path, start: start(n), end: end(n)) }
     func ref(_ from: some SyntaxProtocol, _ to: some SyntaxProtocol) -> SourceRef {
         SourceRef(path: path, start: start(from), end: end(to))

@@ -137,20 +137,20 @@ public struct SwiftFrontEnd: FrontEnd {
                 (skipped, unread) = scan.skipping(reading: names)
             }
             if !skipped.isEmpty {
-                var blanked = file.bytes
-                blanked.withUnsafeMutableBufferPointer { b in
-                    for body in skipped {
-                        var k = body.open + 1
-                        while k < body.close { b[k] = 0x20; k += 1 }
-                    }
-                }
-                let done: FileFacts? = blanked.withUnsafeBufferPointer { bb in
+                // The parser reads the file with each skipped body's inside cut down to one space
+                // (`{ }`); the visitor maps the tree's offsets back to the file's (see
+                // `FactVisitor.fileOffset`). The space keeps `{` and `}` apart, so every token
+                // boundary maps to exactly one file offset.
+                let (compact, starts, shifts) = Self.cutBodies(buf, skipped)
+                let done: FileFacts? = compact.withUnsafeBufferPointer { bb in
                     let tree = Parser.parse(source: bb, maximumNestingLevel: Self.maximumNestingLevel)
                     if tree.hasMaximumNestingLevelOverflow { return nil }
                     var out = facts
-                    // Text is read from the file's own bytes: offsets are the same.
+                    // Text is read from the file's own bytes, at mapped offsets.
                     let visitor = FactVisitor(path: file.path, buffer: buf, interest: interest,
                                               isMainFile: PathText.fileName(of: file.path) == "main.swift")
+                    visitor.segmentStarts = starts
+                    visitor.segmentShifts = shifts
                     var expected: [Int: Int] = [:]
                     for body in skipped { expected[body.open] = body.close }
                     visitor.skippedBodies = expected
@@ -179,6 +179,29 @@ public struct SwiftFrontEnd: FrontEnd {
             }
         }
         return facts
+    }
+
+    /// The bytes with the inside of each body (sorted, disjoint) replaced by one space, and the
+    /// segments of the result: segment k starts at `starts[k]` and lies `shifts[k]` bytes before
+    /// its place in `buf`.
+    static func cutBodies(_ buf: UnsafeBufferPointer<UInt8>, _ bodies: [BodySkipper.Body]) -> ([UInt8], [Int], [Int]) {
+        var out: [UInt8] = []
+        var removed = 0
+        for b in bodies { removed += b.close - b.open - 2 }
+        out.reserveCapacity(buf.count - removed)
+        var starts = [0], shifts = [0]
+        starts.reserveCapacity(bodies.count + 1)
+        shifts.reserveCapacity(bodies.count + 1)
+        var p = 0
+        for b in bodies {
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[p...b.open]))
+            out.append(0x20)
+            p = b.close
+            starts.append(out.count)
+            shifts.append(p - out.count)
+        }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[p..<buf.count]))
+        return (out, starts, shifts)
     }
 
     /// The identifiers that make a function body worth parsing: `BodySkipper.structuralWords`,

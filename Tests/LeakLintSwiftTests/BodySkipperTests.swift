@@ -243,6 +243,46 @@ import Testing
         #expect(Self.encoded(skipped) == Self.encoded(whole))
     }
 
+    @Test func cutBodiesMapBackToTheFile() {
+        let src = """
+        struct S {
+            func a() -> Int { let x = 1; return x }
+            func b() {}
+            var c: Int { 3 }
+        }
+        """
+        let bytes = Array(src.utf8)
+        bytes.withUnsafeBufferPointer { buf in
+            let bodies = BodySkipper.scan(buf, words: SwiftFrontEnd.bodyWords(Self.interest)).skipping(reading: []).bodies
+            #expect(bodies.count == 3)
+            let (cut, starts, shifts) = SwiftFrontEnd.cutBodies(buf, bodies)
+            #expect(String(decoding: cut, as: UTF8.self) == """
+            struct S {
+                func a() -> Int { }
+                func b() { }
+                var c: Int { }
+            }
+            """)
+            let v = FactVisitor(path: "S.swift", buffer: buf, interest: Self.interest, isMainFile: false)
+            v.segmentStarts = starts
+            v.segmentShifts = shifts
+            // Every byte but the spaces standing for the bodies maps to the same byte of the file,
+            // each `{` and `}` to its own.
+            var k = 0
+            for (i, c) in cut.enumerated() {
+                if i > 0 && cut[i - 1] == UInt8(ascii: "{") && c == 0x20 && k < bodies.count && bodies[k].open == v.fileOffset(i - 1) {
+                    k += 1
+                    continue
+                }
+                #expect(bytes[v.fileOffset(i)] == c, "offset \(i)")
+            }
+            #expect(k == 3)
+            for b in bodies {
+                #expect(bytes[b.open] == UInt8(ascii: "{") && bytes[b.close] == UInt8(ascii: "}"))
+            }
+        }
+    }
+
     @Test func declaredNamesAreTheOnesThatCouldBeContainers() {
         let src = """
         var a: [Int] = []
