@@ -283,6 +283,16 @@ final class FactVisitor: SyntaxVisitor {
     override func visit(_ node: AssignmentExprSyntax) -> SyntaxVisitorContinueKind { .skipChildren }
     override func visit(_ node: BinaryOperatorExprSyntax) -> SyntaxVisitorContinueKind { .skipChildren }
     override func visit(_ node: TypeAliasDeclSyntax) -> SyntaxVisitorContinueKind { .skipChildren }
+    override func visit(_ node: FunctionEffectSpecifiersSyntax) -> SyntaxVisitorContinueKind { .skipChildren }
+    override func visit(_ node: AvailabilityConditionSyntax) -> SyntaxVisitorContinueKind { .skipChildren }
+    override func visit(_ node: DeclNameArgumentsSyntax) -> SyntaxVisitorContinueKind { .skipChildren }
+    /// A parameter without a default value is names and a type (read by `pushFunction`, not the walk).
+    override func visit(_ node: FunctionParameterSyntax) -> SyntaxVisitorContinueKind {
+        RawFunctionParameterSyntax(node.raw)?.defaultValue == nil ? .skipChildren : .visitChildren
+    }
+    override func visit(_ node: EnumCaseParameterSyntax) -> SyntaxVisitorContinueKind {
+        RawEnumCaseParameterSyntax(node.raw)?.defaultValue == nil ? .skipChildren : .visitChildren
+    }
     /// A string literal without interpolations is tokens only.
     override func visit(_ node: StringLiteralExprSyntax) -> SyntaxVisitorContinueKind {
         guard let segments = node.segments.raw.layoutView?.children else { return .visitChildren }
@@ -391,12 +401,14 @@ final class FactVisitor: SyntaxVisitor {
         let owner = currentType
         var ps: [Param] = []
         var names: [String: String] = [:]
+        var locals: Set<String> = []
         if let params {
             for p in params {
                 let n = (p.secondName ?? p.firstName).text
                 let t = text(p.type, limit: 80)
                 ps.append(Param(name: n, type: t))
                 names[n] = t
+                locals.insert(n)
             }
         }
         var index: Int? = nil
@@ -408,7 +420,7 @@ final class FactVisitor: SyntaxVisitor {
         var b = Body(function: owner.map { "\($0).\(name)" } ?? name, role: role, owner: owner, kind: .function,
                      isStatic: isStatic)
         b.params = names
-        b.locals = Set(names.keys)
+        b.locals = locals
         b.functionIndex = index
         b.deferredAll = role == .teardown && name == "deinit"
         bodies.append(b)
