@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import LeakLintCore
 
 /// A byte-level pre-pass that finds the function bodies of a Swift file that cannot hold a fact,
@@ -209,8 +216,12 @@ struct BodySkipper {
             guard buf[k] == UInt8(ascii: "/"), k + 1 < n else { return nil }
             var j = k + 2
             if buf[k + 1] == UInt8(ascii: "/") {
-                while j < n && buf[j] != 10 && buf[j] != 13 { j += 1 }
-                return j
+                // Up to the line break (libc's vectorised memchr: doc comments are long lines).
+                guard j < n, let base = buf.baseAddress else { return n }
+                var end = n
+                if let nl = memchr(base + j, 10, n - j) { end = base.distance(to: nl.assumingMemoryBound(to: UInt8.self)) }
+                if let cr = memchr(base + j, 13, end - j) { end = base.distance(to: cr.assumingMemoryBound(to: UInt8.self)) }
+                return end
             }
             guard buf[k + 1] == UInt8(ascii: "*") else { return nil }
             var depth = 1
@@ -333,7 +344,9 @@ struct BodySkipper {
             let c = buf[i]
             switch c {
             case 32, 9, 11, 12:
+                // Indentation: a run of spaces in one tight loop.
                 i += 1
+                while i < n && buf[i] == 32 { i += 1 }
             case 10, 13:
                 flushLine()
                 declState = 0; caseStatement = false
