@@ -94,6 +94,8 @@ final class FactVisitor: SyntaxVisitor {
     let buf: UnsafeBufferPointer<UInt8>
     let interest: CallInterest
     let isMainFile: Bool
+    /// The file lies in an Xcode playground (`….playground/`).
+    let isPlayground: Bool
 
     // Outputs.
     var types: [TypeFact] = []
@@ -148,6 +150,7 @@ final class FactVisitor: SyntaxVisitor {
         self.buf = buffer
         self.interest = interest
         self.isMainFile = isMainFile
+        self.isPlayground = path.contains(".playground/")
         self.bodies = [Body(function: "main", role: .main, owner: nil, kind: .topLevel, isStatic: false)]
         super.init(viewMode: .sourceAccurate)
     }
@@ -713,7 +716,7 @@ final class FactVisitor: SyntaxVisitor {
         }
         guard let typeName, typeName != "Self", typeName != "init" else { return }
         // Playgrounds are documentation, not a running program.
-        if path.contains(".playground/") { return }
+        if isPlayground { return }
         let variable = owner.map { "\($0).\(name)" } ?? name
         let closureInit = initializer.map(Self.isImmediatelyInvokedClosure) ?? false
         pendingInstances.append(PendingInstance(
