@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import LeakLintCore
 
 /// A byte-level pre-pass that finds the function bodies of a Swift file that cannot hold a fact,
@@ -174,6 +181,8 @@ struct BodySkipper {
         var prevWordLo = 0, prevWordHi = 0
         // `name[…] =`: the word before the last `[` that closed (its frame is gone by then).
         var subscriptWordLo = -1, subscriptWordHi = -1
+        // The last `)` closed `(label:)`.
+        var closesLabels = false
         var bracketWordStack: [(Int, Int)] = []
 
         @inline(__always) func isIdentStart(_ c: UInt8) -> Bool {
@@ -207,8 +216,12 @@ struct BodySkipper {
             guard buf[k] == UInt8(ascii: "/"), k + 1 < n else { return nil }
             var j = k + 2
             if buf[k + 1] == UInt8(ascii: "/") {
-                while j < n && buf[j] != 10 && buf[j] != 13 { j += 1 }
-                return j
+                // Up to the line break (libc's vectorised memchr: doc comments are long lines).
+                guard j < n, let base = buf.baseAddress else { return n }
+                var end = n
+                if let nl = memchr(base + j, 10, n - j) { end = base.distance(to: nl.assumingMemoryBound(to: UInt8.self)) }
+                if let cr = memchr(base + j, 13, end - j) { end = base.distance(to: cr.assumingMemoryBound(to: UInt8.self)) }
+                return end
             }
             guard buf[k + 1] == UInt8(ascii: "*") else { return nil }
             var depth = 1
@@ -229,7 +242,29 @@ struct BodySkipper {
                 let c = buf[k]
                 if c == 32 || c == 9 || c == 10 || c == 13 { k += 1; continue }
                 if let after = commentEnd(k) { k = after; continue }
-                if c == UInt8(ascii: "}") || c == UInt8(ascii: "@") || c == UInt8(ascii: "#") { return true }
+                if c == UInt8(ascii: "#") {
+                    // `#if cond` / `#else` / `#endif` on a line of their own: the first token after
+                    // them decides (`#if DEBUG` + `guard …` is a getter's code). A condition that
+                    // may go on to the next line, or any other `#…`, counts as accessors.
+                    var e = k + 1
+                    while e < n && isIdent(buf[e]) { e += 1 }
+                    guard wordIs(k + 1, e, "if") || wordIs(k + 1, e, "elseif") || wordIs(k + 1, e, "else")
+                            || wordIs(k + 1, e, "endif") else { return true }
+                    var last: UInt8 = 0
+                    while e < n && buf[e] != 10 && buf[e] != 13 {
+                        let b = buf[e]
+                        if b == UInt8(ascii: "/") && e + 1 < n && buf[e + 1] == UInt8(ascii: "/") { break }
+                        if b == UInt8(ascii: "/") && e + 1 < n && buf[e + 1] == UInt8(ascii: "*") { return true }
+                        if b != 32 && b != 9 { last = b }
+                        e += 1
+                    }
+                    while e < n && buf[e] != 10 && buf[e] != 13 { e += 1 }
+                    if last == UInt8(ascii: "|") || last == UInt8(ascii: "&") || last == UInt8(ascii: "(")
+                        || last == UInt8(ascii: ",") || last == UInt8(ascii: "!") || last == UInt8(ascii: "\\") { return true }
+                    k = e
+                    continue
+                }
+                if c == UInt8(ascii: "}") || c == UInt8(ascii: "@") { return true }
                 guard isIdentStart(c) else { return false }
                 var e = k + 1
                 while e < n && isIdent(buf[e]) { e += 1 }
@@ -309,7 +344,9 @@ struct BodySkipper {
             let c = buf[i]
             switch c {
             case 32, 9, 11, 12:
+                // Indentation: a run of spaces in one tight loop.
                 i += 1
+                while i < n && buf[i] == 32 { i += 1 }
             case 10, 13:
                 flushLine()
                 declState = 0; caseStatement = false
@@ -402,6 +439,8 @@ struct BodySkipper {
                     subscriptWordLo = w.0; subscriptWordHi = w.1
                 }
                 if cand >= 0 { candTokens += 1 }
+                // `f(a:)`: a name with argument labels, not a call or a tuple.
+                closesLabels = c == UInt8(ascii: ")") && prevKind == 2 && prevByte == UInt8(ascii: ":")
                 prevKind = 2; prevByte = c
                 i += 1
             case UInt8(ascii: "{"):
@@ -548,8 +587,11 @@ struct BodySkipper {
                                     }
                                 } else if prevKind == 2 && prevByte == UInt8(ascii: "]") && subscriptWordHi > subscriptWordLo {
                                     candAssigned.append(String(decoding: UnsafeBufferPointer(rebasing: buf[subscriptWordLo..<subscriptWordHi]), as: UTF8.self))
+                                } else if prevKind == 2 && prevByte == UInt8(ascii: ")") && !closesLabels {
+                                    // `let (a, b) = …`, `(a, b) = …`, `if case .x(let y) = …`, `f() = …`:
+                                    // a tuple, a call or a pattern, no storage the visitor resolves.
                                 } else {
-                                    // A target this scan cannot name (`x! = …`, `(a, b) = …`).
+                                    // A target this scan cannot name (`x! = …`, `x? = …`).
                                     candInteresting = true
                                 }
                             }

@@ -94,6 +94,8 @@ final class FactVisitor: SyntaxVisitor {
     let buf: UnsafeBufferPointer<UInt8>
     let interest: CallInterest
     let isMainFile: Bool
+    /// The file lies in an Xcode playground (`….playground/`).
+    let isPlayground: Bool
 
     // Outputs.
     var types: [TypeFact] = []
@@ -148,14 +150,32 @@ final class FactVisitor: SyntaxVisitor {
         self.buf = buffer
         self.interest = interest
         self.isMainFile = isMainFile
+        self.isPlayground = path.contains(".playground/")
         self.bodies = [Body(function: "main", role: .main, owner: nil, kind: .topLevel, isStatic: false)]
         super.init(viewMode: .sourceAccurate)
     }
 
     // MARK: Text and positions
 
-    @inline(__always) func start(_ n: some SyntaxProtocol) -> Int { n.positionAfterSkippingLeadingTrivia.utf8Offset }
-    @inline(__always) func end(_ n: some SyntaxProtocol) -> Int { n.endPositionBeforeTrailingTrivia.utf8Offset }
+    @inline(__always) func start(_ n: some SyntaxProtocol) -> Int { fileOffset(n.positionAfterSkippingLeadingTrivia.utf8Offset) }
+    @inline(__always) func end(_ n: some SyntaxProtocol) -> Int { fileOffset(n.endPositionBeforeTrailingTrivia.utf8Offset) }
+
+    /// When the parser read the file with skipped bodies cut out (`SwiftFrontEnd.cutBodies`): parse
+    /// offsets from `segmentStarts[k]` on lie `segmentShifts[k]` bytes before their file offsets.
+    var segmentStarts: [Int] = []
+    var segmentShifts: [Int] = []
+
+    /// The file offset of a parse offset.
+    @inline(__always) func fileOffset(_ p: Int) -> Int {
+        let n = segmentStarts.count
+        if n <= 1 { return p }
+        var lo = 0, hi = n - 1
+        while lo < hi {
+            let mid = (lo + hi + 1) >> 1
+            if segmentStarts[mid] <= p { lo = mid } else { hi = mid - 1 }
+        }
+        return p + segmentShifts[lo]
+    }
     @inline(__always) func ref(_ n: some SyntaxProtocol) -> SourceRef { SourceRef(path: path, start: start(n), end: end(n)) }
     func ref(_ from: some SyntaxProtocol, _ to: some SyntaxProtocol) -> SourceRef {
         SourceRef(path: path, start: start(from), end: end(to))
@@ -170,6 +190,11 @@ final class FactVisitor: SyntaxVisitor {
     var body: Body {
         get { bodies[bodies.count - 1] }
         _modify { yield &bodies[bodies.count - 1] }
+    }
+
+    /// The `self` keyword (`tokenKind == .keyword(.self)`, read off the raw token).
+    @inline(__always) static func isSelfKeyword(_ t: TokenSyntax) -> Bool {
+        t.rawTokenKind == .keyword && t.rawText == "self"
     }
 
     @inline(__always) static func isUpper(_ t: TokenSyntax) -> Bool {
@@ -246,6 +271,37 @@ final class FactVisitor: SyntaxVisitor {
     override func visit(_ node: GenericParameterClauseSyntax) -> SyntaxVisitorContinueKind { .skipChildren }
     override func visit(_ node: InheritanceClauseSyntax) -> SyntaxVisitorContinueKind { .skipChildren }
     override func visit(_ node: AttributeListSyntax) -> SyntaxVisitorContinueKind { .skipChildren }
+
+    // Nodes made of tokens (and types) only: nothing below them is visited, so their children
+    // need not be built.
+    override func visit(_ node: DeclModifierListSyntax) -> SyntaxVisitorContinueKind { .skipChildren }
+    override func visit(_ node: GenericArgumentClauseSyntax) -> SyntaxVisitorContinueKind { .skipChildren }
+    override func visit(_ node: TypeAnnotationSyntax) -> SyntaxVisitorContinueKind { .skipChildren }
+    override func visit(_ node: ReturnClauseSyntax) -> SyntaxVisitorContinueKind { .skipChildren }
+    override func visit(_ node: IdentifierPatternSyntax) -> SyntaxVisitorContinueKind { .skipChildren }
+    override func visit(_ node: IntegerLiteralExprSyntax) -> SyntaxVisitorContinueKind { .skipChildren }
+    override func visit(_ node: FloatLiteralExprSyntax) -> SyntaxVisitorContinueKind { .skipChildren }
+    override func visit(_ node: BooleanLiteralExprSyntax) -> SyntaxVisitorContinueKind { .skipChildren }
+    override func visit(_ node: NilLiteralExprSyntax) -> SyntaxVisitorContinueKind { .skipChildren }
+    override func visit(_ node: AssignmentExprSyntax) -> SyntaxVisitorContinueKind { .skipChildren }
+    override func visit(_ node: BinaryOperatorExprSyntax) -> SyntaxVisitorContinueKind { .skipChildren }
+    override func visit(_ node: TypeAliasDeclSyntax) -> SyntaxVisitorContinueKind { .skipChildren }
+    override func visit(_ node: FunctionEffectSpecifiersSyntax) -> SyntaxVisitorContinueKind { .skipChildren }
+    override func visit(_ node: AvailabilityConditionSyntax) -> SyntaxVisitorContinueKind { .skipChildren }
+    override func visit(_ node: DeclNameArgumentsSyntax) -> SyntaxVisitorContinueKind { .skipChildren }
+    /// A parameter without a default value is names and a type (read by `pushFunction`, not the walk).
+    override func visit(_ node: FunctionParameterSyntax) -> SyntaxVisitorContinueKind {
+        RawFunctionParameterSyntax(node.raw)?.defaultValue == nil ? .skipChildren : .visitChildren
+    }
+    override func visit(_ node: EnumCaseParameterSyntax) -> SyntaxVisitorContinueKind {
+        RawEnumCaseParameterSyntax(node.raw)?.defaultValue == nil ? .skipChildren : .visitChildren
+    }
+    /// A string literal without interpolations is tokens only.
+    override func visit(_ node: StringLiteralExprSyntax) -> SyntaxVisitorContinueKind {
+        guard let segments = node.segments.raw.layoutView?.children else { return .visitChildren }
+        for s in segments where s?.kind != .stringSegment { return .visitChildren }
+        return .skipChildren
+    }
 
     // MARK: Imports
 
@@ -348,12 +404,14 @@ final class FactVisitor: SyntaxVisitor {
         let owner = currentType
         var ps: [Param] = []
         var names: [String: String] = [:]
+        var locals: Set<String> = []
         if let params {
             for p in params {
                 let n = (p.secondName ?? p.firstName).text
                 let t = text(p.type, limit: 80)
                 ps.append(Param(name: n, type: t))
                 names[n] = t
+                locals.insert(n)
             }
         }
         var index: Int? = nil
@@ -365,7 +423,7 @@ final class FactVisitor: SyntaxVisitor {
         var b = Body(function: owner.map { "\($0).\(name)" } ?? name, role: role, owner: owner, kind: .function,
                      isStatic: isStatic)
         b.params = names
-        b.locals = Set(names.keys)
+        b.locals = locals
         b.functionIndex = index
         b.deferredAll = role == .teardown && name == "deinit"
         bodies.append(b)
@@ -397,14 +455,18 @@ final class FactVisitor: SyntaxVisitor {
         }
     }
 
-    static func hasModifier(_ mods: DeclModifierListSyntax, _ words: Set<String>) -> Bool {
-        for m in mods where words.contains(m.name.text) { return true }
+    /// `static` or `class` among the modifiers (compared on the token's bytes: no String made).
+    static func isStaticOrClass(_ mods: DeclModifierListSyntax) -> Bool {
+        for m in mods {
+            let t = m.name.rawText
+            if t == "static" || t == "class" { return true }
+        }
         return false
     }
 
     override func visit(_ node: FunctionDeclSyntax) -> SyntaxVisitorContinueKind {
         let name = node.name.text
-        let isStatic = Self.hasModifier(node.modifiers, ["static", "class"])
+        let isStatic = Self.isStaticOrClass(node.modifiers)
         var role: FunctionRole = .normal
         if name == "main" && isStatic && (typeStack.last?.isMain ?? false) { role = .main }
         else if SwiftVocabulary.isTeardown(name) { role = .teardown }
@@ -433,7 +495,7 @@ final class FactVisitor: SyntaxVisitor {
 
     override func visit(_ node: SubscriptDeclSyntax) -> SyntaxVisitorContinueKind {
         pushFunction(name: "subscript", nameToken: node.subscriptKeyword, role: .normal,
-                     isStatic: Self.hasModifier(node.modifiers, ["static", "class"]),
+                     isStatic: Self.isStaticOrClass(node.modifiers),
                      params: node.parameterClause.parameters, hasBody: false)
         return .visitChildren
     }
@@ -484,7 +546,7 @@ final class FactVisitor: SyntaxVisitor {
         if let sig = node.signature, let captures = sig.capture {
             for item in captures.items {
                 // `[weak self]`, `[unowned self]`, `[self]` (not `[x = self]`, which captures under another name).
-                guard item.name.tokenKind == .keyword(.self), item.initializer == nil else { continue }
+                guard Self.isSelfKeyword(item.name), item.initializer == nil else { continue }
                 if item.specifier == nil { b.usesSelf = true } else { b.weakSelf = true }
             }
         }
@@ -525,7 +587,7 @@ final class FactVisitor: SyntaxVisitor {
     /// `self` named inside a closure: the closure captures it (strongly unless its capture list
     /// says `weak`/`unowned`).
     override func visit(_ node: DeclReferenceExprSyntax) -> SyntaxVisitorContinueKind {
-        if node.baseName.tokenKind == .keyword(.self), bodies[bodies.count - 1].kind == .closure {
+        if Self.isSelfKeyword(node.baseName), bodies[bodies.count - 1].kind == .closure {
             bodies[bodies.count - 1].usesSelf = true
         }
         return .skipChildren
@@ -540,7 +602,7 @@ final class FactVisitor: SyntaxVisitor {
             for binding in node.bindings { collectLocals(binding.pattern) }
             return .visitChildren
         }
-        let isStatic = atTypeLevel && Self.hasModifier(node.modifiers, ["static", "class"])
+        let isStatic = atTypeLevel && Self.isStaticOrClass(node.modifiers)
         let storage: StorageClass = atTopLevel ? .global : (isStatic ? .staticMember : .instanceMember)
         let owner = atTypeLevel ? currentType : nil
         var firstName: String? = nil
@@ -654,7 +716,7 @@ final class FactVisitor: SyntaxVisitor {
         }
         guard let typeName, typeName != "Self", typeName != "init" else { return }
         // Playgrounds are documentation, not a running program.
-        if path.contains(".playground/") { return }
+        if isPlayground { return }
         let variable = owner.map { "\($0).\(name)" } ?? name
         let closureInit = initializer.map(Self.isImmediatelyInvokedClosure) ?? false
         pendingInstances.append(PendingInstance(
@@ -1076,8 +1138,11 @@ final class FactVisitor: SyntaxVisitor {
         }
         let method = methodTok.text
 
+        let flags = Self.calleeFlags[method] ?? 0
+        let wanted = interest.wants(method)
+
         // Closures passed to run-once callees inherit the caller's role.
-        let runOnce = SwiftVocabulary.runOnceClosureCallees.contains(method) || method.hasPrefix("with")
+        let runOnce = flags & Self.runOnceFlag != 0 || method.hasPrefix("with")
         if runOnce {
             if let c = node.trailingClosure { inheritingClosures.insert(c.id) }
             for a in node.arguments { if let c = a.expression.as(ClosureExprSyntax.self) { inheritingClosures.insert(c.id) } }
@@ -1090,7 +1155,7 @@ final class FactVisitor: SyntaxVisitor {
 
         // Container operations through a method call on a field / global.
         if let base {
-            recordContainerCall(node, method: method, base: base)
+            recordContainerCall(node, method: method, base: base, mayChange: flags & Self.containerFlag != 0 || wanted)
         }
 
         // Cancellation signals.
@@ -1105,11 +1170,22 @@ final class FactVisitor: SyntaxVisitor {
             if methodTok.rawTokenKind == .identifier, !Self.isUpper(methodTok) { body.calls.append(method) }
         }
 
-        if SwiftVocabulary.alwaysRecorded.contains(method) || interest.wants(method) {
+        if flags & Self.alwaysFlag != 0 || wanted {
             recordCall(node, method: method, base: base)
         }
         return .visitChildren
     }
+
+    /// `SwiftVocabulary`'s run-once callees, container methods and always-recorded calls, as bits
+    /// of one table (one hash per call instead of three).
+    static let runOnceFlag: UInt8 = 1, containerFlag: UInt8 = 2, alwaysFlag: UInt8 = 4
+    static let calleeFlags: [String: UInt8] = {
+        var t: [String: UInt8] = [:]
+        for m in SwiftVocabulary.runOnceClosureCallees { t[m, default: 0] |= runOnceFlag }
+        for m in SwiftVocabulary.containerMethods { t[m, default: 0] |= containerFlag }
+        for m in SwiftVocabulary.alwaysRecorded { t[m, default: 0] |= alwaysFlag }
+        return t
+    }()
     override func visitPost(_ node: FunctionCallExprSyntax) {
         chainDepth -= 1
         if !pendingCalls.isEmpty, let list = pendingCalls.removeValue(forKey: node.id) {
@@ -1179,7 +1255,7 @@ final class FactVisitor: SyntaxVisitor {
         var seen = false
         for stmt in list {
             if !seen { seen = stmt.id == item.id; continue }
-            for tok in stmt.tokens(viewMode: .sourceAccurate) where tok.tokenKind == .identifier(name) {
+            for tok in stmt.tokens(viewMode: .sourceAccurate) where tok.rawTokenKind == .identifier && tok.rawText.elementsEqual(name.utf8) {
                 guard let ref0 = tok.parent?.as(DeclReferenceExprSyntax.self), var up = ref0.parent else { continue }
                 var ref = Syntax(ref0)
                 // `AnyCancellable(timer.cancel)`: a method reference (not called) carries its receiver.
@@ -1275,7 +1351,8 @@ final class FactVisitor: SyntaxVisitor {
         return nil
     }
 
-    func recordContainerCall(_ node: FunctionCallExprSyntax, method: String, base: ExprSyntax) {
+    /// `mayChange`: `method` is a container method or one the rules ask for.
+    func recordContainerCall(_ node: FunctionCallExprSyntax, method: String, base: ExprSyntax, mayChange: Bool) {
         if method == "store" {
             if let a = node.arguments.first, a.label?.rawText == "in", let io = a.expression.as(InOutExprSyntax.self),
                case .target(let t) = resolve(io.expression) {
@@ -1283,7 +1360,7 @@ final class FactVisitor: SyntaxVisitor {
             }
             return
         }
-        guard SwiftVocabulary.containerMethods.contains(method) || interest.wants(method) else { return }
+        guard mayChange else { return }
         // `d[k, default: []].append(v)` inserts `k`.
         if let sub = base.as(SubscriptCallExprSyntax.self) {
             if sub.arguments.contains(where: { $0.label?.rawText == "default" }), case .target(let t) = resolve(sub.calledExpression) {

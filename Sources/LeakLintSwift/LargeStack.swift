@@ -26,12 +26,58 @@ enum LargeStack {
         init(_ work: @escaping () -> Void) { self.work = work }
     }
 
+    /// Stacks of the smallest size (`size(forFileBytes:)`'s lower bound: most files) are mapped
+    /// once and reused from a pool, so a file costs no mmap/munmap of its thread's stack and no
+    /// page faults on the pages earlier parses touched. Each sits above a `PROT_NONE` guard.
+    static let pooledBytes = 64 << 20
+    static let guardBytes = 64 << 10
+
+    private final class Pool: @unchecked Sendable {
+        private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+        private var free: [UnsafeMutableRawPointer] = []
+
+        init() {
+            mutex = .allocate(capacity: 1)
+            mutex.initialize(to: pthread_mutex_t())
+            pthread_mutex_init(mutex, nil)
+        }
+
+        /// A stack region (its guard page first), or nil when none can be mapped.
+        func take() -> UnsafeMutableRawPointer? {
+            pthread_mutex_lock(mutex)
+            if let r = free.popLast() { pthread_mutex_unlock(mutex); return r }
+            pthread_mutex_unlock(mutex)
+            guard let r = mmap(nil, LargeStack.guardBytes + LargeStack.pooledBytes, PROT_READ | PROT_WRITE,
+                               MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0), r != MAP_FAILED else { return nil }
+            guard mprotect(r, LargeStack.guardBytes, PROT_NONE) == 0 else {
+                munmap(r, LargeStack.guardBytes + LargeStack.pooledBytes)
+                return nil
+            }
+            return r
+        }
+
+        func give(_ r: UnsafeMutableRawPointer) {
+            pthread_mutex_lock(mutex)
+            free.append(r)
+            pthread_mutex_unlock(mutex)
+        }
+    }
+
+    private static let pool = Pool()
+
     /// Runs `work` on a thread with `stackBytes` of stack; runs it inline when no thread can be made.
     static func run(stackBytes: Int, _ work: @escaping () -> Void) {
         var attr = pthread_attr_t()
         guard pthread_attr_init(&attr) == 0 else { work(); return }
         defer { pthread_attr_destroy(&attr) }
-        guard pthread_attr_setstacksize(&attr, stackBytes) == 0 else { work(); return }
+        var region: UnsafeMutableRawPointer? = nil
+        #if os(Linux)
+        if stackBytes <= pooledBytes, let r = pool.take() {
+            if pthread_attr_setstack(&attr, r + guardBytes, pooledBytes) == 0 { region = r } else { pool.give(r) }
+        }
+        #endif
+        defer { if let region { pool.give(region) } }
+        guard region != nil || pthread_attr_setstacksize(&attr, stackBytes) == 0 else { work(); return }
         let job = Unmanaged.passRetained(Job(work))
         #if canImport(Darwin)
         var thread: pthread_t? = nil

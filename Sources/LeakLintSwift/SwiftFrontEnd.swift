@@ -53,6 +53,8 @@ public struct SwiftFrontEnd: FrontEnd {
         bytes.withUnsafeBufferPointer { buf in
             var depth = 0, maxDepth = 0, square = 0, maxSquare = 0
             for b in buf {
+                // Most bytes are no bracket: one table load and a well-predicted branch.
+                if !isBracket[Int(b)] { continue }
                 switch b {
                 case UInt8(ascii: "("), UInt8(ascii: "{"):
                     depth += 1
@@ -73,6 +75,30 @@ public struct SwiftFrontEnd: FrontEnd {
             }
             return (maxDepth, maxSquare)
         }
+    }
+
+    static let isBracket: [Bool] = (0..<256).map {
+        $0 == 0x28 || $0 == 0x29 || $0 == 0x5B || $0 == 0x5D || $0 == 0x7B || $0 == 0x7D
+    }
+
+    /// Whether the bytes hold `leaklint:ignore` (`SuppressionDirective.mentions` over the whole
+    /// buffer): libc's vectorised `memchr` finds each `k` (a rare letter in code), then the
+    /// marker is compared around it.
+    static func mentionsDirective(_ buf: UnsafeBufferPointer<UInt8>) -> Bool {
+        let marker: StaticString = "leaklint:ignore"
+        let m = marker.utf8Start, len = marker.utf8CodeUnitCount
+        let kAt = 3 // `leak` + …
+        guard let base = buf.baseAddress, buf.count >= len else { return false }
+        let n = buf.count
+        var from = kAt
+        while from <= n - len + kAt {
+            guard let hit = memchr(base + from, Int32(UInt8(ascii: "k")), n - len + kAt + 1 - from) else { return false }
+            let k = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            let start = k - kAt
+            if memcmp(base + start, m, len) == 0 { return true }
+            from = k + 1
+        }
+        return false
     }
 
     /// The deepest `(`/`[`/`{` nesting of the bytes, strings and comments included, never below 0.
@@ -128,7 +154,7 @@ public struct SwiftFrontEnd: FrontEnd {
                         skipBodies: Bool = true, into start: FileFacts) -> FileFacts {
         var facts = start
         file.bytes.withUnsafeBufferPointer { buf in
-            let mentionsDirective = SuppressionDirective.mentions(buf, 0..<buf.count)
+            let mentionsDirective = Self.mentionsDirective(buf)
             // A directive inside a skipped body would be lost with it: such files are read whole.
             var skipped: [BodySkipper.Body] = []
             var unread: [String] = []
@@ -137,20 +163,20 @@ public struct SwiftFrontEnd: FrontEnd {
                 (skipped, unread) = scan.skipping(reading: names)
             }
             if !skipped.isEmpty {
-                var blanked = file.bytes
-                blanked.withUnsafeMutableBufferPointer { b in
-                    for body in skipped {
-                        var k = body.open + 1
-                        while k < body.close { b[k] = 0x20; k += 1 }
-                    }
-                }
-                let done: FileFacts? = blanked.withUnsafeBufferPointer { bb in
+                // The parser reads the file with each skipped body's inside cut down to one space
+                // (`{ }`); the visitor maps the tree's offsets back to the file's (see
+                // `FactVisitor.fileOffset`). The space keeps `{` and `}` apart, so every token
+                // boundary maps to exactly one file offset.
+                let (compact, starts, shifts) = Self.cutBodies(buf, skipped)
+                let done: FileFacts? = compact.withUnsafeBufferPointer { bb in
                     let tree = Parser.parse(source: bb, maximumNestingLevel: Self.maximumNestingLevel)
                     if tree.hasMaximumNestingLevelOverflow { return nil }
                     var out = facts
-                    // Text is read from the file's own bytes: offsets are the same.
+                    // Text is read from the file's own bytes, at mapped offsets.
                     let visitor = FactVisitor(path: file.path, buffer: buf, interest: interest,
                                               isMainFile: PathText.fileName(of: file.path) == "main.swift")
+                    visitor.segmentStarts = starts
+                    visitor.segmentShifts = shifts
                     var expected: [Int: Int] = [:]
                     for body in skipped { expected[body.open] = body.close }
                     visitor.skippedBodies = expected
@@ -179,6 +205,29 @@ public struct SwiftFrontEnd: FrontEnd {
             }
         }
         return facts
+    }
+
+    /// The bytes with the inside of each body (sorted, disjoint) replaced by one space, and the
+    /// segments of the result: segment k starts at `starts[k]` and lies `shifts[k]` bytes before
+    /// its place in `buf`.
+    static func cutBodies(_ buf: UnsafeBufferPointer<UInt8>, _ bodies: [BodySkipper.Body]) -> ([UInt8], [Int], [Int]) {
+        var out: [UInt8] = []
+        var removed = 0
+        for b in bodies { removed += b.close - b.open - 2 }
+        out.reserveCapacity(buf.count - removed)
+        var starts = [0], shifts = [0]
+        starts.reserveCapacity(bodies.count + 1)
+        shifts.reserveCapacity(bodies.count + 1)
+        var p = 0
+        for b in bodies {
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[p...b.open]))
+            out.append(0x20)
+            p = b.close
+            starts.append(out.count)
+            shifts.append(p - out.count)
+        }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[p..<buf.count]))
+        return (out, starts, shifts)
     }
 
     /// The identifiers that make a function body worth parsing: `BodySkipper.structuralWords`,

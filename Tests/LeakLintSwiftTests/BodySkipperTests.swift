@@ -190,6 +190,122 @@ import Testing
         #expect(bodies.map(\.assigned) == [["cache"], ["byKey"], ["log"], ["_", "other"], ["seen"]])
     }
 
+    @Test func tuplesCallsAndPatternsBeforeAnEqualsAreNotTargets() {
+        let src = """
+        enum Parts {
+            static func a() { let (x, y) = pair(); print(x, y) }
+            static func b() { guard case .some(let v) = value else { return }; print(v) }
+            static func c() { var (p, q) = (1, 2); (p, q) = (q, p) }
+            static func d() { if case .x(let v)? = value { print(v) } }
+            static func e() { f(a:) = g }
+            static func f() { x! += 1 }
+        }
+        """
+        let bodies = Self.scan(src).bodies
+        // `f(a:) = …` names storage (were it valid Swift); `x!` and `x?` are read.
+        #expect(bodies.map { Self.name(before: $0.open, in: src) }
+                == ["static func a()", "static func b()", "static func c()"])
+        #expect(bodies.map(\.assigned) == [[], [], []])
+        let tree = Self.treeBodies(src)
+        for b in bodies { #expect(tree[b.open] == b.close) }
+    }
+
+    @Test func getterThatStartsWithADirectiveIsAGetter() {
+        let src = """
+        struct Platform {
+            var name: String {
+                #if os(Linux) // the usual case
+                guard let n = lookup() else { return "" }
+                return n
+                #else
+                return "other"
+                #endif
+            }
+            var label: String {
+                #if DEBUG
+                if verbose { return "debug" }
+                #endif
+                return "release"
+            }
+            func plain() -> Int { 4 }
+        }
+        """
+        let scan = Self.scan(src)
+        // The getters hold `#if`: read, and their inner braces are no accessor bodies; `plain`
+        // is skipped.
+        let tree = Self.treeBodies(src)
+        #expect(scan.bodies.count == 1)
+        for b in scan.bodies { #expect(tree[b.open] == b.close) }
+        let file = SourceFile(path: "Sources/App/Platform.swift", bytes: Array(src.utf8))
+        let start = FileFacts(path: file.path, language: .swift, scopeKey: "Sources/App")
+        let whole = SwiftFrontEnd.extract(file: file, interest: Self.interest, skipBodies: false, into: start)
+        let skipped = SwiftFrontEnd.extract(file: file, interest: Self.interest, into: start)
+        #expect(Self.encoded(skipped) == Self.encoded(whole))
+    }
+
+    @Test func cutBodiesMapBackToTheFile() {
+        let src = """
+        struct S {
+            func a() -> Int { let x = 1; return x }
+            func b() {}
+            var c: Int { 3 }
+        }
+        """
+        let bytes = Array(src.utf8)
+        bytes.withUnsafeBufferPointer { buf in
+            let bodies = BodySkipper.scan(buf, words: SwiftFrontEnd.bodyWords(Self.interest)).skipping(reading: []).bodies
+            #expect(bodies.count == 3)
+            let (cut, starts, shifts) = SwiftFrontEnd.cutBodies(buf, bodies)
+            #expect(String(decoding: cut, as: UTF8.self) == """
+            struct S {
+                func a() -> Int { }
+                func b() { }
+                var c: Int { }
+            }
+            """)
+            let v = FactVisitor(path: "S.swift", buffer: buf, interest: Self.interest, isMainFile: false)
+            v.segmentStarts = starts
+            v.segmentShifts = shifts
+            // Every byte but the spaces standing for the bodies maps to the same byte of the file,
+            // each `{` and `}` to its own.
+            var k = 0
+            for (i, c) in cut.enumerated() {
+                if i > 0 && cut[i - 1] == UInt8(ascii: "{") && c == 0x20 && k < bodies.count && bodies[k].open == v.fileOffset(i - 1) {
+                    k += 1
+                    continue
+                }
+                #expect(bytes[v.fileOffset(i)] == c, "offset \(i)")
+            }
+            #expect(k == 3)
+            for b in bodies {
+                #expect(bytes[b.open] == UInt8(ascii: "{") && bytes[b.close] == UInt8(ascii: "}"))
+            }
+        }
+    }
+
+    @Test func directiveSearchAgreesWithTheCoreOne() {
+        let marker = "leaklint:ignore"
+        var cases = ["", "k", marker, " " + marker, marker + " ", String(marker.dropLast()), "leakleaklint:ignore",
+                     "kkkk leaklint:ignor", "// leaklint:ignore[swift/x] -- why\nfunc f() {}", "leaklint:ignorE"]
+        var state: UInt64 = 42
+        let alphabet = Array("leaklint:ignore k\n".utf8)
+        for _ in 0..<2_000 {
+            var b: [UInt8] = []
+            for _ in 0..<Int(state % 40) {
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                b.append(alphabet[Int(state >> 33) % alphabet.count])
+            }
+            if state % 7 == 0 { b.insert(contentsOf: Array(marker.utf8), at: Int(state >> 40) % (b.count + 1)) }
+            cases.append(String(decoding: b, as: UTF8.self))
+        }
+        for c in cases {
+            let bytes = Array(c.utf8)
+            bytes.withUnsafeBufferPointer { buf in
+                #expect(SwiftFrontEnd.mentionsDirective(buf) == SuppressionDirective.mentions(buf, 0..<buf.count), "\(c)")
+            }
+        }
+    }
+
     @Test func declaredNamesAreTheOnesThatCouldBeContainers() {
         let src = """
         var a: [Int] = []

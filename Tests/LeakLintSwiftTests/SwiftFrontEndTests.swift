@@ -489,6 +489,22 @@ func line(_ ref: SourceRef, _ src: String) -> Int {
 }
 
 @Suite struct RobustnessTests {
+    @Test func largeStackRunsWorkOnPooledAndFreshStacks() {
+        final class Box: @unchecked Sendable { var n = 0; var depth = 0 }
+        let box = Box()
+        // Recursion deeper than a default 8 MB thread stack allows, on a pooled 64 MB stack, twice
+        // (the second run reuses the region), and once on a fresh larger stack.
+        func recurse(_ k: Int) -> Int { k == 0 ? 0 : 1 + recurse(k - 1) }
+        for size in [LargeStack.size(forFileBytes: 10), LargeStack.size(forFileBytes: 10), 128 << 20] {
+            LargeStack.run(stackBytes: size) {
+                box.n += 1
+                box.depth = recurse(200_000)
+            }
+        }
+        #expect(box.n == 3)
+        #expect(box.depth == 200_000)
+    }
+
     @Test func deepBracketsAreCutOffAndReported() {
         let n = 100_000
         let src = "let x = " + String(repeating: "(", count: n) + "1" + String(repeating: ")", count: n) + "\nvar m: [Int: Int] = [:]\n"
