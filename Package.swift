@@ -15,7 +15,7 @@ let llvmInclude: String = {
     return "/usr/lib/llvm-14/include"
 }()
 let clangFlags: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-I\(llvmInclude)"])]
-// The front ends' parsers are classes whose tables the walkers read and write millions of times
+// The front ends' parsers and visitors are classes whose tables they read and write millions of times
 // per scan; every access is single-threaded (one parser per file), so the run-time exclusivity
 // check (swift_beginAccess on each access, ~4 % of a Go scan) buys nothing there.
 let hotLoopFlags: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
@@ -44,7 +44,7 @@ let package = Package(
             "LeakLintCore",
             .product(name: "SwiftSyntax", package: "swift-syntax"),
             .product(name: "SwiftParser", package: "swift-syntax"),
-        ]),
+        ], swiftSettings: hotLoopFlags),
         // libclang's C API (Debian: libclang-dev).
         .systemLibrary(name: "CClang", path: "Sources/CClang"),
         // C++: libclang's lexer (loaded on first use) + a structural pass → facts.
