@@ -72,6 +72,12 @@ struct PairedCallsAnalysis: Analysis {
         let factory = FindingFactory(scope: scope, rule: rule, analysis: name)
         var out: [Finding] = []
         lazy var onceSet = ix.runOnceFunctions(runOnce, propagate: ix.language == .go || ix.language == .java)
+        // Parameter names per function, for first-arg pairing (built only when asked).
+        lazy var paramsByFunction: [String: Set<String>] = {
+            var m: [String: Set<String>] = [:]
+            for fn in ix.functions { m[fn.qualifiedName, default: []].formUnion(fn.params.map(\.name)) }
+            return m
+        }()
 
         for c in ix.calls where scope.reports(c.at.path) {
             let isUnstoppable = unstoppable.matches(c.callee)
@@ -106,6 +112,9 @@ struct PairedCallsAnalysis: Analysis {
                 guard let first = c.args.first else { continue }
                 // A plain name is a local: its release must be in the same function.
                 let local = !first.contains(".")
+                // A channel handed in by the caller (`func notifyInto(ch chan<- os.Signal)`): the
+                // caller owns it, and registering one channel again adds nothing.
+                if local && paramsByFunction[c.function]?.contains(first) == true { continue }
                 let released = ix.calls.contains { r in
                     guard stops.contains(r.method), let a = r.args.first else { return false }
                     if local { return r.function == c.function && a == first }

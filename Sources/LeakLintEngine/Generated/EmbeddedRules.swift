@@ -789,7 +789,8 @@ description: |
   The same rule id also reports `signal.Notify(ch, …)` without `signal.Stop(ch)` and
   `signal.NotifyContext` whose stop function is dropped (see `go/unremoved-listener` companion
   entries in the rule catalogue; registrations made from `main`/`init` are process-lifetime
-  and silent).
+  and silent, and so is a helper that registers a channel its caller passes in: the caller
+  owns that channel, and registering one channel again is the same registration).
 
   ## Why is this a leak?
   The registry holds a strong reference to every callback. Objects that register themselves
