@@ -91,6 +91,7 @@ public struct Config: Sendable, Equatable {
         "cancel-signals", "stop-calls", "run-once-functions", "bounded-key-types",
         "create-calls", "unstoppable-calls", "callback-types", "not-callback-types", "long-lived-type-names",
         "long-lived-traits", "endless-ranges", "request-key-hints", "pairs", "short-lived-receivers",
+        "future-listeners",
     ]
 
     /// Whether `ruleID` runs under this config.

@@ -14,6 +14,10 @@ import LeakLintCore
 /// - `short-lived-receivers`: for `receiver` pairing, globs over the receiver's declared type (a
 ///   local's) or its last component (`connectFuture`, `writeAndFlush(…)`) that complete once and
 ///   drop their listeners: futures and promises need no removal.
+/// - `future-listeners`: for `receiver` pairing, globs over the first argument (the listener)
+///   whose own type or body shows the subject is a future (`new ChannelFutureListener() {…}`,
+///   `ChannelFutureListener.CLOSE`, `f -> { if (f.isSuccess()) … }`), when the receiver is a call
+///   result whose type the front end cannot see.
 /// Options:
 /// - `pairing`: `result` (the bound or stored result must get a release), `first-arg` (a release
 ///   call with the same first argument), `receiver` (a release on the same receiver, by `pairs`),
@@ -58,6 +62,7 @@ struct PairedCallsAnalysis: Analysis {
         let runOnce = WordList(rule.words("run-once-functions"))
         let endlessRanges = WordList(rule.words("endless-ranges"))
         let shortLived = WordList(rule.words("short-lived-receivers"))
+        let futureListeners = WordList(rule.words("future-listeners"))
         var pairs: [String: String] = [:]
         for p in rule.words("pairs") {
             let parts = p.split(separator: "=", maxSplits: 1).map(String.init)
@@ -156,6 +161,7 @@ struct PairedCallsAnalysis: Analysis {
                 guard let release = releaseName(for: c.method, pairs) else { continue }
                 // A one-shot receiver (a future, a promise) drops its listeners once it completes.
                 if shortLived.matches(c.receiverType ?? "") || shortLived.matches(Self.lastSelector(c.receiver ?? "")) { continue }
+                if let l = c.args.first, futureListeners.matches(l) { continue }
                 let recv = c.receiver ?? ""
                 let released = ix.calls.contains { r in
                     r.method == release && (r.receiver ?? "") == recv

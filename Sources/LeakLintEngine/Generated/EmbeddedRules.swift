@@ -1293,8 +1293,10 @@ description: |
 
   Listeners on futures and promises (Netty's `ChannelFuture`/`ChannelPromise`,
   `CompletableFuture`) are not checked either: a future completes once and drops its listeners
-  (the receiver's declared type or name tells, see `short-lived-receivers`). Nor are listeners on
-  a servlet request's `AsyncContext`: it ends with its request.
+  (the receiver's declared type or name tells, see `short-lived-receivers`, and so does the
+  listener itself: a `ChannelFutureListener`, or a lambda asking `f.isSuccess()`, see
+  `future-listeners`). Nor are listeners on a servlet request's `AsyncContext`: it ends with its
+  request.
 
   ## Why is this a leak?
   The subject's listener list is reachable as long as the subject is. A listener registered by
@@ -1364,7 +1366,8 @@ vocabulary:
   callback-types: ["*Listener", "*Listener>", "*Callback", "*Observer", "*Hook", "Runnable", "Consumer<*", "*Subscriber"]
   # Futures and promises complete once and drop their listeners: by the local's type, the
   # receiver's name, or a call known to return one (Netty's Channel operations).
-  short-lived-receivers: ["*Future", "*Future<*", "*future", "*Promise", "*Promise<*", "*promise", "CompletionStage*", "CompletableFuture*", "writeAndFlush(*", "write(*", "close()", "connect(*", "bind(*", "disconnect()", "deregister()", "newSucceededFuture()", "newFailedFuture(*", "shutdownGracefully(*", "terminationFuture()", "closeFuture()", "AsyncContext", "*.AsyncContext", "asyncContext", "*AsyncContext", "getAsyncContext()"]
+  short-lived-receivers: ["*Future", "*Future<*", "*future", "*Promise", "*Promise<*", "*promise", "CompletionStage*", "CompletableFuture*", "writeAndFlush(*", "write(*", "close()", "connect(*", "bind(*", "disconnect()", "deregister()", "newSucceededFuture()", "newFailedFuture(*", "shutdownGracefully(*", "terminationFuture()", "closeFuture()", "AsyncContext", "*.AsyncContext", "asyncContext", "*AsyncContext", "getAsyncContext()", "newPromise()", "unvoid()"]
+  future-listeners: ["*FutureListener*", "*PromiseListener*", "*PromiseNotifier*", "*.isSuccess()*", "*.getNow()*", "*.isDone()*", "*.isCancelled()*"]
 options:
   pairing: receiver
   elements: callbacks
