@@ -26,11 +26,7 @@ final class GoParser {
     let interest: CallInterest
     let match: UnsafeBufferPointer<Int32>
     var facts: FileFacts
-    /// import name → path
-    var imports: [String: String] = [:]
     var packageName = ""
-    /// Package-level names declared in this file (vars), for resolving bare names.
-    var fileGlobals: Set<String> = []
 
     init(buf: UnsafeBufferPointer<UInt8>, tokens: GoTokens, path: String, scopeKey: String, interest: CallInterest) {
         self.buf = buf
@@ -218,7 +214,7 @@ final class GoParser {
     func run() -> FileFacts {
         var i = 0
         let n = toks.count
-        // First pass: imports and the names of package-level vars (for bare-name resolution).
+        // First pass: the package name and the imports (calls into other packages are not ours).
         collectHeader()
         while i < n {
             let t = toks[i]
@@ -267,30 +263,11 @@ final class GoParser {
                     continue
                 }
             }
-            if isK(i, .var) && isDeclStart(i) {
-                if isP(i + 1, 0x28) {
-                    let end = Int(match[i + 1])
-                    var j = i + 2
-                    var atSpec = true
-                    while j < end {
-                        if atSpec && isIdent(j) { fileGlobals.insert(text(j)) ; atSpec = false }
-                        else if isSemi(j) { atSpec = true }
-                        j = skip(j)
-                    }
-                    i = end + 1
-                    continue
-                } else {
-                    var j = i + 1
-                    while isIdent(j) { fileGlobals.insert(text(j)); if isP(j + 1, 0x2C) { j += 2 } else { break } }
-                }
-            }
             // Only top-level tokens matter here.
             i = isOpen(i) ? skip(i) : i + 1
         }
     }
 
-    /// True when the keyword at `i` starts a top-level declaration (previous token is a semicolon or none).
-    func isDeclStart(_ i: Int) -> Bool { i == 0 || isSemi(i - 1) }
 
     func parseImportSpec(_ start: Int, _ end: Int) -> Int {
         var j = start
@@ -301,7 +278,7 @@ final class GoParser {
             p = String(p.dropFirst().dropLast())
             facts.imports.append(p)
             let name = alias ?? GoParser.defaultImportName(p)
-            if name != "_" && name != "." { imports[name] = p; markImport(name) }
+            if name != "_" && name != "." { markImport(name) }
             j += 1
         }
         while j < end && !isSemi(j) { j += 1 }

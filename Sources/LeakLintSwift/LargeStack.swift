@@ -33,20 +33,12 @@ enum LargeStack {
     static let guardBytes = 64 << 10
 
     private final class Pool: @unchecked Sendable {
-        private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+        private let mutex = PosixMutex()
         private var free: [UnsafeMutableRawPointer] = []
-
-        init() {
-            mutex = .allocate(capacity: 1)
-            mutex.initialize(to: pthread_mutex_t())
-            pthread_mutex_init(mutex, nil)
-        }
 
         /// A stack region (its guard page first), or nil when none can be mapped.
         func take() -> UnsafeMutableRawPointer? {
-            pthread_mutex_lock(mutex)
-            if let r = free.popLast() { pthread_mutex_unlock(mutex); return r }
-            pthread_mutex_unlock(mutex)
+            if let r = mutex.withLock({ free.popLast() }) { return r }
             guard let r = mmap(nil, LargeStack.guardBytes + LargeStack.pooledBytes, PROT_READ | PROT_WRITE,
                                MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0), r != MAP_FAILED else { return nil }
             guard mprotect(r, LargeStack.guardBytes, PROT_NONE) == 0 else {
@@ -57,9 +49,7 @@ enum LargeStack {
         }
 
         func give(_ r: UnsafeMutableRawPointer) {
-            pthread_mutex_lock(mutex)
-            free.append(r)
-            pthread_mutex_unlock(mutex)
+            mutex.withLock { free.append(r) }
         }
     }
 
@@ -100,5 +90,22 @@ enum LargeStack {
         #else
         pthread_join(thread, nil)
         #endif
+    }
+}
+
+/// A pthread mutex for the front end's process-wide caches (the stack pool, the body-word table).
+final class PosixMutex: @unchecked Sendable {
+    private let m: UnsafeMutablePointer<pthread_mutex_t>
+
+    init() {
+        m = .allocate(capacity: 1)
+        m.initialize(to: pthread_mutex_t())
+        pthread_mutex_init(m, nil)
+    }
+
+    func withLock<T>(_ body: () throws -> T) rethrows -> T {
+        pthread_mutex_lock(m)
+        defer { pthread_mutex_unlock(m) }
+        return try body()
     }
 }

@@ -81,26 +81,6 @@ public struct SwiftFrontEnd: FrontEnd {
         $0 == 0x28 || $0 == 0x29 || $0 == 0x5B || $0 == 0x5D || $0 == 0x7B || $0 == 0x7D
     }
 
-    /// Whether the bytes hold `leaklint:ignore` (`SuppressionDirective.mentions` over the whole
-    /// buffer): libc's vectorised `memchr` finds each `k` (a rare letter in code), then the
-    /// marker is compared around it.
-    static func mentionsDirective(_ buf: UnsafeBufferPointer<UInt8>) -> Bool {
-        let marker: StaticString = "leaklint:ignore"
-        let m = marker.utf8Start, len = marker.utf8CodeUnitCount
-        let kAt = 3 // `leak` + …
-        guard let base = buf.baseAddress, buf.count >= len else { return false }
-        let n = buf.count
-        var from = kAt
-        while from <= n - len + kAt {
-            guard let hit = memchr(base + from, Int32(UInt8(ascii: "k")), n - len + kAt + 1 - from) else { return false }
-            let k = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-            let start = k - kAt
-            if memcmp(base + start, m, len) == 0 { return true }
-            from = k + 1
-        }
-        return false
-    }
-
     /// The deepest `(`/`[`/`{` nesting of the bytes, strings and comments included, never below 0.
     static func naiveBracketDepth(_ bytes: [UInt8]) -> Int { naiveBracketDepths(bytes).all }
 
@@ -154,7 +134,7 @@ public struct SwiftFrontEnd: FrontEnd {
                         skipBodies: Bool = true, into start: FileFacts) -> FileFacts {
         var facts = start
         file.bytes.withUnsafeBufferPointer { buf in
-            let mentionsDirective = Self.mentionsDirective(buf)
+            let mentionsDirective = SuppressionDirective.mentions(buf, 0..<buf.count)
             // A directive inside a skipped body would be lost with it: such files are read whole.
             var skipped: [BodySkipper.Body] = []
             var unread: [String] = []
@@ -322,21 +302,15 @@ public struct SwiftFrontEnd: FrontEnd {
 
 /// The word table of the last interest asked for: a scan asks with one interest for every file.
 final class BodyWordsCache: @unchecked Sendable {
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    private let mutex = PosixMutex()
     private var last: (methods: Set<String>, prefixes: [String], words: BodySkipper.Words)?
 
-    init() {
-        mutex = .allocate(capacity: 1)
-        mutex.initialize(to: pthread_mutex_t())
-        pthread_mutex_init(mutex, nil)
-    }
-
     func words(for interest: CallInterest) -> BodySkipper.Words {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        if let l = last, l.prefixes == interest.prefixes, l.methods == interest.methods { return l.words }
-        let w = SwiftFrontEnd.buildBodyWords(interest)
-        last = (interest.methods, interest.prefixes, w)
-        return w
+        mutex.withLock {
+            if let l = last, l.prefixes == interest.prefixes, l.methods == interest.methods { return l.words }
+            let w = SwiftFrontEnd.buildBodyWords(interest)
+            last = (interest.methods, interest.prefixes, w)
+            return w
+        }
     }
 }

@@ -283,29 +283,6 @@ import Testing
         }
     }
 
-    @Test func directiveSearchAgreesWithTheCoreOne() {
-        let marker = "leaklint:ignore"
-        var cases = ["", "k", marker, " " + marker, marker + " ", String(marker.dropLast()), "leakleaklint:ignore",
-                     "kkkk leaklint:ignor", "// leaklint:ignore[swift/x] -- why\nfunc f() {}", "leaklint:ignorE"]
-        var state: UInt64 = 42
-        let alphabet = Array("leaklint:ignore k\n".utf8)
-        for _ in 0..<2_000 {
-            var b: [UInt8] = []
-            for _ in 0..<Int(state % 40) {
-                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-                b.append(alphabet[Int(state >> 33) % alphabet.count])
-            }
-            if state % 7 == 0 { b.insert(contentsOf: Array(marker.utf8), at: Int(state >> 40) % (b.count + 1)) }
-            cases.append(String(decoding: b, as: UTF8.self))
-        }
-        for c in cases {
-            let bytes = Array(c.utf8)
-            bytes.withUnsafeBufferPointer { buf in
-                #expect(SwiftFrontEnd.mentionsDirective(buf) == SuppressionDirective.mentions(buf, 0..<buf.count), "\(c)")
-            }
-        }
-    }
-
     @Test func declaredNamesAreTheOnesThatCouldBeContainers() {
         let src = """
         var a: [Int] = []
