@@ -294,8 +294,7 @@ final class GoParser {
         var end = u.count
         var start = end
         while start > 0 && u[start - 1] != 0x2F { start -= 1 }
-        if start > 0 && end - start >= 2 && u[start] == 0x76 && u[(start + 1)..<end].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 })
-            && end - start <= 19 {
+        if start > 0 && end - start >= 2 && u[start] == 0x76 && u[(start + 1)..<end].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
             end = start - 1
             start = end
             while start > 0 && u[start - 1] != 0x2F { start -= 1 }
