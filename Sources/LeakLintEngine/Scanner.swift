@@ -103,6 +103,7 @@ public struct Scanner {
 
     /// Runs the scan. Never throws: files that cannot be read or parsed become notifications.
     public func run() -> ScanResult {
+        var clock = PhaseClock()
         var notes: [ToolNotification] = []
         for r in rules {
             for name in Scanner.analysisNames(r) where Analyses.all[name] == nil && extraAnalyses[name] == nil {
@@ -124,6 +125,7 @@ public struct Scanner {
             notes.append(ToolNotification(level: .error, id: "discovery-failed", message: "\(error)"))
             files = []
         }
+        clock.lap("discovery (\(files.count) files)")
 
         // Read + front ends, in parallel.
         let interests = Analyses.callInterests(for: rules)
@@ -133,6 +135,7 @@ public struct Scanner {
         }
         FileLoader.rereadSkippedAssignments(&outcomes, interests: interests, jobs: jobs,
                                             frontEnd: { table.forPath($0) }, scope: { "\($0.language.rawValue)/\($0.scopeKey)" })
+        clock.lap("read + front ends")
 
         var facts: [FileFacts] = []
         var sources: [String: SourceFile] = [:]
@@ -155,6 +158,7 @@ public struct Scanner {
             s.reportPaths = only
             return s
         }
+        clock.lap("collect + scopes (\(scopes.count))")
         let rules = self.rules
         let extra = extraAnalyses
         let units: [(scope: Int, rule: Int)] = scopes.indices.flatMap { s in
@@ -164,6 +168,7 @@ public struct Scanner {
             ScopeBuilder.analyse(scopes[units[i].scope], rules: [rules[units[i].rule]], extra: extra)
         }
         var findings = perUnit.flatMap { $0 }
+        clock.lap("analyses (\(units.count) units)")
 
         // Suppressions over the whole scan, then config severity, sort and dedupe.
         let inputs = facts.map { Suppressions.Input(path: $0.path, language: $0.language, suppressions: $0.suppressions) }
@@ -184,6 +189,7 @@ public struct Scanner {
         let sortedNotes = Array(Set(notes)).sorted { a, b in
             a < b || (!(b < a) && a.level.rawValue < b.level.rawValue)
         }
+        clock.lap("suppressions, sort, line hashes")
         return ScanResult(root: root, findings: findings, notifications: sortedNotes,
                           rules: rules, filesScanned: facts.count, linesScanned: lines)
     }
@@ -427,6 +433,28 @@ enum GoModule {
             }
         }
         return props
+    }
+}
+
+// MARK: - Phase timings
+
+/// `LEAKLINT_TIMINGS=1` prints each scan phase's wall time to stderr (for benchmarks and
+/// profiling; output files are unaffected).
+public struct PhaseClock {
+    public static let enabled: Bool = {
+        guard let v = getenv("LEAKLINT_TIMINGS") else { return false }
+        return v.pointee != 0 && v.pointee != 0x30  // set, not "0"
+    }()
+    var last = DispatchTime.now().uptimeNanoseconds
+
+    public init() {}
+
+    public mutating func lap(_ phase: @autoclosure () -> String) {
+        guard PhaseClock.enabled else { return }
+        let now = DispatchTime.now().uptimeNanoseconds
+        let ms = Double(now - last) / 1_000_000
+        FileHandle.standardError.write(Data("leaklint: timing: \(phase()): \(String(format: "%.1f", ms)) ms\n".utf8))
+        last = now
     }
 }
 
