@@ -1,31 +1,48 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// One file's bytes and its line table. Positions stay byte offsets until a finding is
-/// reported; `position(of:)` turns an offset into a 1-based line and column only then.
+/// reported; `position(of:)` turns an offset into a 1-based line and column only then. The
+/// line table itself is built on first use: most files of a scan never report a position.
 public struct SourceFile: Sendable {
     /// Path relative to the scan root, with `/` separators (what every reporter prints).
     public let path: String
     /// The raw bytes, exactly as read (BOM and CRLF included).
     public let bytes: [UInt8]
-    /// Byte offset of the first byte of every line. `lineStarts[0] == 0`.
-    public let lineStarts: [Int]
+    private let table = LineTable()
 
     public init(path: String, bytes: [UInt8]) {
         self.path = path
         self.bytes = bytes
+    }
+
+    /// Byte offset of the first byte of every line. `lineStarts[0] == 0`.
+    public var lineStarts: [Int] { table.starts(bytes) }
+
+    /// Lines: 1 + line terminators (LF, CR, CRLF once). Counted without building the table.
+    public var lineCount: Int { table.count(bytes) }
+
+    /// Byte offsets of every line start.
+    static func computeLineStarts(_ bytes: [UInt8]) -> [Int] {
         var starts = [0]
         starts.reserveCapacity(bytes.count / 32 + 1)
         bytes.withUnsafeBufferPointer { buf in
-            var i = 0
             let n = buf.count
             guard let base = buf.baseAddress else { return }
-            let raw = UnsafeRawPointer(base)
-            while i < n {
-                // Skip 8 bytes at a time while none of them is LF or CR.
-                while i + 8 <= n {
-                    let v = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                    if SWAR.hasByte(v, 0x0A) || SWAR.hasByte(v, 0x0D) { break }
-                    i += 8
+            // Without a CR, every line ends at an LF: let the C library's vectorised memchr find them.
+            if memchr(base, 0x0D, n) == nil {
+                var i = 0
+                while i < n, let q = memchr(base + i, 0x0A, n - i) {
+                    i = UnsafeRawPointer(q) - UnsafeRawPointer(base) + 1
+                    starts.append(i)
                 }
-                guard i < n else { break }
+                return
+            }
+            var i = 0
+            while i < n {
                 let b = buf[i]
                 if b == 0x0A {
                     starts.append(i + 1)
@@ -37,17 +54,37 @@ public struct SourceFile: Sendable {
                 i += 1
             }
         }
-        self.lineStarts = starts
+        return starts
     }
 
-    public var lineCount: Int { lineStarts.count }
+    /// `computeLineStarts(bytes).count`, counted without building the table.
+    static func countLines(_ bytes: [UInt8]) -> Int {
+        bytes.withUnsafeBufferPointer { buf in
+            let n = buf.count
+            guard let base = buf.baseAddress else { return 1 }
+            var lf = 0, i = 0
+            while i < n, let q = memchr(base + i, 0x0A, n - i) {
+                i = UnsafeRawPointer(q) - UnsafeRawPointer(base) + 1
+                lf += 1
+            }
+            guard memchr(base, 0x0D, n) != nil else { return lf + 1 }
+            // CRs: a lone CR is a terminator, a CRLF is one already counted.
+            var lone = 0
+            for k in 0..<n where buf[k] == 0x0D && (k + 1 == n || buf[k + 1] != 0x0A) { lone += 1 }
+            return lf + lone + 1
+        }
+    }
 
     /// 0-based line index holding `offset`.
     public func lineIndex(of offset: Int) -> Int {
-        var lo = 0, hi = lineStarts.count - 1
+        SourceFile.lineIndex(of: offset, in: lineStarts)
+    }
+
+    static func lineIndex(of offset: Int, in starts: [Int]) -> Int {
+        var lo = 0, hi = starts.count - 1
         while lo < hi {
             let mid = (lo + hi + 1) / 2
-            if lineStarts[mid] <= offset { lo = mid } else { hi = mid - 1 }
+            if starts[mid] <= offset { lo = mid } else { hi = mid - 1 }
         }
         return lo
     }
@@ -56,8 +93,9 @@ public struct SourceFile: Sendable {
     /// A UTF-8 BOM at the start of the file is not counted as a column.
     public func position(of offset: Int) -> (line: Int, column: Int) {
         let clamped = max(0, min(offset, bytes.count))
-        let li = lineIndex(of: clamped)
-        var start = lineStarts[li]
+        let starts = lineStarts
+        let li = SourceFile.lineIndex(of: clamped, in: starts)
+        var start = starts[li]
         if li == 0 && bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF {
             start = min(3, clamped)
         }
@@ -73,9 +111,10 @@ public struct SourceFile: Sendable {
 
     /// Offset just past the last byte of the line holding `offset`, line terminator excluded.
     public func lineEnd(of offset: Int) -> Int {
-        let li = lineIndex(of: offset)
-        var end = li + 1 < lineStarts.count ? lineStarts[li + 1] : bytes.count
-        while end > lineStarts[li] && (bytes[end - 1] == 0x0A || bytes[end - 1] == 0x0D) { end -= 1 }
+        let starts = lineStarts
+        let li = SourceFile.lineIndex(of: offset, in: starts)
+        var end = li + 1 < starts.count ? starts[li + 1] : bytes.count
+        while end > starts[li] && (bytes[end - 1] == 0x0A || bytes[end - 1] == 0x0D) { end -= 1 }
         return end
     }
 
@@ -188,5 +227,32 @@ public enum SWAR {
         }
         while i < end && buf[i] != b { i += 1 }
         return i
+    }
+}
+
+/// A file's line table, built once on first use; shared by copies of the `SourceFile` and
+/// safe to read from several threads.
+final class LineTable: @unchecked Sendable {
+    private let mutex = PosixMutex()
+    private var cachedStarts: [Int]?
+    private var cachedCount: Int?
+
+    func starts(_ bytes: [UInt8]) -> [Int] {
+        mutex.withLock {
+            if let s = cachedStarts { return s }
+            let s = SourceFile.computeLineStarts(bytes)
+            cachedStarts = s
+            return s
+        }
+    }
+
+    func count(_ bytes: [UInt8]) -> Int {
+        mutex.withLock {
+            if let s = cachedStarts { return s.count }
+            if let c = cachedCount { return c }
+            let c = SourceFile.countLines(bytes)
+            cachedCount = c
+            return c
+        }
     }
 }

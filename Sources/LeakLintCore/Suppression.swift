@@ -82,25 +82,26 @@ public enum ByteText {
     /// texts are folded source code).
     public static func contains(_ haystack: String, _ needle: String) -> Bool {
         var h = haystack, n = needle
-        return h.withUTF8 { hb in
-            n.withUTF8 { nb in
-                let m = nb.count
-                guard m > 0 else { return true }
-                guard hb.count >= m else { return false }
-                let first = nb[0]
-                var i = 0
-                let last = hb.count - m
-                while i <= last {
-                    if hb[i] == first {
-                        var k = 1
-                        while k < m && hb[i + k] == nb[k] { k += 1 }
-                        if k == m { return true }
-                    }
-                    i += 1
-                }
-                return false
-            }
+        return h.withUTF8 { hb in n.withUTF8 { nb in contains(hb, nb) } }
+    }
+
+    /// `contains` over bytes; candidates for the first byte are found 8 bytes at a time.
+    public static func contains(_ hb: UnsafeBufferPointer<UInt8>, _ nb: UnsafeBufferPointer<UInt8>) -> Bool {
+        let m = nb.count
+        guard m > 0 else { return true }
+        guard hb.count >= m else { return false }
+        let first = nb[0]
+        let last = hb.count - m
+        var i = 0
+        while i <= last {
+            i = SWAR.find(first, in: hb, from: i, end: last + 1)
+            guard i <= last else { return false }
+            var k = 1
+            while k < m && hb[i + k] == nb[k] { k += 1 }
+            if k == m { return true }
+            i += 1
         }
+        return false
     }
 
     /// The bytes of `range` as a String with every run of whitespace folded to one space and

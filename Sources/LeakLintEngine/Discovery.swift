@@ -43,6 +43,8 @@ struct Discovery {
         var absolute: String
         /// Path relative to the scan root with `/` separators: what every result shows.
         var relative: String
+        /// Size in bytes when listed (the scanner reads big files first so no core idles at the end).
+        var size: Int = 0
     }
 
     static let skippedDirectories: Set<String> = [
@@ -231,7 +233,7 @@ struct Walker {
             note(.note, "excluded-path", "\(rel) is excluded by the config pattern '\(pattern)'", rel)
             return
         }
-        files.append((.init(absolute: abs, relative: rel), FileID(dev: UInt64(st.st_dev), ino: UInt64(st.st_ino)), false))
+        files.append((.init(absolute: abs, relative: rel, size: Int(st.st_size)), FileID(dev: UInt64(st.st_dev), ino: UInt64(st.st_ino)), false))
     }
 
     /// Walks the directory `abs` (root-relative `rel`, named on the command line).
@@ -319,7 +321,7 @@ struct Walker {
                     if isIgnored(childSegs, isDir: false, ignores) { continue }
                     if discovery.isExcluded(childRel, isDir: false) != nil { continue }
                     if !discovery.includeTests && Discovery.isTestFile(childRel, belowIndex: testBelow) { continue }
-                    files.append((.init(absolute: childAbs, relative: childRel),
+                    files.append((.init(absolute: childAbs, relative: childRel, size: Int(cst.st_size)),
                                   FileID(dev: UInt64(cst.st_dev), ino: UInt64(cst.st_ino)), frame.viaLink || isLink))
                 }
                 // Sockets, FIFOs, devices: never opened.
@@ -604,31 +606,38 @@ enum Paths {
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw ReadError(code: errno) }
-        // Read the size fstat reports, then keep reading in chunks in case the file grew.
-        var out = [UInt8](repeating: 0, count: max(0, Int(st.st_size)))
-        var filled = 0
-        while filled < out.count {
-            let n = out.withUnsafeMutableBytes { buf in read(fd, buf.baseAddress! + filled, buf.count - filled) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw ReadError(code: errno)
+        // Read the size fstat reports (into uninitialised storage: no zero-fill pass over every
+        // byte), then keep reading in chunks in case the file grew.
+        let size = max(0, Int(st.st_size))
+        var failure: Int32 = 0
+        var out = [UInt8](unsafeUninitializedCapacity: size) { buf, initialized in
+            var filled = 0
+            while filled < size {
+                let n = read(fd, buf.baseAddress! + filled, size - filled)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    break
+                }
+                if n == 0 { break }
+                filled += n
             }
-            if n == 0 { break }
-            filled += n
+            initialized = filled
         }
-        if filled < out.count {
-            out.removeSubrange(filled...)
-            return out
-        }
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { buf in read(fd, buf.baseAddress!, buf.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw ReadError(code: errno)
+        if failure != 0 { throw ReadError(code: failure) }
+        if out.count < size { return out }
+        // Usually the file is complete and this read returns 0 at once: a stack buffer, not a
+        // zero-filled 64 KiB array per file.
+        try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4096) { chunk in
+            while true {
+                let n = read(fd, chunk.baseAddress!, chunk.count)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw ReadError(code: errno)
+                }
+                if n == 0 { break }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[0..<n]))
             }
-            if n == 0 { break }
-            out.append(contentsOf: chunk[0..<n])
         }
         return out
     }

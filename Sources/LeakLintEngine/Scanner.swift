@@ -130,7 +130,9 @@ public struct Scanner {
         // Read + front ends, in parallel.
         let interests = Analyses.callInterests(for: rules)
         let table = frontEndTable
-        var outcomes = Parallel.map(files.count, workers: jobs) { i in
+        // Biggest files first: the last file a worker takes is then a small one.
+        let bySize = files.indices.sorted { files[$0].size > files[$1].size || (files[$0].size == files[$1].size && $0 < $1) }
+        var outcomes = Parallel.map(files.count, workers: jobs, order: bySize) { i in
             FileLoader.load(absolute: files[i].absolute, relative: files[i].relative, interests: interests, frontEnds: table)
         }
         FileLoader.rereadSkippedAssignments(&outcomes, interests: interests, jobs: jobs,
@@ -145,7 +147,7 @@ public struct Scanner {
             guard let f = o.facts, let s = o.source else { continue }
             facts.append(f)
             sources[s.path] = s
-            lines += FileLoader.countLines(s)
+            lines += o.lines
         }
 
         // Scopes + analyses, in parallel: one work item per (scope, rule), so a scan dominated
@@ -164,7 +166,10 @@ public struct Scanner {
         let units: [(scope: Int, rule: Int)] = scopes.indices.flatMap { s in
             rules.indices.filter { rules[$0].languages.contains(scopes[s].language) }.map { (s, $0) }
         }
-        let perUnit = Parallel.map(units.count, workers: jobs) { i in
+        // Units of the biggest scopes first, for the same reason.
+        let weight = scopes.map { $0.files.reduce(0) { $0 + $1.ops.count + $1.calls.count + $1.functions.count + $1.containers.count } }
+        let byWeight = units.indices.sorted { weight[units[$0].scope] > weight[units[$1].scope] || (weight[units[$0].scope] == weight[units[$1].scope] && $0 < $1) }
+        let perUnit = Parallel.map(units.count, workers: jobs, order: byWeight) { i in
             ScopeBuilder.analyse(scopes[units[i].scope], rules: [rules[units[i].rule]], extra: extra)
         }
         var findings = perUnit.flatMap { $0 }
@@ -237,6 +242,8 @@ enum FileLoader {
         var facts: FileFacts?
         var source: SourceFile?
         var notifications: [ToolNotification] = []
+        /// Lines of the source (counted here, on the worker thread).
+        var lines = 0
     }
 
     static func load(absolute: String, relative: String, interest: CallInterest) -> Outcome {
@@ -324,6 +331,7 @@ enum FileLoader {
         }
         out.facts = facts
         out.source = source
+        out.lines = countLines(source)
         return out
     }
 
@@ -462,17 +470,21 @@ public struct PhaseClock {
 
 /// A bounded parallel map: `workers` threads pull indices from a shared counter.
 enum Parallel {
-    static func map<T: Sendable>(_ count: Int, workers: Int, _ body: @Sendable (Int) -> T) -> [T] {
+    /// `order`: a permutation of `0..<count` saying which index workers take first (results
+    /// stay in index order).
+    static func map<T: Sendable>(_ count: Int, workers: Int, order: [Int]? = nil, _ body: @Sendable (Int) -> T) -> [T] {
         guard count > 0 else { return [] }
         let w = max(1, min(workers, count))
         if w == 1 { return (0..<count).map(body) }
+        precondition(order == nil || order!.count == count)
         let slots = Slots<T>(count)
         let counter = Counter()
         withoutActuallyEscaping(body) { body in
             DispatchQueue.concurrentPerform(iterations: w) { _ in
                 while true {
-                    let i = counter.next()
-                    if i >= count { break }
+                    let k = counter.next()
+                    if k >= count { break }
+                    let i = order?[k] ?? k
                     slots.set(i, body(i))
                 }
             }

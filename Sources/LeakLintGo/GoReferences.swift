@@ -12,6 +12,8 @@ extension GoFrontEnd {
     public func references(of names: Set<String>, in file: SourceFile) -> [ContainerUse]? {
         guard !names.isEmpty else { return [] }
         return file.bytes.withUnsafeBufferPointer { buf in
+            // A file whose bytes never spell a name has no use of it: no need to tokenize it.
+            guard names.contains(where: { n in var n = n; return n.withUTF8 { ByteText.contains(buf, $0) } }) else { return [] }
             let tokens = GoTokenizer.tokenize(buf)
             let parser = GoParser(buf: buf, tokens: tokens, path: file.path, scopeKey: scopeKey(forPath: file.path),
                                   interest: CallInterest(methods: []))

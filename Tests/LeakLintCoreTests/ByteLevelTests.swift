@@ -28,9 +28,19 @@ import Testing
             bytes.append(contentsOf: pieces[k % pieces.count])
             k = (k * 7 + round + 3) % 997
             let f = SourceFile(path: "x", bytes: bytes)
-            #expect(f.lineStarts == Self.referenceLineStarts(bytes))
+            let reference = Self.referenceLineStarts(bytes)
+            // The count is taken without the table (a separate SWAR pass): check it first.
+            #expect(f.lineCount == reference.count)
+            #expect(f.lineStarts == reference)
+            #expect(f.lineCount == reference.count)
+            // Without a CR anywhere, and with bytes ≥ 0x80 next to LFs (no borrow between bytes).
+            let noCR = bytes.filter { $0 != 0x0D }
+            #expect(SourceFile(path: "y", bytes: noCR).lineCount == Self.referenceLineStarts(noCR).count)
         }
         #expect(SourceFile(path: "e", bytes: []).lineStarts == [0])
+        #expect(SourceFile(path: "e", bytes: []).lineCount == 1)
+        #expect(SourceFile(path: "r", bytes: Array("\r".utf8)).lineCount == 2)
+        #expect(SourceFile(path: "r", bytes: [0x0B, 0x0A, 0x09, 0x8A, 0x0A, 0x0A, 0x0A, 0x0A, 0x0A]).lineCount == 7)
     }
 
     @Test func invalidUTF8IsFoundAtItsOffsetPastLongASCIIRuns() {
@@ -115,5 +125,56 @@ import Testing
         #expect(LineHash.hashes(Array("a\r\nb\r\nc\r\n".utf8)) == lf)
         #expect(LineHash.hashes(Array("a\rb\r\tc\n".utf8)) == lf)
         #expect(LineHash.hashes(Array("a\nb\nc\n".utf8), lines: [2]) == [2: lf[2]!])
+    }
+
+    /// The published algorithm written plainly over `String.utf16`, for comparison with the
+    /// byte-level decoder (which also stops once the last wanted line is hashed).
+    static func reference(_ bytes: [UInt8]) -> [Int: String] {
+        var firstMod: Int64 = 1
+        for _ in 0..<100 { firstMod = firstMod &* 37 }
+        var window = [Int64](repeating: 0, count: 100), lineAt = [Int](repeating: -1, count: 100)
+        var hash: Int64 = 0, index = 0, lineNumber = 0, lineStart = true, prevCR = false
+        var counts: [UInt64: Int] = [:], out: [Int: String] = [:]
+        var units = Array(String(decoding: bytes, as: UTF8.self).utf16)
+        units.append(0xFFFF)
+        units += [UInt16](repeating: 0, count: 100)
+        for (k, u) in units.enumerated() {
+            var c = u
+            let tail = k > units.count - 101
+            if !tail {
+                if c == 0x20 || c == 0x09 || (prevCR && c == 0x0A) { prevCR = false; continue }
+                if c == 0x0D { c = 0x0A; prevCR = true } else { prevCR = false }
+            }
+            if lineAt[index] != -1 {
+                let v = UInt64(bitPattern: hash)
+                counts[v, default: 0] += 1
+                out[lineAt[index]] = String(v, radix: 16) + ":" + String(counts[v]!)
+                lineAt[index] = -1
+            }
+            if !tail && lineStart { lineStart = false; lineNumber += 1; lineAt[index] = lineNumber }
+            if !tail && c == 0x0A { lineStart = true }
+            let begin = window[index]
+            window[index] = Int64(c)
+            hash = 37 &* hash &+ Int64(c) &- firstMod &* begin
+            index = (index + 1) % 100
+        }
+        return out
+    }
+
+    @Test func byteDecoderMatchesTheUTF16Reference() {
+        let pieces = ["let x = 1\n", "  é漢字 = \"\u{1F600}\"\r\n", "\tm[k] = v\r", "a\n", "\u{10348}𝄞\n", "same line\n", "same line\n"]
+        var text = ""
+        for round in 0..<60 {
+            text += pieces[(round * 5 + 3) % pieces.count]
+            let bytes = Array(text.utf8)
+            let ref = Self.reference(bytes)
+            #expect(LineHash.hashes(bytes) == ref)
+            let lines = Set([1, ref.count / 2, ref.count].filter { $0 >= 1 })
+            #expect(LineHash.hashes(bytes, lines: lines) == ref.filter { lines.contains($0.key) })
+        }
+        // Invalid UTF-8 goes through the repaired string: U+FFFD per bad sequence.
+        let bad: [UInt8] = Array("ok\n".utf8) + [0xC3, 0x28, 0x0A, 0xFF] + Array("\nend\n".utf8)
+        #expect(LineHash.hashes(bad) == Self.reference(bad))
+        #expect(LineHash.hashes(bad, lines: [2]) == Self.reference(bad).filter { $0.key == 2 })
     }
 }
