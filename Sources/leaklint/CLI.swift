@@ -93,7 +93,8 @@ struct LeakLint: ParsableCommand {
                  (the report is still complete)
 
             ENVIRONMENT:
-              NO_COLOR  set and not empty: no colour with --color auto
+              NO_COLOR          set and not empty: no colour with --color auto
+              LEAKLINT_TIMINGS  1: each scan phase's wall time on stderr
             """,
         version: LeakLintVersion.string,
         subcommands: [Scan.self, Checklist.self, Rules.self, BaselineCommand.self, Test.self],
@@ -334,6 +335,7 @@ struct ScanFlags: ParsableArguments {
 
 struct Scan: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "scan",
         abstract: "Scan files and directories for memory leaks (the default subcommand).",
         discussion: """
             Paths default to the current directory. Directories are walked honouring .gitignore and the config's excludes; test files are skipped unless --include-tests (or `include-tests: true` in the config).
@@ -364,6 +366,7 @@ struct Scan: ParsableCommand {
 
 struct Checklist: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "checklist",
         abstract: "Print the markdown review checklist (same as `scan --format checklist`).",
         discussion: "Each item is ticked when no finding answers it; otherwise the findings are listed with their fixes.")
 
@@ -379,12 +382,13 @@ struct Checklist: ParsableCommand {
 
 struct Rules: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "rules",
         abstract: "List the rules or explain one.",
         subcommands: [List.self, Explain.self],
         defaultSubcommand: List.self)
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List every rule: id, severity, family, summary.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List every rule: id, severity, family, summary.")
 
         @Option(name: [.short, .long], help: ArgumentHelp("text or json.", valueName: "format"))
         var format: ListFormat = .text
@@ -399,6 +403,7 @@ struct Rules: ParsableCommand {
 
     struct Explain: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "explain",
             abstract: "Show a rule's documentation: summary, description, fix template, checklist item.",
             discussion: "Unknown ids exit 2 and list the closest rule ids.")
 
@@ -425,6 +430,7 @@ struct Rules: ParsableCommand {
 
 struct Test: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "test",
         abstract: "Check annotated fixtures (`// ruleid:` / `// ok:`) against the rules.",
         discussion: """
             Every fixture file or directory under the given directories (default: fixtures) is scanned with the built-in rules and those under --rules; a finding on a line without `ruleid:`, a `ruleid:` without a finding, or an `ok:` with a finding is a mismatch.

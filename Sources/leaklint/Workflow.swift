@@ -30,6 +30,7 @@ struct BaselineCommand: ParsableCommand {
 
     struct Write: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "write",
             abstract: "Scan and write every reported finding's fingerprint (rule id + file + symbol) to the baseline.",
             discussion: """
                 Reasons already in the file are kept for entries still needed; new entries get --reason. Entries the code no longer needs are dropped. Use it with `leaklint scan --baseline FILE`.
