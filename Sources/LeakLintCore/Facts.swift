@@ -469,16 +469,24 @@ public struct CallInterest: Sendable {
     /// A cheap pre-check before hashing: bit `n` set when some method name has `n` bytes (names
     /// of 63 bytes or more share bit 63).
     private var lengths: UInt64 = 0
+    /// Another: bit `b & 127` set when some method name or prefix starts with byte `b`.
+    private var firstLow: UInt64 = 0, firstHigh: UInt64 = 0
     /// Full callees of interest (`signal.Notify`, `time.NewTicker`) are matched by method name too.
     public init(methods: Set<String>, prefixes: [String] = []) {
         self.methods = methods; self.prefixes = prefixes
         rebuildFilter()
     }
     private mutating func rebuildFilter() {
-        lengths = 0
+        lengths = 0; firstLow = 0; firstHigh = 0
         for m in methods { lengths |= 1 << UInt64(min(m.utf8.count, 63)) }
+        for w in Array(methods) + prefixes {
+            guard let b = w.utf8.first else { firstLow = ~0; firstHigh = ~0; continue }   // "" prefixes everything
+            if b & 127 < 64 { firstLow |= 1 << UInt64(b & 63) } else { firstHigh |= 1 << UInt64(b & 63) }
+        }
     }
     public func wants(_ method: String) -> Bool {
+        guard let b = method.utf8.first else { return methods.contains("") || prefixes.contains("") }
+        guard (b & 127 < 64 ? firstLow : firstHigh) & (1 << UInt64(b & 63)) != 0 else { return false }
         if lengths & (1 << UInt64(min(method.utf8.count, 63))) != 0 && methods.contains(method) { return true }
         for p in prefixes where method.hasPrefix(p) { return true }
         return false

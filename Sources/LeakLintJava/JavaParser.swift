@@ -1092,7 +1092,7 @@ final class JavaParser {
         var j = shape.cond.lowerBound
         while j < shape.cond.upperBound {
             if isIdent(j) {
-                if JavaNames.interruptChecks.contains(text(j)) && isP(j + 1, 0x28) { addSignal(signalText(j)) }
+                if isP(j + 1, 0x28) && JavaNames.interruptChecks.contains(text(j)) { addSignal(signalText(j)) }
                 else if let f = flagName(j) { addSignal(f) }
             }
             j += 1
@@ -1138,10 +1138,15 @@ final class JavaParser {
                 default: break
                 }
             } else if t.kind == .identifier {
-                let name = text(j)
-                if isP(j + 1, 0x28) && JavaNames.interruptibleCalls.contains(name) { blockingCall = true }
-                if JavaNames.interruptChecks.contains(name) && isP(j + 1, 0x28) { addSignal(signalText(j)) }
-                else if name == "exit" || name == "halt", isP(j - 1, 0x2E), identIs(j - 2, "System") || isP(j - 2, 0x29) { exits = true }
+                // Only calls can block or check the interrupt flag: no String for other names.
+                var checked = false
+                if isP(j + 1, 0x28) {
+                    let name = text(j)
+                    if JavaNames.interruptibleCalls.contains(name) { blockingCall = true }
+                    if JavaNames.interruptChecks.contains(name) { addSignal(signalText(j)); checked = true }
+                }
+                if checked {}
+                else if identIs(j, "exit") || identIs(j, "halt"), isP(j - 1, 0x2E), identIs(j - 2, "System") || isP(j - 2, 0x29) { exits = true }
                 else if !ifConds.isEmpty, let f = flagName(j) { addSignal(f) }
             }
             j += 1

@@ -94,6 +94,13 @@ import Testing
         #expect(!ci.wants("Stor") && !ci.wants("Load") && !ci.wants(""))
         ci.methods.insert("LoadOrStore")
         #expect(ci.wants("LoadOrStore"))
+        // The first-byte filter: bytes 64 apart share a bit position in different words; non-ASCII.
+        #expect(!ci.wants("nope") && !ci.wants("Nope") && !ci.wants("ätsch"))
+        ci.prefixes.append("é")
+        #expect(ci.wants("éclair") && !ci.wants("ätsch"))
+        ci.methods.insert("\u{7F}del")
+        #expect(ci.wants("\u{7F}del") && !ci.wants("?del"))
+        #expect(CallInterest(methods: [], prefixes: [""]).wants("anything"))
     }
 }
 
