@@ -168,30 +168,51 @@ struct ScopeIndex {
 
     private func buildCallGraph() -> CallGraph {
         var g = CallGraph()
-        g.qualified = functions.map(\.qualifiedName)
+        let n = functions.count
+        g.qualified.reserveCapacity(n)
+        g.names.reserveCapacity(n)
+        g.paramTypes.reserveCapacity(n)
+        g.runsOnce.reserveCapacity(n)
         var ids: [String: Int] = [:]
-        g.qualifiedId = g.qualified.map { q in
-            if let k = ids[q] { return k }
-            ids[q] = g.uniqueQualified.count
-            g.uniqueQualified.append(q)
-            return g.uniqueQualified.count - 1
+        // Functions are read in place (by index): copying each FunctionFact costs more than the graph.
+        for i in 0..<n {
+            let q = functions[i].qualifiedName
+            g.qualified.append(q)
+            if let k = ids[q] {
+                g.qualifiedId.append(k)
+            } else {
+                ids[q] = g.uniqueQualified.count
+                g.qualifiedId.append(g.uniqueQualified.count)
+                g.uniqueQualified.append(q)
+            }
+            g.names.append(functions[i].name)
+            g.paramTypes.append(functions[i].params.map(\.type))
+            g.runsOnce.append(functions[i].role.runsOnce)
         }
-        g.names = functions.map(\.name)
-        g.paramTypes = functions.map { $0.params.map(\.type) }
-        g.runsOnce = functions.map(\.role.runsOnce)
+        // Propagation candidates: unexported (Go) or scope-private functions. Only calls to their
+        // names are worth a call-site list.
+        var candidateNames: Set<String> = []
+        var eligible = [Bool](repeating: false, count: n)
+        for i in 0..<n {
+            let name = functions[i].name
+            if language == .go {
+                guard let first = name.utf8.first, first >= 97 && first <= 122 || first == 95 else { continue }
+            } else if !functions[i].privateToScope { continue }
+            eligible[i] = true
+            candidateNames.insert(name)
+        }
         var callers: [String: [(caller: Int, literal: Bool)]] = [:]   // callee name → call sites
-        for (i, fn) in functions.enumerated() {
-            for c in fn.body.calls {
+        for i in 0..<n {
+            for c in functions[i].body.calls {
                 if c.hasPrefix("once:") { g.onceTargets.append(String(c.dropFirst(5))); continue }
                 let lit = c.hasPrefix("lit:")
-                callers[lit ? String(c.dropFirst(4)) : c, default: []].append((i, lit))
+                let callee = lit ? String(c.dropFirst(4)) : c
+                guard candidateNames.contains(callee) else { continue }
+                callers[callee, default: []].append((i, lit))
             }
         }
-        for (i, fn) in functions.enumerated() {
-            if language == .go {
-                guard let first = fn.name.utf8.first, first >= 97 && first <= 122 || first == 95 else { continue }
-            } else if !fn.privateToScope { continue }
-            guard let cs = callers[fn.name], !cs.isEmpty, !cs.contains(where: \.literal) else { continue }
+        for i in 0..<n where eligible[i] {
+            guard let cs = callers[functions[i].name], !cs.isEmpty, !cs.contains(where: \.literal) else { continue }
             g.candidates.append((i, cs.map(\.caller)))
         }
         return g
