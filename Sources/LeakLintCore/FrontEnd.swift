@@ -36,6 +36,20 @@ public enum PathText {
         guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return path }
         return String(path[path.index(after: slash)...])
     }
+    /// Whether `s` ends with `suffix`, compared as UTF-8 bytes (no Character comparison: paths
+    /// are compared byte for byte).
+    public static func hasSuffix<S: StringProtocol>(_ s: S, _ suffix: StaticString) -> Bool {
+        let n = suffix.utf8CodeUnitCount
+        let u = s.utf8
+        guard u.count >= n else { return false }
+        let p = suffix.utf8Start
+        var k = 0
+        for b in u[u.index(u.endIndex, offsetBy: -n)...] {
+            if b != p[k] { return false }
+            k += 1
+        }
+        return true
+    }
     /// `c.tar.gz` → `gz`
     public static func fileExtension(of path: String) -> String {
         let name = fileName(of: path)

@@ -121,8 +121,8 @@ struct Discovery {
     /// True when `rel` (root-relative) is excluded by config; `isDir` for directories.
     func isExcluded(_ rel: String, isDir: Bool) -> String? {
         guard !exclude.isEmpty, !rel.hasPrefix("../"), rel != ".." else { return nil }
-        let segs = Paths.segments(rel)
-        for (i, p) in exclude.enumerated() where p.matches(segs, isDir: isDir) {
+        let segs = Paths.segments(rel).map { Array($0.utf8) }
+        for (i, p) in exclude.enumerated() where p.matches(bytes: segs, isDir: isDir) {
             return excludeText[i]
         }
         return nil
@@ -132,12 +132,15 @@ struct Discovery {
     /// components at index `belowIndex` or later (below the directory the walk started from)
     /// can make a file test code through its directories.
     static func isTestFile(_ rel: String, belowIndex: Int) -> Bool {
-        let segs = rel.split(separator: "/", omittingEmptySubsequences: true)
+        // Go decides by the file name alone: no split of the path.
+        if PathText.hasSuffix(rel, ".go") { return PathText.hasSuffix(rel, "_test.go") }
+        // Split on the byte '/', not by Character.
+        let segs = rel.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true).map { Substring($0) }
         guard let name = segs.last else { return false }
         let ext = PathText.fileExtension(of: String(name))
         switch ext {
         case "go":
-            return name.hasSuffix("_test.go")
+            return PathText.hasSuffix(name, "_test.go")
         case "java":
             var i = max(1, belowIndex)
             while i < segs.count - 1 {
@@ -155,7 +158,7 @@ struct Discovery {
         default:
             guard FrontEnds.forPath(String(name))?.language == .cpp else { return false }
             let stem = name.dropLast(ext.count + 1)
-            if stem.hasSuffix("_test") || stem.hasSuffix("_tests") || stem.hasSuffix("_unittest") { return true }
+            if PathText.hasSuffix(stem, "_test") || PathText.hasSuffix(stem, "_tests") || PathText.hasSuffix(stem, "_unittest") { return true }
             var i = max(0, belowIndex)
             while i < segs.count - 1 {
                 if segs[i] == "test" || segs[i] == "tests" { return true }
@@ -378,9 +381,9 @@ struct IgnoreFile: Sendable {
 
     /// true = ignored, false = re-included by `!`, nil = no pattern matches.
     func verdict(_ segs: [String], isDir: Bool) -> Bool? {
-        guard segs.count > base.count, Array(segs.prefix(base.count)) == base else { return nil }
-        let local = Array(segs.dropFirst(base.count))
-        for p in patterns.reversed() where p.matches(local, isDir: isDir) {
+        guard segs.count > base.count, segs[..<base.count].elementsEqual(base), !patterns.isEmpty else { return nil }
+        let local = segs[base.count...].map { Array($0.utf8) }
+        for p in patterns.reversed() where p.matches(bytes: local, isDir: isDir) {
             return !p.negated
         }
         return nil
@@ -433,7 +436,12 @@ struct IgnorePattern: Sendable {
     /// Whether the path (segments relative to the pattern's base) matches.
     func matches(_ path: [String], isDir: Bool) -> Bool {
         if directoryOnly && !isDir { return false }
-        let t = path.map { Array($0.utf8) }
+        return matches(bytes: path.map { Array($0.utf8) }, isDir: isDir)
+    }
+
+    /// `matches` over segments already in bytes (callers testing many patterns convert once).
+    func matches(bytes t: [[UInt8]], isDir: Bool) -> Bool {
+        if directoryOnly && !isDir { return false }
         return IgnorePattern.match(segments[...], t[...])
     }
 
@@ -581,7 +589,7 @@ enum Paths {
         }
         return names.sorted { a, b in
             switch (a, b) {
-            case let (x?, y?): return Array(x.utf8).lexicographicallyPrecedes(Array(y.utf8))
+            case let (x?, y?): return x.utf8.lexicographicallyPrecedes(y.utf8)   // byte order, no copies
             case (nil, _?): return false
             case (_?, nil): return true
             default: return false

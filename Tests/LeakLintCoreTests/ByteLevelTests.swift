@@ -87,6 +87,13 @@ import Testing
         }
     }
 
+    @Test func pathSuffixesCompareBytes() {
+        #expect(PathText.hasSuffix("a_test.go", "_test.go") && PathText.hasSuffix("_test.go", "_test.go"))
+        #expect(!PathText.hasSuffix("contest.go", "_test.go") && !PathText.hasSuffix("test.go", "_test.go"))
+        #expect(PathText.hasSuffix("日本_test.go", "_test.go") && PathText.hasSuffix("x/é"[...], "é"))
+        #expect(!PathText.hasSuffix("", "_test") && PathText.hasSuffix("abc", ""))
+    }
+
     @Test func callInterestPrefiltersByLengthWithoutMissingNames() {
         var ci = CallInterest(methods: ["Store", "NewTicker", "a"], prefixes: ["new"])
         #expect(ci.wants("Store") && ci.wants("NewTicker") && ci.wants("a"))

@@ -116,7 +116,7 @@ import Testing
         let dir = TestSupport.tempDir()
         defer { TestSupport.remove(dir) }
         let all = [
-            "pkg/a.go", "pkg/a_test.go",
+            "pkg/a.go", "pkg/a_test.go", "pkg/contest.go", "pkg/日本_test.go",
             "java/src/main/java/A.java", "java/src/test/java/ATest.java", "java/test/Other.java",
             "Sources/M/S.swift", "Tests/MTests/T.swift", "Sources/M/Tests.swift",
             "cpp/x.cc", "cpp/x_test.cc", "cpp/y_unittest.cpp", "cpp/z_tests.h", "cpp/latest.cc",
@@ -125,7 +125,7 @@ import Testing
         for f in all { TestSupport.write(dir, f, "") }
         #expect(try found(dir).files == [
             "Sources/M/S.swift", "Sources/M/Tests.swift", "cpp/contest/c.cc", "cpp/latest.cc", "cpp/x.cc",
-            "java/src/main/java/A.java", "java/test/Other.java", "pkg/a.go",
+            "java/src/main/java/A.java", "java/test/Other.java", "pkg/a.go", "pkg/contest.go",
         ])
         #expect(try found(dir, [dir + "/cpp/tests"]).files == ["cpp/tests/Util.h"])
         #expect(try found(dir, includeTests: true).files == all.sorted())
