@@ -203,13 +203,18 @@ struct StrictYAML {
     let file: String
     let root: Node?
 
+    /// Built once; only read while composing (every scalar stays text, see below).
+    nonisolated(unsafe) static let constructor = Constructor.default
+
     init(yaml: String, file: String) throws {
         self.file = file
         do {
             // Every scalar is read as text here (`bool`, `scalar`), so no tag resolution: the
             // default resolver matches each scalar against regular expressions, which was a
             // third of loading the built-in rules on every run.
-            root = try Yams.compose(yaml: yaml, .basic)
+            // The encoding and constructor are passed, not defaulted: `Encoding.default` reads the
+            // whole process environment and `Constructor.default` builds its tables on every call.
+            root = try Yams.compose(yaml: yaml, .basic, StrictYAML.constructor, .utf8)
         } catch let e as YamlError {
             throw ScanError("\(file): invalid YAML: \(StrictYAML.describe(e))")
         } catch {
