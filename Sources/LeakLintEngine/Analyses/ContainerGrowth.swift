@@ -8,7 +8,8 @@ import LeakLintCore
 /// - `grow-calls` / `shrink-calls`: op names (`index-set`, `append`, `call:Store`, `delete`…).
 /// - `init-calls`: op names that count as initialisation, not removal, in constructors and
 ///   initialisers (`assign-fresh`).
-/// - `bounded-types`: type or initialiser texts that are bounded already (LRU, Caffeine…).
+/// - `bounded-types`: type or initialiser texts that are bounded already (LRU, Caffeine…); a
+///   container declared without an initialiser is bounded when every value assigned to it is.
 /// - `long-lived-traits`: `TypeFact.traits` that make an owner type long-lived.
 /// - `long-lived-type-names`: owner type names that are long-lived by convention.
 /// - `run-once-functions`: functions that run once per process by convention (`init`, `Register*`).
@@ -96,6 +97,12 @@ struct ContainerGrowthAnalysis: Analysis {
             }
 
             let mine: [ContainerOp] = (ix.opsByTarget[decl.symbol.name] ?? []).compactMap { k in targets(ix.ops[k], decl, ix) ? ix.ops[k] : nil }
+            // Declared without an initialiser and only ever given bounded values
+            // (`this.store = new LRU2Cache<>(max)` in the constructor): bounded like a declaration.
+            if decl.initializer == nil {
+                let given = mine.filter { $0.op == OpName.assignFresh }
+                if !given.isEmpty && given.allSatisfy({ $0.valueText.map(bounded.matches) ?? false }) { continue }
+            }
             var growth = mine.filter { grow.matches($0.op) }
             // Held long-lived only through one package-level variable: count growth in the
             // type's own methods and through that variable, not through other instances.

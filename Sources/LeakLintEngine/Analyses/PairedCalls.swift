@@ -13,7 +13,9 @@ import LeakLintCore
 /// - `endless-ranges`: globs over loop ranges (`*.C`) that keep a resource in use forever.
 /// - `short-lived-receivers`: for `receiver` pairing, globs over the receiver's declared type (a
 ///   local's) or its last component (`connectFuture`, `writeAndFlush(…)`) that complete once and
-///   drop their listeners: futures and promises need no removal.
+///   drop their listeners: futures and promises need no removal. A receiver that is the
+///   registering object itself (`this`, `super`, `self`) needs none either: its listener list
+///   lives exactly as long as it does.
 /// - `future-listeners`: for `receiver` pairing, globs over the first argument (the listener)
 ///   whose own type or body shows the subject is a future (`new ChannelFutureListener() {…}`,
 ///   `ChannelFutureListener.CLOSE`, `f -> { if (f.isSuccess()) … }`), when the receiver is a call
@@ -161,6 +163,9 @@ struct PairedCallsAnalysis: Analysis {
                 guard let release = releaseName(for: c.method, pairs) else { continue }
                 // A one-shot receiver (a future, a promise) drops its listeners once it completes.
                 if shortLived.matches(c.receiverType ?? "") || shortLived.matches(Self.lastSelector(c.receiver ?? "")) { continue }
+                // Registered on the registering object itself (`super.addListener(…)` in a
+                // dispatcher's constructor): the list lives exactly as long as its owner.
+                if let r = c.receiver, r == "this" || r == "super" || r == "self" { continue }
                 if let l = c.args.first, futureListeners.matches(l) { continue }
                 let recv = c.receiver ?? ""
                 let released = ix.calls.contains { r in

@@ -1296,7 +1296,10 @@ description: |
   (the receiver's declared type or name tells, see `short-lived-receivers`, and so does the
   listener itself: a `ChannelFutureListener`, or a lambda asking `f.isSuccess()`, see
   `future-listeners`). Nor are listeners on a servlet request's `AsyncContext`: it ends with its
-  request.
+  request, nor on a call's cancellation context (gRPC's `CancellableContext`, Dubbo's
+  `CancellationContext`): it ends with its call. Nor are listeners an object registers on
+  itself (`super.addListener(…)` in a dispatcher's constructor): its listener list lives exactly
+  as long as it does.
 
   ## Why is this a leak?
   The subject's listener list is reachable as long as the subject is. A listener registered by
@@ -1366,7 +1369,7 @@ vocabulary:
   callback-types: ["*Listener", "*Listener>", "*Callback", "*Observer", "*Hook", "Runnable", "Consumer<*", "*Subscriber"]
   # Futures and promises complete once and drop their listeners: by the local's type, the
   # receiver's name, or a call known to return one (Netty's Channel operations).
-  short-lived-receivers: ["*Future", "*Future<*", "*future", "*Promise", "*Promise<*", "*promise", "CompletionStage*", "CompletableFuture*", "writeAndFlush(*", "write(*", "close()", "connect(*", "bind(*", "disconnect()", "deregister()", "newSucceededFuture()", "newFailedFuture(*", "shutdownGracefully(*", "terminationFuture()", "closeFuture()", "AsyncContext", "*.AsyncContext", "asyncContext", "*AsyncContext", "getAsyncContext()", "newPromise()", "unvoid()"]
+  short-lived-receivers: ["*Future", "*Future<*", "*future", "*Promise", "*Promise<*", "*promise", "CompletionStage*", "CompletableFuture*", "writeAndFlush(*", "write(*", "close()", "connect(*", "bind(*", "disconnect()", "deregister()", "newSucceededFuture()", "newFailedFuture(*", "shutdownGracefully(*", "terminationFuture()", "closeFuture()", "AsyncContext", "*.AsyncContext", "asyncContext", "*AsyncContext", "getAsyncContext()", "newPromise()", "unvoid()", "CancellationContext", "*.CancellationContext", "*CancellableContext", "getCancellationContext()"]
   future-listeners: ["*FutureListener*", "*PromiseListener*", "*PromiseNotifier*", "*.isSuccess()*", "*.getNow()*", "*.isDone()*", "*.isCancelled()*"]
 options:
   pairing: receiver
