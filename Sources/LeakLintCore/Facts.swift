@@ -442,6 +442,8 @@ public struct FileFacts: Sendable, Codable {
     /// in another file: then the file is read again with `FrontEnd.facts(for:interest:reading:)`.
     /// Sorted; empty when nothing was skipped.
     public var skippedAssignments: [String] = []
+    /// Fields passed as bare arguments to the type's own methods (`shutdownPool(pool, "pool")`).
+    public var fieldArguments: [FieldArgument] = []
 
     public init(path: String, language: Language, scopeKey: String, unitName: String? = nil) {
         self.path = path; self.language = language; self.scopeKey = scopeKey; self.unitName = unitName
@@ -449,6 +451,23 @@ public struct FileFacts: Sendable, Codable {
 }
 
 /// A stored property with its type as written (`var timer: Timer?`).
+/// A field handed as a bare argument to a method of its own type, called without a receiver
+/// (or on `this`): `shutdownExecutorService(poolRouterExecutor, "pool")` in `destroy()`. What the
+/// method does with that parameter (stops it, removes from it) then happens to the field.
+public struct FieldArgument: Sendable, Codable, Hashable {
+    /// The field's owner type and name.
+    public var field: SymbolRef
+    /// The method called (same owner) and the argument's position.
+    public var callee: String
+    public var index: Int
+    /// The calling function (qualified).
+    public var function: String
+    public var at: SourceRef
+    public init(field: SymbolRef, callee: String, index: Int, function: String, at: SourceRef) {
+        self.field = field; self.callee = callee; self.index = index; self.function = function; self.at = at
+    }
+}
+
 public struct FieldFact: Sendable, Codable {
     public var symbol: SymbolRef
     public var typeText: String

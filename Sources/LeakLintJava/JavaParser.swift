@@ -1534,6 +1534,15 @@ final class JavaParser {
         if recvEnd - recvStart == 1 && isIdent(recvStart), let a = fn.aliases[text(recvStart)] { (aliasStart, aliasEnd) = a }
         let argRanges = splitTopLevel(open + 1, argsClose)
         for r in argRanges where r.count == 1 && isIdent(r.lowerBound) { fn.escapedToks.append(r.lowerBound) }
+        // A field handed to one of the type's own methods (`shutdownPool(pool, …)`, `this.stop(t)`).
+        if !hasReceiver || (recvEnd - recvStart == 1 && isK(recvStart, .this)) {
+            for (k, r) in argRanges.enumerated() where r.count == 1 && isIdent(r.lowerBound) {
+                if let tg = resolveName(text(r.lowerBound), fn: fn), tg.symbol.owner == fn.cls.name {
+                    facts.fieldArguments.append(FieldArgument(field: tg.symbol, callee: method, index: k,
+                                                              function: fn.name, at: ref(m, argsClose + 1)))
+                }
+            }
+        }
         let inLoop = regions.contains { $0.kind == 1 }
 
         // Container op on a field (directly, through a view, or through an iterator local).

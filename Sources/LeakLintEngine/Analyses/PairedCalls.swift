@@ -202,7 +202,7 @@ struct PairedCallsAnalysis: Analysis {
                             return rs.owner == nil || sym.owner == nil || rs.owner == sym.owner
                         }
                         return r.receiverSymbol == nil && r.receiver?.lastComponent == sym.name
-                    }
+                    } || stoppedThroughHelper(sym, ix, stops)
                     if !stopped {
                         problem = "is stored in \(sym.display) but never stopped"
                         edits = releaseEdits(c, sym, ix, rule, factory)
@@ -221,6 +221,20 @@ struct PairedCallsAnalysis: Analysis {
                                        related: factory.related(related), edits: edits))
         }
         return out
+    }
+
+    /// The field is handed to a method of its own type that stops the parameter it arrives in
+    /// (`shutdownExecutorService(poolRouterExecutor, …)` with `executorService.shutdownNow()`
+    /// inside).
+    func stoppedThroughHelper(_ sym: SymbolRef, _ ix: ScopeIndex, _ stops: Set<String>) -> Bool {
+        for a in ix.fieldArguments where a.field.name == sym.name && (sym.owner == nil || a.field.owner == sym.owner) {
+            for fn in ix.functions where fn.name == a.callee && fn.owner == a.field.owner && a.index < fn.params.count {
+                let p = fn.params[a.index].name
+                let q = fn.qualifiedName
+                if ix.calls.contains(where: { r in stops.contains(r.method) && r.function == q && r.receiver == p }) { return true }
+            }
+        }
+        return false
     }
 
     /// `*.addObserver(forName:)@argument` → (`*.addObserver@argument`, [(forName, nil)]);

@@ -92,6 +92,7 @@ struct ScopeIndex {
     var functions: [FunctionFact] = []
     var spawns: [SpawnFact] = []
     var handoffs: [HandoffFact] = []
+    var fieldArguments: [FieldArgument] = []
     /// Stored properties with written types (Swift).
     var fields: [FieldFact] = []
     var types: [String: TypeFact] = [:]
@@ -121,6 +122,7 @@ struct ScopeIndex {
             functions.append(contentsOf: f.functions)
             spawns.append(contentsOf: f.spawns)
             handoffs.append(contentsOf: f.handoffs)
+            fieldArguments.append(contentsOf: f.fieldArguments)
             fields.append(contentsOf: f.fields)
             instances.append(contentsOf: f.instances)
             constants.formUnion(f.constants)
