@@ -83,8 +83,8 @@ struct BodySkipper {
     static let maximumTokens = SwiftFrontEnd.maximumTreeDepth - 1
 
     /// One skippable body: the offsets of its `{` and its `}`, and the names it assigns
-    /// (`name = …`, `x.name = …`, `name[k] = …`, `name += …`): ops that matter only when a
-    /// container of that name is declared in the scope.
+    /// (`name = …`, `x.name = …`, `name[k] = …`, `name += …`) or hands over `inout` (`f(&x.name)`,
+    /// an escape op): ops that matter only when a container of that name is declared in the scope.
     struct Body: Equatable {
         var open: Int
         var close: Int
@@ -275,6 +275,47 @@ struct BodySkipper {
                     || wordIs(k, e, "borrowing") || wordIs(k, e, "consuming")
             }
             return true
+        }
+
+        /// The index of the first byte at or after `from` that is no space, line break or comment.
+        func skipTrivia(_ from: Int) -> Int {
+            var k = from
+            while k < n {
+                let c = buf[k]
+                if c == 32 || c == 9 || c == 10 || c == 13 { k += 1; continue }
+                if let after = commentEnd(k) { k = after; continue }
+                break
+            }
+            return k
+        }
+
+        /// The storage `&chain` at `from` (just past the `&`) names, as the visitor resolves an
+        /// `inout` argument (`&x`, `&self.x`, `&a.b?.x!` → its last name); nil when the scan cannot
+        /// tell (a call, a subscript or a line break in the chain).
+        func inoutTarget(_ from: Int) -> Range<Int>? {
+            var k = from
+            var last: Range<Int>? = nil
+            while k < n {
+                guard isIdentStart(buf[k]) || buf[k] == UInt8(ascii: "$") else { return nil }
+                var e = k + 1
+                while e < n && isIdent(buf[e]) { e += 1 }
+                last = k..<e
+                k = e
+                while k < n && (buf[k] == UInt8(ascii: "?") || buf[k] == UInt8(ascii: "!")) { k += 1 }
+                guard k + 1 < n, buf[k] == UInt8(ascii: "."), isIdentStart(buf[k + 1]) || buf[k + 1] == UInt8(ascii: "$") else { break }
+                k += 1
+            }
+            let next = skipTrivia(k)
+            if next < n {
+                switch buf[next] {
+                case UInt8(ascii: "("), UInt8(ascii: "["), UInt8(ascii: "{"), UInt8(ascii: "<"), UInt8(ascii: "."),
+                     UInt8(ascii: "`"):
+                    return nil
+                default:
+                    break
+                }
+            }
+            return last
         }
 
         // Frames on the stack that are not type bodies: a brace opens a member-level body only
@@ -572,6 +613,18 @@ struct BodySkipper {
                         candTokens += e - i
                         var k = i
                         while k < e { if buf[k] == UInt8(ascii: "<") { candLt += 1 }; k += 1 }
+                        if e - i == 1 && c == UInt8(ascii: "&") && e < n && !candInteresting {
+                            // `f(&x)`: an `inout` argument is an escape op on the storage it names.
+                            if isIdentStart(buf[e]) || buf[e] == UInt8(ascii: "$") {
+                                if let r = inoutTarget(e) {
+                                    candAssigned.append(String(decoding: UnsafeBufferPointer(rebasing: buf[r]), as: UTF8.self))
+                                } else {
+                                    candInteresting = true
+                                }
+                            } else if buf[e] == UInt8(ascii: "`") || buf[e] == UInt8(ascii: "(") {
+                                candInteresting = true
+                            }
+                        }
                         if !candInteresting && buf[e - 1] == UInt8(ascii: "=") {
                             let len = e - i
                             let comparison = (len == 2 && (c == UInt8(ascii: "=") || c == UInt8(ascii: "!") || c == UInt8(ascii: "<") || c == UInt8(ascii: ">")))

@@ -314,6 +314,36 @@ import Testing
         #expect(Self.scan(src).bodies.count == 1)
     }
 
+    @Test func inoutArgumentsAreNamedLikeAssignments() {
+        let src = """
+        enum Swaps {
+            static func a() { swap(&self.cache, &other) }
+            static func b() { mutate(&Store.shared.items!) }
+            static func c() { mutate(&x.y[0]) }
+            static func d() { mutate(&make().items) }
+            static func e() { let z = a & b; let w = a &+ b; print(z, w) }
+            static func f() {
+                mutate(&x
+                    .items)
+            }
+        }
+        """
+        let scan = Self.scan(src)
+        #expect(scan.bodies.map { Self.name(before: $0.open, in: src) }
+                == ["static func a()", "static func b()", "static func e()"])
+        #expect(scan.bodies.map(\.assigned) == [["cache", "other"], ["items"], []])
+        let file = SourceFile(path: "Sources/App/Swaps.swift", bytes: Array(src.utf8))
+        let start = FileFacts(path: file.path, language: .swift, scopeKey: "Sources/App")
+        let whole = SwiftFrontEnd.extract(file: file, interest: Self.interest, skipBodies: false, into: start)
+        let skipped = SwiftFrontEnd.extract(file: file, interest: Self.interest, into: start)
+        #expect(skipped.skippedAssignments == ["cache", "items", "other"])
+        // The escape ops of the skipped bodies are exactly those a second reading brings back.
+        #expect(Set(whole.ops.map(\.target.name)).subtracting(skipped.ops.map(\.target.name)) == ["cache", "other"])
+        let reread = SwiftFrontEnd.extract(file: file, interest: Self.interest,
+                                           reading: Set(skipped.skippedAssignments), into: start)
+        #expect(Self.encoded(reread) == Self.encoded(whole))
+    }
+
     @Test func hostileInputEndsQuicklyAndStaysInBounds() {
         // 4,000 nested type bodies around 50,000 functions: linear in the input, and nothing is
         // skipped that deep (the parser's nesting limit must see it).
