@@ -19,6 +19,9 @@ import LeakLintCore
 /// stay as they are. What a skipped body loses is `BodyFact.calls` (the direct calls a body
 /// makes), which the Swift analyses do not read (run-once propagation is off for Swift), and the
 /// `LoopFact`s of plain `for … in` loops (not endless, no async sequence: no analysis reads them).
+/// A word of the calls' vocabulary keeps a body only where it names a call (`(`, a trailing
+/// closure's `{`, `<` or `.init` follows it); loop and declaration keywords keep it anywhere. An
+/// `#if` inside a body is skipped with it when each of its clauses closes the brackets it opens.
 ///
 /// The scanner knows comments (nested), strings (multi-line, raw, interpolations nested to any
 /// depth), `#/regex/#` literals and backticked names. Bare `/regex/` literals it reads as
@@ -69,14 +72,25 @@ struct BodySkipper {
         }
     }
 
-    /// Words that give a body facts whatever the rules ask for: loops, nested declarations,
-    /// spawns, cancellation signals, `store(in:)`, cache limits, compiler directives.
-    static let structuralWords: [String] = [
+    /// Words that give a body facts wherever they stand: loops, nested declarations, cache limits
+    /// (`cache.countLimit = n` is an op).
+    static let declarationWords: [String] = [
         "while", "repeat",
         "func", "init", "deinit", "subscript", "class", "struct", "enum", "actor", "protocol", "extension",
-        "Task", "Thread", "detached", "detachNewThread", "async",
-        "isCancelled", "checkCancellation", "sleep", "store", "countLimit", "totalCostLimit",
+        "countLimit", "totalCostLimit",
     ]
+
+    /// Words that give a body facts as the name of a call: spawns and `store(in:)`. (The
+    /// cancellation checks `isCancelled`, `checkCancellation()` and `sleep(…)` are signals of the
+    /// loops open around them; a body without `while`, `repeat` or `for await` has no loop whose
+    /// fact is read.)
+    static let spawnWords: [String] = ["Task", "Thread", "detached", "detachNewThread", "async", "store"]
+
+    /// Words that give a body facts whatever the rules ask for.
+    static let structuralWords: [String] = declarationWords + spawnWords
+
+    /// `declarationWords` as a table: the other words of a `Words` count only as a call's name.
+    static let anywhereWords = Words(declarationWords)
 
     /// Bodies longer than this many tokens are always parsed (a chain that deep is reported by the
     /// visitor's depth guard, and a skipped body must not hide that).
@@ -175,6 +189,9 @@ struct BodySkipper {
         var caseStatement = false
         var candLt = 0
         var ifCount = 0
+        // The frame depth at each `#if` open in the candidate body: a body is skipped only when
+        // every clause of its `#if`s closes the brackets it opens.
+        var candIfDepths: [Int] = []
         // The last two tokens (for `init` after `.`, and the target of an assignment).
         var prevKind: UInt8 = 0   // 0 none, 1 word, 2 punct
         var prevByte: UInt8 = 0
@@ -287,6 +304,25 @@ struct BodySkipper {
                 break
             }
             return k
+        }
+
+        /// Whether the word ending at `from` is the name of a call, as the visitor sees one: `(`,
+        /// a trailing closure's `{`, generic arguments' `<` or `.init` follows it (past spaces, line
+        /// breaks and comments).
+        func callFollows(_ from: Int) -> Bool {
+            let k = skipTrivia(from)
+            guard k < n else { return false }
+            switch buf[k] {
+            case UInt8(ascii: "("), UInt8(ascii: "{"), UInt8(ascii: "<"):
+                return true
+            case UInt8(ascii: "."):
+                let w = skipTrivia(k + 1)
+                var e = w
+                while e < n && isIdent(buf[e]) { e += 1 }
+                return wordIs(w, e, "init")
+            default:
+                return false
+            }
         }
 
         /// The storage `&chain` at `from` (just past the `&`) names, as the visitor resolves an
@@ -428,13 +464,22 @@ struct BodySkipper {
                     i = k
                     continue
                 }
-                // `#if` / `#else` / `#elseif` / `#endif` inside a body: keep the body.
+                // `#if` / `#else` / `#elseif` / `#endif` inside a body: the body is read unless each
+                // clause closes every bracket it opens (then the braces match whichever clause holds).
                 if h == 1, k < n, isIdentStart(buf[k]) {
                     var e = k
                     while e < n && isIdent(buf[e]) { e += 1 }
                     if wordIs(k, e, "if") { ifCount += 1 }
-                    if cand >= 0 && (wordIs(k, e, "if") || wordIs(k, e, "else") || wordIs(k, e, "elseif") || wordIs(k, e, "endif")) {
-                        candInteresting = true
+                    if cand >= 0 {
+                        if wordIs(k, e, "if") {
+                            candIfDepths.append(stack.count)
+                        } else if wordIs(k, e, "else") || wordIs(k, e, "elseif") || wordIs(k, e, "endif") {
+                            if candIfDepths.last != stack.count {
+                                candInteresting = true
+                            } else if wordIs(k, e, "endif") {
+                                candIfDepths.removeLast()
+                            }
+                        }
                     }
                     if cand >= 0 { candTokens += 1 }
                     prevKind = 1; prevWordLo = 0; prevWordHi = 0
@@ -511,6 +556,7 @@ struct BodySkipper {
                     candNesting = 0
                     candLt = 0
                     candAssigned.removeAll()
+                    candIfDepths.removeAll(keepingCapacity: true)
                 } else if cand >= 0 {
                     candTokens += 1
                     candNesting = max(candNesting, stack.count + 1 - cand)
@@ -527,6 +573,7 @@ struct BodySkipper {
                 if cand >= 0 {
                     if stack.count == cand {
                         // Nesting past the parser's limit must be seen by the parser (it reports it).
+                        if !candIfDepths.isEmpty { candInteresting = true }
                         if !candInteresting && candTokens < maximumTokens
                             && cand + ifCount + candNesting + candLt < SwiftFrontEnd.maximumNestingLevel / 2 {
                             out.bodies.append(Body(open: candOpen, close: i, assigned: candAssigned))
@@ -558,8 +605,14 @@ struct BodySkipper {
                             candInteresting = true
                         }
                         if !candInteresting && words.contains(buf, i, e) {
-                            // `x.init(…)` / `.init(…)` / `super.init(…)` are calls, not declarations.
-                            if !(afterDot && wordIs(i, e, "init")) || initIsInteresting { candInteresting = true }
+                            if afterDot && wordIs(i, e, "init") {
+                                // `x.init(…)` / `.init(…)` / `super.init(…)` are calls, not declarations.
+                                if initIsInteresting { candInteresting = true }
+                            } else if Self.anywhereWords.contains(buf, i, e) || callFollows(e) {
+                                // A loop, a declaration, or the name of a call (not a label, a
+                                // property, a type annotation, a function reference).
+                                candInteresting = true
+                            }
                         }
                         // `let name =` / `var name: Type =` start an initialiser, not an assignment
                         // (not after `case` in the same statement: `case let x: y = 1`).
