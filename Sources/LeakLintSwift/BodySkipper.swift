@@ -33,7 +33,11 @@ struct BodySkipper {
     struct Words {
         private var table: [UInt64: [[UInt8]]] = [:]
         private var lengths: UInt64 = 0
+        /// Bit `n` of entry `b`: some word starts with byte `b` and has `n` bytes (63: 63 or more).
+        /// Most identifiers fail this test, before any hashing.
+        private var firstAndLength: [UInt64] = Array(repeating: 0, count: 256)
         private var prefixes: [[UInt8]] = []
+        private var prefixFirstBytes: [Bool] = Array(repeating: false, count: 256)
 
         init(_ words: some Sequence<String>, prefixes: [String] = []) {
             for w in words {
@@ -42,8 +46,10 @@ struct BodySkipper {
                 let h = b.withUnsafeBufferPointer { Self.hash($0, 0, $0.count) }
                 if table[h]?.contains(b) != true { table[h, default: []].append(b) }
                 lengths |= 1 << UInt64(min(b.count, 63))
+                firstAndLength[Int(b[0])] |= 1 << UInt64(min(b.count, 63))
             }
             self.prefixes = prefixes.map { Array($0.utf8) }.filter { !$0.isEmpty }
+            for p in self.prefixes { prefixFirstBytes[Int(p[0])] = true }
         }
 
         @inline(__always) static func hash(_ buf: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int) -> UInt64 {
@@ -56,13 +62,16 @@ struct BodySkipper {
         /// Whether `buf[lo..<hi]` is one of the words or starts with one of the prefixes.
         func contains(_ buf: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int) -> Bool {
             let n = hi - lo
-            if lengths & (1 << UInt64(min(n, 63))) != 0, let list = table[Self.hash(buf, lo, hi)] {
+            guard n > 0 else { return false }
+            let first = Int(buf[lo])
+            if firstAndLength[first] & (1 << UInt64(min(n, 63))) != 0, let list = table[Self.hash(buf, lo, hi)] {
                 for w in list where w.count == n {
                     var k = 0
                     while k < n && w[k] == buf[lo + k] { k += 1 }
                     if k == n { return true }
                 }
             }
+            guard prefixFirstBytes[first] else { return false }
             for p in prefixes where p.count <= n {
                 var k = 0
                 while k < p.count && p[k] == buf[lo + k] { k += 1 }
