@@ -19,6 +19,9 @@ import LeakLintCore
 /// stay as they are. What a skipped body loses is `BodyFact.calls` (the direct calls a body
 /// makes), which the Swift analyses do not read (run-once propagation is off for Swift), and the
 /// `LoopFact`s of plain `for … in` loops (not endless, no async sequence: no analysis reads them).
+/// A word of the calls' vocabulary keeps a body only where it names a call (`(`, a trailing
+/// closure's `{`, `<` or `.init` follows it); loop and declaration keywords keep it anywhere. An
+/// `#if` inside a body is skipped with it when each of its clauses closes the brackets it opens.
 ///
 /// The scanner knows comments (nested), strings (multi-line, raw, interpolations nested to any
 /// depth), `#/regex/#` literals and backticked names. Bare `/regex/` literals it reads as
@@ -30,7 +33,11 @@ struct BodySkipper {
     struct Words {
         private var table: [UInt64: [[UInt8]]] = [:]
         private var lengths: UInt64 = 0
+        /// Bit `n` of entry `b`: some word starts with byte `b` and has `n` bytes (63: 63 or more).
+        /// Most identifiers fail this test, before any hashing.
+        private var firstAndLength: [UInt64] = Array(repeating: 0, count: 256)
         private var prefixes: [[UInt8]] = []
+        private var prefixFirstBytes: [Bool] = Array(repeating: false, count: 256)
 
         init(_ words: some Sequence<String>, prefixes: [String] = []) {
             for w in words {
@@ -39,8 +46,10 @@ struct BodySkipper {
                 let h = b.withUnsafeBufferPointer { Self.hash($0, 0, $0.count) }
                 if table[h]?.contains(b) != true { table[h, default: []].append(b) }
                 lengths |= 1 << UInt64(min(b.count, 63))
+                firstAndLength[Int(b[0])] |= 1 << UInt64(min(b.count, 63))
             }
             self.prefixes = prefixes.map { Array($0.utf8) }.filter { !$0.isEmpty }
+            for p in self.prefixes { prefixFirstBytes[Int(p[0])] = true }
         }
 
         @inline(__always) static func hash(_ buf: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int) -> UInt64 {
@@ -53,13 +62,16 @@ struct BodySkipper {
         /// Whether `buf[lo..<hi]` is one of the words or starts with one of the prefixes.
         func contains(_ buf: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int) -> Bool {
             let n = hi - lo
-            if lengths & (1 << UInt64(min(n, 63))) != 0, let list = table[Self.hash(buf, lo, hi)] {
+            guard n > 0 else { return false }
+            let first = Int(buf[lo])
+            if firstAndLength[first] & (1 << UInt64(min(n, 63))) != 0, let list = table[Self.hash(buf, lo, hi)] {
                 for w in list where w.count == n {
                     var k = 0
                     while k < n && w[k] == buf[lo + k] { k += 1 }
                     if k == n { return true }
                 }
             }
+            guard prefixFirstBytes[first] else { return false }
             for p in prefixes where p.count <= n {
                 var k = 0
                 while k < p.count && p[k] == buf[lo + k] { k += 1 }
@@ -69,22 +81,33 @@ struct BodySkipper {
         }
     }
 
-    /// Words that give a body facts whatever the rules ask for: loops, nested declarations,
-    /// spawns, cancellation signals, `store(in:)`, cache limits, compiler directives.
-    static let structuralWords: [String] = [
+    /// Words that give a body facts wherever they stand: loops, nested declarations, cache limits
+    /// (`cache.countLimit = n` is an op).
+    static let declarationWords: [String] = [
         "while", "repeat",
         "func", "init", "deinit", "subscript", "class", "struct", "enum", "actor", "protocol", "extension",
-        "Task", "Thread", "detached", "detachNewThread", "async",
-        "isCancelled", "checkCancellation", "sleep", "store", "countLimit", "totalCostLimit",
+        "countLimit", "totalCostLimit",
     ]
+
+    /// Words that give a body facts as the name of a call: spawns and `store(in:)`. (The
+    /// cancellation checks `isCancelled`, `checkCancellation()` and `sleep(…)` are signals of the
+    /// loops open around them; a body without `while`, `repeat` or `for await` has no loop whose
+    /// fact is read.)
+    static let spawnWords: [String] = ["Task", "Thread", "detached", "detachNewThread", "async", "store"]
+
+    /// Words that give a body facts whatever the rules ask for.
+    static let structuralWords: [String] = declarationWords + spawnWords
+
+    /// `declarationWords` as a table: the other words of a `Words` count only as a call's name.
+    static let anywhereWords = Words(declarationWords)
 
     /// Bodies longer than this many tokens are always parsed (a chain that deep is reported by the
     /// visitor's depth guard, and a skipped body must not hide that).
     static let maximumTokens = SwiftFrontEnd.maximumTreeDepth - 1
 
     /// One skippable body: the offsets of its `{` and its `}`, and the names it assigns
-    /// (`name = …`, `x.name = …`, `name[k] = …`, `name += …`): ops that matter only when a
-    /// container of that name is declared in the scope.
+    /// (`name = …`, `x.name = …`, `name[k] = …`, `name += …`) or hands over `inout` (`f(&x.name)`,
+    /// an escape op): ops that matter only when a container of that name is declared in the scope.
     struct Body: Equatable {
         var open: Int
         var close: Int
@@ -175,6 +198,9 @@ struct BodySkipper {
         var caseStatement = false
         var candLt = 0
         var ifCount = 0
+        // The frame depth at each `#if` open in the candidate body: a body is skipped only when
+        // every clause of its `#if`s closes the brackets it opens.
+        var candIfDepths: [Int] = []
         // The last two tokens (for `init` after `.`, and the target of an assignment).
         var prevKind: UInt8 = 0   // 0 none, 1 word, 2 punct
         var prevByte: UInt8 = 0
@@ -275,6 +301,66 @@ struct BodySkipper {
                     || wordIs(k, e, "borrowing") || wordIs(k, e, "consuming")
             }
             return true
+        }
+
+        /// The index of the first byte at or after `from` that is no space, line break or comment.
+        func skipTrivia(_ from: Int) -> Int {
+            var k = from
+            while k < n {
+                let c = buf[k]
+                if c == 32 || c == 9 || c == 10 || c == 13 { k += 1; continue }
+                if let after = commentEnd(k) { k = after; continue }
+                break
+            }
+            return k
+        }
+
+        /// Whether the word ending at `from` is the name of a call, as the visitor sees one: `(`,
+        /// a trailing closure's `{`, generic arguments' `<` or `.init` follows it (past spaces, line
+        /// breaks and comments).
+        func callFollows(_ from: Int) -> Bool {
+            let k = skipTrivia(from)
+            guard k < n else { return false }
+            switch buf[k] {
+            case UInt8(ascii: "("), UInt8(ascii: "{"), UInt8(ascii: "<"):
+                return true
+            case UInt8(ascii: "."):
+                let w = skipTrivia(k + 1)
+                var e = w
+                while e < n && isIdent(buf[e]) { e += 1 }
+                return wordIs(w, e, "init")
+            default:
+                return false
+            }
+        }
+
+        /// The storage `&chain` at `from` (just past the `&`) names, as the visitor resolves an
+        /// `inout` argument (`&x`, `&self.x`, `&a.b?.x!` → its last name); nil when the scan cannot
+        /// tell (a call, a subscript or a line break in the chain).
+        func inoutTarget(_ from: Int) -> Range<Int>? {
+            var k = from
+            var last: Range<Int>? = nil
+            while k < n {
+                guard isIdentStart(buf[k]) || buf[k] == UInt8(ascii: "$") else { return nil }
+                var e = k + 1
+                while e < n && isIdent(buf[e]) { e += 1 }
+                last = k..<e
+                k = e
+                while k < n && (buf[k] == UInt8(ascii: "?") || buf[k] == UInt8(ascii: "!")) { k += 1 }
+                guard k + 1 < n, buf[k] == UInt8(ascii: "."), isIdentStart(buf[k + 1]) || buf[k + 1] == UInt8(ascii: "$") else { break }
+                k += 1
+            }
+            let next = skipTrivia(k)
+            if next < n {
+                switch buf[next] {
+                case UInt8(ascii: "("), UInt8(ascii: "["), UInt8(ascii: "{"), UInt8(ascii: "<"), UInt8(ascii: "."),
+                     UInt8(ascii: "`"):
+                    return nil
+                default:
+                    break
+                }
+            }
+            return last
         }
 
         // Frames on the stack that are not type bodies: a brace opens a member-level body only
@@ -387,13 +473,22 @@ struct BodySkipper {
                     i = k
                     continue
                 }
-                // `#if` / `#else` / `#elseif` / `#endif` inside a body: keep the body.
+                // `#if` / `#else` / `#elseif` / `#endif` inside a body: the body is read unless each
+                // clause closes every bracket it opens (then the braces match whichever clause holds).
                 if h == 1, k < n, isIdentStart(buf[k]) {
                     var e = k
                     while e < n && isIdent(buf[e]) { e += 1 }
                     if wordIs(k, e, "if") { ifCount += 1 }
-                    if cand >= 0 && (wordIs(k, e, "if") || wordIs(k, e, "else") || wordIs(k, e, "elseif") || wordIs(k, e, "endif")) {
-                        candInteresting = true
+                    if cand >= 0 {
+                        if wordIs(k, e, "if") {
+                            candIfDepths.append(stack.count)
+                        } else if wordIs(k, e, "else") || wordIs(k, e, "elseif") || wordIs(k, e, "endif") {
+                            if candIfDepths.last != stack.count {
+                                candInteresting = true
+                            } else if wordIs(k, e, "endif") {
+                                candIfDepths.removeLast()
+                            }
+                        }
                     }
                     if cand >= 0 { candTokens += 1 }
                     prevKind = 1; prevWordLo = 0; prevWordHi = 0
@@ -470,6 +565,7 @@ struct BodySkipper {
                     candNesting = 0
                     candLt = 0
                     candAssigned.removeAll()
+                    candIfDepths.removeAll(keepingCapacity: true)
                 } else if cand >= 0 {
                     candTokens += 1
                     candNesting = max(candNesting, stack.count + 1 - cand)
@@ -486,6 +582,7 @@ struct BodySkipper {
                 if cand >= 0 {
                     if stack.count == cand {
                         // Nesting past the parser's limit must be seen by the parser (it reports it).
+                        if !candIfDepths.isEmpty { candInteresting = true }
                         if !candInteresting && candTokens < maximumTokens
                             && cand + ifCount + candNesting + candLt < SwiftFrontEnd.maximumNestingLevel / 2 {
                             out.bodies.append(Body(open: candOpen, close: i, assigned: candAssigned))
@@ -517,8 +614,14 @@ struct BodySkipper {
                             candInteresting = true
                         }
                         if !candInteresting && words.contains(buf, i, e) {
-                            // `x.init(…)` / `.init(…)` / `super.init(…)` are calls, not declarations.
-                            if !(afterDot && wordIs(i, e, "init")) || initIsInteresting { candInteresting = true }
+                            if afterDot && wordIs(i, e, "init") {
+                                // `x.init(…)` / `.init(…)` / `super.init(…)` are calls, not declarations.
+                                if initIsInteresting { candInteresting = true }
+                            } else if Self.anywhereWords.contains(buf, i, e) || callFollows(e) {
+                                // A loop, a declaration, or the name of a call (not a label, a
+                                // property, a type annotation, a function reference).
+                                candInteresting = true
+                            }
                         }
                         // `let name =` / `var name: Type =` start an initialiser, not an assignment
                         // (not after `case` in the same statement: `case let x: y = 1`).
@@ -572,6 +675,18 @@ struct BodySkipper {
                         candTokens += e - i
                         var k = i
                         while k < e { if buf[k] == UInt8(ascii: "<") { candLt += 1 }; k += 1 }
+                        if e - i == 1 && c == UInt8(ascii: "&") && e < n && !candInteresting {
+                            // `f(&x)`: an `inout` argument is an escape op on the storage it names.
+                            if isIdentStart(buf[e]) || buf[e] == UInt8(ascii: "$") {
+                                if let r = inoutTarget(e) {
+                                    candAssigned.append(String(decoding: UnsafeBufferPointer(rebasing: buf[r]), as: UTF8.self))
+                                } else {
+                                    candInteresting = true
+                                }
+                            } else if buf[e] == UInt8(ascii: "`") || buf[e] == UInt8(ascii: "(") {
+                                candInteresting = true
+                            }
+                        }
                         if !candInteresting && buf[e - 1] == UInt8(ascii: "=") {
                             let len = e - i
                             let comparison = (len == 2 && (c == UInt8(ascii: "=") || c == UInt8(ascii: "!") || c == UInt8(ascii: "<") || c == UInt8(ascii: ">")))

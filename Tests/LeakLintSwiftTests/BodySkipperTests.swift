@@ -231,10 +231,10 @@ import Testing
         }
         """
         let scan = Self.scan(src)
-        // The getters hold `#if`: read, and their inner braces are no accessor bodies; `plain`
-        // is skipped.
+        // The getters' inner braces are no accessor bodies: each getter is one body (its `#if`
+        // clauses balance), skipped like `plain`.
         let tree = Self.treeBodies(src)
-        #expect(scan.bodies.count == 1)
+        #expect(scan.bodies.count == 3)
         for b in scan.bodies { #expect(tree[b.open] == b.close) }
         let file = SourceFile(path: "Sources/App/Platform.swift", bytes: Array(src.utf8))
         let start = FileFacts(path: file.path, language: .swift, scopeKey: "Sources/App")
@@ -300,18 +300,105 @@ import Testing
         #expect(Self.scan(src).declared == ["a", "b", "c", "d", "e", "f", "i", "j", "Int"])
     }
 
-    @Test func unbalancedOrDirectiveBodiesAreRead() {
+    @Test func unbalancedBodiesAndUnbalancedDirectiveClausesAreRead() {
         #expect(Self.scan("func a() { if x { }").bodies.isEmpty)
         #expect(Self.scan("func a() { ) }").bodies.isEmpty)
+        // Each clause of `#if` closes what it opens: skipped. A clause that opens a brace the
+        // other clause opens too (one `}` after `#endif` closes either), or an `#if` left open: read.
         let src = """
         func a() {
         #if DEBUG
             print(1)
+        #elseif os(Linux)
+            if x { print(2) }
+        #else
+            print((3))
         #endif
         }
         func b() { print(2) }
+        func c() {
+        #if DEBUG
+            if verbose {
+        #else
+            if quiet {
+        #endif
+                print(3)
+            }
+        }
+        func d() {
+        #if DEBUG
+            print(4)
+        }
+        #endif
         """
-        #expect(Self.scan(src).bodies.count == 1)
+        let scan = Self.scan(src)
+        #expect(scan.bodies.map { Self.name(before: $0.open, in: src) } == ["func a()", "func b()"])
+        let tree = Self.treeBodies(src)
+        for b in scan.bodies { #expect(tree[b.open] == b.close) }
+    }
+
+    @Test func callWordsCountOnlyAsCalls() {
+        let src = """
+        final class Words {
+            var items: [Int] = []
+            func a() { log(store: 1, cancel: true) }
+            func b() -> Bool { items.isEmpty || handle.isCancelled }
+            func c() async throws { try await Task.sleep(nanoseconds: 1) }
+            func d() { let f = items.append; f(1) }
+            func e() { let t: Task<Void, Never>? = nil; print(t as Any) }
+            func f() { items.append(1) }
+            func g() { Task.init { } }
+            func h() {
+                publisher.sink
+                { _ in }
+            }
+            func i() { queue.async /* later */ { } }
+            func j() { let limit = cache.countLimit; print(limit) }
+            func k() { Thread.detachNewThread { } }
+        }
+        """
+        let scan = Self.scan(src)
+        // Labels, properties, a member of `Task`, a function reference: no call of those names.
+        // `Task<…>` may be a call's generic arguments; `countLimit` is read wherever it stands.
+        #expect(scan.bodies.map { Self.name(before: $0.open, in: src) }
+                == ["func a()", "func b() -> Bool", "func c() async throws", "func d()"])
+        let tree = Self.treeBodies(src)
+        for b in scan.bodies { #expect(tree[b.open] == b.close) }
+        let file = SourceFile(path: "Sources/App/Words.swift", bytes: Array(src.utf8))
+        let start = FileFacts(path: file.path, language: .swift, scopeKey: "Sources/App")
+        let whole = SwiftFrontEnd.extract(file: file, interest: Self.interest, skipBodies: false, into: start)
+        let skipped = SwiftFrontEnd.extract(file: file, interest: Self.interest, into: start)
+        #expect(Self.encoded(skipped) == Self.encoded(whole))
+    }
+
+    @Test func inoutArgumentsAreNamedLikeAssignments() {
+        let src = """
+        enum Swaps {
+            static func a() { swap(&self.cache, &other) }
+            static func b() { mutate(&Store.shared.items!) }
+            static func c() { mutate(&x.y[0]) }
+            static func d() { mutate(&make().items) }
+            static func e() { let z = a & b; let w = a &+ b; print(z, w) }
+            static func f() {
+                mutate(&x
+                    .items)
+            }
+        }
+        """
+        let scan = Self.scan(src)
+        #expect(scan.bodies.map { Self.name(before: $0.open, in: src) }
+                == ["static func a()", "static func b()", "static func e()"])
+        #expect(scan.bodies.map(\.assigned) == [["cache", "other"], ["items"], []])
+        let file = SourceFile(path: "Sources/App/Swaps.swift", bytes: Array(src.utf8))
+        let start = FileFacts(path: file.path, language: .swift, scopeKey: "Sources/App")
+        let whole = SwiftFrontEnd.extract(file: file, interest: Self.interest, skipBodies: false, into: start)
+        let skipped = SwiftFrontEnd.extract(file: file, interest: Self.interest, into: start)
+        #expect(skipped.skippedAssignments == ["cache", "items", "other"])
+        // The escape ops of the skipped bodies are exactly those a second reading brings back.
+        #expect(Set(whole.ops.map(\.target.name)).subtracting(skipped.ops.map(\.target.name)) == ["cache", "other"])
+        let reread = SwiftFrontEnd.extract(file: file, interest: Self.interest,
+                                           reading: Set(skipped.skippedAssignments), into: start)
+        #expect(Self.encoded(reread) == Self.encoded(whole))
     }
 
     @Test func hostileInputEndsQuicklyAndStaysInBounds() {

@@ -211,7 +211,9 @@ func line(_ ref: SourceRef, _ src: String) -> Int {
     }
 
     @Test func viaNamesTheBase() {
-        let f = swiftFacts("func f() { store.entries[k] = v }")
+        // (The file declares no `entries`: the body is read when its scope declares that container.)
+        let f = SwiftFrontEnd().facts(for: SourceFile(path: "Sources/App/File.swift", bytes: Array("func f() { store.entries[k] = v }".utf8)),
+                                      interest: CallInterest(methods: []), reading: ["entries"])
         #expect(f.ops.first?.via == "store")
         #expect(f.ops.first?.resolution == .fieldOfUnknownOwner)
         let g = swiftFacts("final class A { var m: [Int: Int] = [:]; func f(xs: [Int]) { for x in xs { m[x] = x } } }")
