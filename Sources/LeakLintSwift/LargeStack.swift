@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import LeakLintCore
 
 /// Runs work on a fresh thread with a large stack and waits for it.
 ///
@@ -90,22 +91,5 @@ enum LargeStack {
         #else
         pthread_join(thread, nil)
         #endif
-    }
-}
-
-/// A pthread mutex for the front end's process-wide caches (the stack pool, the body-word table).
-final class PosixMutex: @unchecked Sendable {
-    private let m: UnsafeMutablePointer<pthread_mutex_t>
-
-    init() {
-        m = .allocate(capacity: 1)
-        m.initialize(to: pthread_mutex_t())
-        pthread_mutex_init(m, nil)
-    }
-
-    func withLock<T>(_ body: () throws -> T) rethrows -> T {
-        pthread_mutex_lock(m)
-        defer { pthread_mutex_unlock(m) }
-        return try body()
     }
 }
