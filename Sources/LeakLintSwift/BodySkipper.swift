@@ -263,11 +263,9 @@ struct BodySkipper {
         /// `willSet`, `_read`, `_modify`, `unsafeAddress`, …, `mutating`/`nonmutating`, an attribute) or
         /// is empty; anything else is an implicit getter's code.
         func startsAccessorList(_ from: Int) -> Bool {
-            var k = from
+            var k = skipTrivia(from)
             while k < n {
                 let c = buf[k]
-                if c == 32 || c == 9 || c == 10 || c == 13 { k += 1; continue }
-                if let after = commentEnd(k) { k = after; continue }
                 if c == UInt8(ascii: "#") {
                     // `#if cond` / `#else` / `#endif` on a line of their own: the first token after
                     // them decides (`#if DEBUG` + `guard …` is a getter's code). A condition that
@@ -287,7 +285,7 @@ struct BodySkipper {
                     while e < n && buf[e] != 10 && buf[e] != 13 { e += 1 }
                     if last == UInt8(ascii: "|") || last == UInt8(ascii: "&") || last == UInt8(ascii: "(")
                         || last == UInt8(ascii: ",") || last == UInt8(ascii: "!") || last == UInt8(ascii: "\\") { return true }
-                    k = e
+                    k = skipTrivia(e)
                     continue
                 }
                 if c == UInt8(ascii: "}") || c == UInt8(ascii: "@") { return true }

@@ -236,10 +236,7 @@ import Testing
         let tree = Self.treeBodies(src)
         #expect(scan.bodies.count == 3)
         for b in scan.bodies { #expect(tree[b.open] == b.close) }
-        let file = SourceFile(path: "Sources/App/Platform.swift", bytes: Array(src.utf8))
-        let start = FileFacts(path: file.path, language: .swift, scopeKey: "Sources/App")
-        let whole = SwiftFrontEnd.extract(file: file, interest: Self.interest, skipBodies: false, into: start)
-        let skipped = SwiftFrontEnd.extract(file: file, interest: Self.interest, into: start)
+        let (whole, skipped) = Self.extractions(src, "Platform.swift")
         #expect(Self.encoded(skipped) == Self.encoded(whole))
     }
 
@@ -364,10 +361,7 @@ import Testing
                 == ["func a()", "func b() -> Bool", "func c() async throws", "func d()"])
         let tree = Self.treeBodies(src)
         for b in scan.bodies { #expect(tree[b.open] == b.close) }
-        let file = SourceFile(path: "Sources/App/Words.swift", bytes: Array(src.utf8))
-        let start = FileFacts(path: file.path, language: .swift, scopeKey: "Sources/App")
-        let whole = SwiftFrontEnd.extract(file: file, interest: Self.interest, skipBodies: false, into: start)
-        let skipped = SwiftFrontEnd.extract(file: file, interest: Self.interest, into: start)
+        let (whole, skipped) = Self.extractions(src, "Words.swift")
         #expect(Self.encoded(skipped) == Self.encoded(whole))
     }
 
@@ -447,6 +441,14 @@ import Testing
         while let p = e?.nextObject() as? String { if p.hasSuffix(".swift") { out.append(p) } }
         return out.sorted()
     }()
+
+    /// The facts of `src` as `Sources/App/<name>`: from a whole parse and from the skipping one.
+    static func extractions(_ src: String, _ name: String) -> (whole: FileFacts, skipped: FileFacts) {
+        let file = SourceFile(path: "Sources/App/" + name, bytes: Array(src.utf8))
+        let start = FileFacts(path: file.path, language: .swift, scopeKey: "Sources/App")
+        return (SwiftFrontEnd.extract(file: file, interest: interest, skipBodies: false, into: start),
+                SwiftFrontEnd.extract(file: file, interest: interest, into: start))
+    }
 
     static func encoded(_ f: FileFacts) -> String {
         var f = f
