@@ -161,7 +161,10 @@ struct ScopeIndex {
         var qualifiedId: [Int] = []
         var uniqueQualified: [String] = []
         var names: [String] = []
-        var paramTypes: [[String]] = []
+        /// Function index → ids of its parameter types in `distinctParamTypes` (types repeat:
+        /// `string`, `error`, `*T`; a word list's globs run once per distinct type).
+        var paramTypeIds: [[Int]] = []
+        var distinctParamTypes: [String] = []
         var runsOnce: [Bool] = []
         var onceTargets: [String] = []
         /// Unexported functions called only from outside function literals: (function, callers).
@@ -173,9 +176,10 @@ struct ScopeIndex {
         let n = functions.count
         g.qualified.reserveCapacity(n)
         g.names.reserveCapacity(n)
-        g.paramTypes.reserveCapacity(n)
         g.runsOnce.reserveCapacity(n)
+        g.paramTypeIds.reserveCapacity(n)
         var ids: [String: Int] = [:]
+        var typeIds: [String: Int] = [:]
         // Functions are read in place (by index): copying each FunctionFact costs more than the graph.
         for i in 0..<n {
             let q = functions[i].qualifiedName
@@ -188,7 +192,12 @@ struct ScopeIndex {
                 g.uniqueQualified.append(q)
             }
             g.names.append(functions[i].name)
-            g.paramTypes.append(functions[i].params.map(\.type))
+            g.paramTypeIds.append(functions[i].params.map { p in
+                if let k = typeIds[p.type] { return k }
+                typeIds[p.type] = g.distinctParamTypes.count
+                g.distinctParamTypes.append(p.type)
+                return g.distinctParamTypes.count - 1
+            })
             g.runsOnce.append(functions[i].role.runsOnce)
         }
         // Propagation candidates: unexported (Go) or scope-private functions. Only calls to their
@@ -206,8 +215,9 @@ struct ScopeIndex {
         var callers: [String: [(caller: Int, literal: Bool)]] = [:]   // callee name → call sites
         for i in 0..<n {
             for c in functions[i].body.calls {
-                if c.hasPrefix("once:") { g.onceTargets.append(String(c.dropFirst(5))); continue }
-                let lit = c.hasPrefix("lit:")
+                let first = c.utf8.first
+                if first == UInt8(ascii: "o") && c.hasPrefix("once:") { g.onceTargets.append(String(c.dropFirst(5))); continue }
+                let lit = first == UInt8(ascii: "l") && c.hasPrefix("lit:")
                 let callee = lit ? String(c.dropFirst(4)) : c
                 guard candidateNames.contains(callee) else { continue }
                 callers[callee, default: []].append((i, lit))
@@ -229,7 +239,8 @@ struct ScopeIndex {
         // `func(cmd *cobra.Command, args []string)` runs once per invocation of the program).
         let paramWords = runOnce.words.filter { $0.hasPrefix("param:") }.map { String($0.dropFirst(6)) }
         if !paramWords.isEmpty {
-            for i in g.names.indices where g.paramTypes[i].contains(where: { t in paramWords.contains { ByteText.glob($0, t) } }) {
+            let hit = g.distinctParamTypes.map { t in paramWords.contains { ByteText.glob($0, t) } }
+            for i in g.names.indices where g.paramTypeIds[i].contains(where: { hit[$0] }) {
                 once.insert(qualified[i])
             }
         }
