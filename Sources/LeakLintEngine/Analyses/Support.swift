@@ -234,7 +234,9 @@ struct ScopeIndex {
         let g = memo.callGraph { buildCallGraph() }
         let qualified = g.qualified
         var once = Set(g.onceTargets)
-        for i in g.names.indices where g.runsOnce[i] || runOnce.matches(g.names[i]) { once.insert(qualified[i]) }
+        // Names are matched against the name words only (`param:` words are about signatures).
+        let nameWords = WordList(runOnce.words.filter { !$0.hasPrefix("param:") })
+        for i in g.names.indices where g.runsOnce[i] || nameWords.matches(g.names[i]) { once.insert(qualified[i]) }
         // `param:<type glob>` words: entry points by signature (a cobra command's
         // `func(cmd *cobra.Command, args []string)` runs once per invocation of the program).
         let paramWords = runOnce.words.filter { $0.hasPrefix("param:") }.map { String($0.dropFirst(6)) }
