@@ -450,7 +450,6 @@ public struct FileFacts: Sendable, Codable {
     }
 }
 
-/// A stored property with its type as written (`var timer: Timer?`).
 /// A field handed as a bare argument to a method of its own type, called without a receiver
 /// (or on `this`): `shutdownExecutorService(poolRouterExecutor, "pool")` in `destroy()`. What the
 /// method does with that parameter (stops it, removes from it) then happens to the field.
@@ -460,14 +459,12 @@ public struct FieldArgument: Sendable, Codable, Hashable {
     /// The method called (same owner) and the argument's position.
     public var callee: String
     public var index: Int
-    /// The calling function (qualified).
-    public var function: String
-    public var at: SourceRef
-    public init(field: SymbolRef, callee: String, index: Int, function: String, at: SourceRef) {
-        self.field = field; self.callee = callee; self.index = index; self.function = function; self.at = at
+    public init(field: SymbolRef, callee: String, index: Int) {
+        self.field = field; self.callee = callee; self.index = index
     }
 }
 
+/// A stored property with its type as written (`var timer: Timer?`).
 public struct FieldFact: Sendable, Codable {
     public var symbol: SymbolRef
     public var typeText: String

@@ -40,9 +40,8 @@ public enum LineHash {
 
         mutating func emit() {
             let value = UInt64(bitPattern: hash)
-            var n = 0
-            counts[value, default: 0] += 1
-            n = counts[value]!
+            let n = counts[value, default: 0] + 1
+            counts[value] = n
             let line = lineAt[index]
             if wanted?.contains(line) ?? true { out[line] = String(value, radix: 16) + ":" + String(n) }
             lastEmitted = line

@@ -131,8 +131,7 @@ public struct Scanner {
         let interests = Analyses.callInterests(for: rules)
         let table = frontEndTable
         // Biggest files first: the last file a worker takes is then a small one.
-        let bySize = files.indices.sorted { files[$0].size > files[$1].size || (files[$0].size == files[$1].size && $0 < $1) }
-        var outcomes = Parallel.map(files.count, workers: jobs, order: bySize) { i in
+        var outcomes = Parallel.map(files.count, workers: jobs, order: Parallel.heaviestFirst(files.map(\.size))) { i in
             FileLoader.load(absolute: files[i].absolute, relative: files[i].relative, interests: interests, frontEnds: table)
         }
         FileLoader.rereadSkippedAssignments(&outcomes, interests: interests, jobs: jobs,
@@ -168,7 +167,7 @@ public struct Scanner {
         }
         // Units of the biggest scopes first, for the same reason.
         let weight = scopes.map { $0.files.reduce(0) { $0 + $1.ops.count + $1.calls.count + $1.functions.count + $1.containers.count } }
-        let byWeight = units.indices.sorted { weight[units[$0].scope] > weight[units[$1].scope] || (weight[units[$0].scope] == weight[units[$1].scope] && $0 < $1) }
+        let byWeight = Parallel.heaviestFirst(units.map { weight[$0.scope] })
         let perUnit = Parallel.map(units.count, workers: jobs, order: byWeight) { i in
             ScopeBuilder.analyse(scopes[units[i].scope], rules: [rules[units[i].rule]], extra: extra)
         }
@@ -470,6 +469,12 @@ public struct PhaseClock {
 
 /// A bounded parallel map: `workers` threads pull indices from a shared counter.
 enum Parallel {
+    /// Indices by descending weight, ties in index order: an `order` for `map` that leaves the
+    /// small items for last, so no worker is still busy with a big one when the others are done.
+    static func heaviestFirst(_ weights: [Int]) -> [Int] {
+        weights.indices.sorted { weights[$0] > weights[$1] || (weights[$0] == weights[$1] && $0 < $1) }
+    }
+
     /// `order`: a permutation of `0..<count` saying which index workers take first (results
     /// stay in index order).
     static func map<T: Sendable>(_ count: Int, workers: Int, order: [Int]? = nil, _ body: @Sendable (Int) -> T) -> [T] {

@@ -1145,8 +1145,8 @@ final class JavaParser {
                     if JavaNames.interruptibleCalls.contains(name) { blockingCall = true }
                     if JavaNames.interruptChecks.contains(name) { addSignal(signalText(j)); checked = true }
                 }
-                if checked {}
-                else if identIs(j, "exit") || identIs(j, "halt"), isP(j - 1, 0x2E), identIs(j - 2, "System") || isP(j - 2, 0x29) { exits = true }
+                if checked { j += 1; continue }
+                if identIs(j, "exit") || identIs(j, "halt"), isP(j - 1, 0x2E), identIs(j - 2, "System") || isP(j - 2, 0x29) { exits = true }
                 else if !ifConds.isEmpty, let f = flagName(j) { addSignal(f) }
             }
             j += 1
@@ -1538,8 +1538,7 @@ final class JavaParser {
         if !hasReceiver || (recvEnd - recvStart == 1 && isK(recvStart, .this)) {
             for (k, r) in argRanges.enumerated() where r.count == 1 && isIdent(r.lowerBound) {
                 if let tg = resolveName(text(r.lowerBound), fn: fn), tg.symbol.owner == fn.cls.name {
-                    facts.fieldArguments.append(FieldArgument(field: tg.symbol, callee: method, index: k,
-                                                              function: fn.name, at: ref(m, argsClose + 1)))
+                    facts.fieldArguments.append(FieldArgument(field: tg.symbol, callee: method, index: k))
                 }
             }
         }
