@@ -482,6 +482,11 @@ public struct CallInterest: Sendable {
     public var methods: Set<String> { didSet { rebuildFilter() } }
     /// Method-name prefixes of interest (`new` for `Executors.new*`).
     public var prefixes: [String] { didSet { rebuildFilter() } }
+    /// The names of `methods` and `prefixes` the rules name only as container ops (`call:append`
+    /// in `grow-calls`, `shrink-calls`, `init-calls`), never as calls to pair, stop or release:
+    /// such a call matters as an op on its receiver, and no analysis reads its `CallFact`.
+    public var opOnlyMethods: Set<String> = []
+    public var opOnlyPrefixes: [String] = []
     /// A cheap pre-check before hashing: bit `n` set when some method name has `n` bytes (names
     /// of 63 bytes or more share bit 63).
     private var lengths: UInt64 = 0
@@ -499,6 +504,14 @@ public struct CallInterest: Sendable {
             guard let b = w.utf8.first else { firstLow = ~0; firstHigh = ~0; continue }   // "" prefixes everything
             if b & 127 < 64 { firstLow |= 1 << UInt64(b & 63) } else { firstHigh |= 1 << UInt64(b & 63) }
         }
+    }
+    /// Whether a call of `method` must be kept as a `CallFact`: wanted, and not only as an op.
+    public func wantsCall(_ method: String) -> Bool {
+        guard wants(method) else { return false }
+        if opOnlyMethods.isEmpty && opOnlyPrefixes.isEmpty { return true }
+        if methods.contains(method) && !opOnlyMethods.contains(method) { return true }
+        for p in prefixes where !opOnlyPrefixes.contains(p) && method.hasPrefix(p) { return true }
+        return false
     }
     public func wants(_ method: String) -> Bool {
         guard let b = method.utf8.first else { return methods.contains("") || prefixes.contains("") }

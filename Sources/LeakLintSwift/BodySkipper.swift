@@ -11,7 +11,7 @@ import LeakLintCore
 /// so the parser never sees their contents (they are replaced by spaces, byte offsets unchanged).
 ///
 /// Parsing is most of a scan's time and most function bodies hold nothing the analyses read:
-/// no loop, no spawn, no call the rules or the visitor record, no container method, no nested
+/// no loop, no spawn, no call the rules or the visitor record, no container method but on a name, no nested
 /// declaration, no assignment to a name that could be a container. Only bodies of `func` / `init` /
 /// `deinit` declarations whose enclosing braces are all type bodies (or the file) are candidates,
 /// so their facts are the body's own: the declaration's signature, its `FunctionFact` (name,
@@ -20,7 +20,9 @@ import LeakLintCore
 /// makes), which the Swift analyses do not read (run-once propagation is off for Swift), and the
 /// `LoopFact`s of plain `for … in` loops (not endless, no async sequence: no analysis reads them).
 /// A word of the calls' vocabulary keeps a body only where it names a call (`(`, a trailing
-/// closure's `{`, `<` or `.init` follows it); loop and declaration keywords keep it anywhere. An
+/// closure's `{`, `<` or `.init` follows it); loop and declaration keywords keep it anywhere but
+/// after a `.`. A container method called on a name (`items.append(x)`) is an op on that name and
+/// is listed like an assignment (the rules read such calls only as ops). An
 /// `#if` inside a body is skipped with it when each of its clauses closes the brackets it opens.
 ///
 /// The scanner knows comments (nested), strings (multi-line, raw, interpolations nested to any
@@ -81,13 +83,15 @@ struct BodySkipper {
         }
     }
 
-    /// Words that give a body facts wherever they stand: loops, nested declarations, cache limits
-    /// (`cache.countLimit = n` is an op).
-    static let declarationWords: [String] = [
+    /// Words that give a body facts wherever they stand: loops and nested declarations (keywords,
+    /// so not after a `.`: `kind == .struct` is a member), and cache limits (`cache.countLimit = n`
+    /// is an op).
+    static let keywordWords: [String] = [
         "while", "repeat",
         "func", "init", "deinit", "subscript", "class", "struct", "enum", "actor", "protocol", "extension",
-        "countLimit", "totalCostLimit",
     ]
+    static let limitWords: [String] = ["countLimit", "totalCostLimit"]
+    static let declarationWords: [String] = keywordWords + limitWords
 
     /// Words that give a body facts as the name of a call: spawns and `store(in:)`. (The
     /// cancellation checks `isCancelled`, `checkCancellation()` and `sleep(…)` are signals of the
@@ -100,6 +104,17 @@ struct BodySkipper {
 
     /// `declarationWords` as a table: the other words of a `Words` count only as a call's name.
     static let anywhereWords = Words(declarationWords)
+    /// `limitWords` as a table: the words that count after a `.`.
+    static let afterDotWords = Words(limitWords)
+
+    /// What keeps a body: `calls`, words that give it facts as a call's name (or anywhere, for
+    /// `anywhereWords`); `ops`, container methods (`append`, `removeAll`, `filter…`) whose call is
+    /// an op on its receiver and nothing else (`CallInterest.opOnlyMethods`). A body whose only
+    /// such calls are `name.op(…)` is skipped like one that assigns `name`.
+    struct Vocabulary {
+        var calls: Words
+        var ops: Words
+    }
 
     /// Bodies longer than this many tokens are always parsed (a chain that deep is reported by the
     /// visitor's depth guard, and a skipped body must not hide that).
@@ -153,7 +168,8 @@ struct BodySkipper {
     /// The bodies of `buf` that hold no fact but assignments. `words` are the identifiers that
     /// make a body interesting (`structuralWords` and the calls recorded); `initIsInteresting`
     /// when `x.init(…)` is such a call. Empty when the braces do not balance.
-    static func scan(_ buf: UnsafeBufferPointer<UInt8>, words: Words, initIsInteresting: Bool = false) -> Scan {
+    static func scan(_ buf: UnsafeBufferPointer<UInt8>, words vocabulary: Vocabulary, initIsInteresting: Bool = false) -> Scan {
+        let words = vocabulary.calls, opWords = vocabulary.ops
         var out = Scan()
         var candAssigned: [String] = []
         // Declared names outside candidate bodies: after `let`/`var`, and after `,` in its list.
@@ -207,6 +223,12 @@ struct BodySkipper {
         var prevWordLo = 0, prevWordHi = 0
         // `name[…] =`: the word before the last `[` that closed (its frame is gone by then).
         var subscriptWordLo = -1, subscriptWordHi = -1
+        // What the last `.` was read on, as the visitor resolves a receiver: 1 the name
+        // `dotLo..<dotHi` (`x.`, `a.b.`, `x?.`, `d[k].`), 2 a call's or a tuple's value (`f().`,
+        // `(a ?? b).`: no storage), 0 anything else. `postfix…`: the token before a `?`/`!` run.
+        var dotKind: UInt8 = 0, dotLo = 0, dotHi = 0
+        var postfixKind: UInt8 = 0, postfixByte: UInt8 = 0, postfixLo = 0, postfixHi = 0
+        var postfixSubLo = -1, postfixSubHi = -1
         // The last `)` closed `(label:)`.
         var closesLabels = false
         var bracketWordStack: [(Int, Int)] = []
@@ -502,7 +524,7 @@ struct BodySkipper {
                 while e < n && buf[e] != UInt8(ascii: "`") && buf[e] != 10 { e += 1 }
                 if cand >= 0 {
                     candTokens += 1
-                    if words.contains(buf, i + 1, e) { candInteresting = true }
+                    if words.contains(buf, i + 1, e) || opWords.contains(buf, i + 1, e) { candInteresting = true }
                     declState = declState == 1 ? 2 : (declState == 3 ? 3 : 0)
                 } else if expectName {
                     lineNames.append((i + 1)..<e)
@@ -615,9 +637,19 @@ struct BodySkipper {
                             if afterDot && wordIs(i, e, "init") {
                                 // `x.init(…)` / `.init(…)` / `super.init(…)` are calls, not declarations.
                                 if initIsInteresting { candInteresting = true }
-                            } else if Self.anywhereWords.contains(buf, i, e) || callFollows(e) {
+                            } else if (afterDot ? Self.afterDotWords : Self.anywhereWords).contains(buf, i, e) || callFollows(e) {
                                 // A loop, a declaration, or the name of a call (not a label, a
                                 // property, a type annotation, a function reference).
+                                candInteresting = true
+                            }
+                        } else if !candInteresting && afterDot && opWords.contains(buf, i, e) && callFollows(e) {
+                            // `name.append(…)`: an op on `name`, which matters only where a
+                            // container of that name is declared. `f().append(…)` resolves to no
+                            // storage; a receiver this scan cannot name keeps the body. (A bare
+                            // `append(…)` is the type's own method: no op.)
+                            if dotKind == 1 {
+                                candAssigned.append(String(decoding: UnsafeBufferPointer(rebasing: buf[dotLo..<dotHi]), as: UTF8.self))
+                            } else if dotKind == 0 {
                                 candInteresting = true
                             }
                         }
@@ -669,6 +701,15 @@ struct BodySkipper {
                 } else if isOperator(c) {
                     var e = i + 1
                     while e < n && isOperator(buf[e]) && !(buf[e] == UInt8(ascii: "/") && e + 1 < n && (buf[e + 1] == UInt8(ascii: "/") || buf[e + 1] == UInt8(ascii: "*"))) { e += 1 }
+                    if c == UInt8(ascii: "?") || c == UInt8(ascii: "!") {
+                        // `x?.`, `x!.`, `f()!.`: the receiver is what the run follows.
+                        var k = i + 1
+                        while k < e && (buf[k] == UInt8(ascii: "?") || buf[k] == UInt8(ascii: "!")) { k += 1 }
+                        if k == e && !(prevKind == 2 && (prevByte == UInt8(ascii: "?") || prevByte == UInt8(ascii: "!"))) {
+                            postfixKind = prevKind; postfixByte = prevByte; postfixLo = prevWordLo; postfixHi = prevWordHi
+                            postfixSubLo = subscriptWordLo; postfixSubHi = subscriptWordHi
+                        }
+                    }
                     if cand >= 0 {
                         candTokens += e - i
                         var k = i
@@ -718,6 +759,22 @@ struct BodySkipper {
                 } else {
                     // `.`, `,`, `:`, `@`, `\`, anything else: one punctuation token.
                     if cand >= 0 { candTokens += 1 }
+                    if c == UInt8(ascii: ".") && cand >= 0 {
+                        var kind = prevKind, byte = prevByte, lo = prevWordLo, hi = prevWordHi
+                        var subLo = subscriptWordLo, subHi = subscriptWordHi
+                        if kind == 2 && (byte == UInt8(ascii: "?") || byte == UInt8(ascii: "!")) {
+                            kind = postfixKind; byte = postfixByte; lo = postfixLo; hi = postfixHi
+                            subLo = postfixSubLo; subHi = postfixSubHi
+                        }
+                        dotKind = 0
+                        if kind == 1 && hi > lo {
+                            dotKind = 1; dotLo = lo; dotHi = hi
+                        } else if kind == 2 && byte == UInt8(ascii: "]") && subHi > subLo {
+                            dotKind = 1; dotLo = subLo; dotHi = subHi
+                        } else if kind == 2 && byte == UInt8(ascii: ")") && !closesLabels {
+                            dotKind = 2
+                        }
+                    }
                     if declState == 2 && c == UInt8(ascii: ":") { declState = 3 } else if declState != 3 { declState = 0 }
                     expectName = cand < 0 && c == UInt8(ascii: ",") && declListDepth == stack.count
                     if c == UInt8(ascii: ":") && cand < 0 && !lineNames.isEmpty { lineTyped = true }

@@ -1206,7 +1206,8 @@ final class FactVisitor: SyntaxVisitor {
             if methodTok.rawTokenKind == .identifier, !Self.isUpper(methodTok) { body.calls.append(method) }
         }
 
-        if flags & Self.alwaysFlag != 0 || wanted {
+        // Op-only names (`append`) are ops on their receiver above; no analysis reads their call.
+        if flags & Self.alwaysFlag != 0 || (wanted && interest.wantsCall(method)) {
             recordCall(node, method: method, base: base)
         }
         return .visitChildren

@@ -234,52 +234,73 @@ public struct SwiftFrontEnd: FrontEnd {
     }
 
     /// The identifiers that make a function body worth parsing: `BodySkipper.structuralWords`,
-    /// the collection methods and calls the visitor always records, and the rules' calls.
-    static func bodyWords(_ interest: CallInterest) -> BodySkipper.Words {
+    /// the calls the visitor always records and the rules' calls; and, as ops on a receiver, the
+    /// collection methods and the rules' op-only calls (`CallInterest.opOnlyMethods`).
+    static func bodyWords(_ interest: CallInterest) -> BodySkipper.Vocabulary {
         bodyWordsCache.words(for: interest)
     }
 
     static let bodyWordsCache = BodyWordsCache()
 
-    static func buildBodyWords(_ interest: CallInterest) -> BodySkipper.Words {
-        var words = BodySkipper.structuralWords
-        words += SwiftVocabulary.containerMethods
-        words += SwiftVocabulary.alwaysRecorded
-        words += interest.methods
-        return BodySkipper.Words(words, prefixes: interest.prefixes)
+    static func buildBodyWords(_ interest: CallInterest) -> BodySkipper.Vocabulary {
+        var calls = BodySkipper.structuralWords
+        calls += SwiftVocabulary.alwaysRecorded
+        calls += interest.methods.filter { interest.wantsCall($0) }
+        let callSet = Set(calls)
+        let ops = SwiftVocabulary.containerMethods.union(interest.opOnlyMethods).subtracting(callSet)
+        return BodySkipper.Vocabulary(
+            calls: BodySkipper.Words(calls, prefixes: interest.prefixes.filter { !interest.opOnlyPrefixes.contains($0) }),
+            ops: BodySkipper.Words(ops, prefixes: interest.opOnlyPrefixes))
     }
 
     // MARK: - Scopes
 
     public func scopeKey(forPath path: String) -> String {
-        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        let b = Array(path.utf8)
+        let parts = Self.segments(b)
         // `…/Sources/<Target>/…/file.swift`: the target folder (SwiftPM's module).
         if parts.count >= 3 {
-            var i = 0
-            while i + 2 < parts.count {
-                if parts[i] == "Sources" || parts[i] == "Tests" {
-                    return parts[0...(i + 1)].joined(separator: "/")
-                }
-                i += 1
+            for i in 0..<(parts.count - 2) where Self.isTargetRoot(b, parts[i]) {
+                return String(decoding: b[0..<parts[i + 1].upperBound], as: UTF8.self)
             }
         }
         // Otherwise the top-level scanned folder; a bare file name is its own directory's scope.
-        if parts.count >= 2, let first = parts.first, !first.isEmpty, first != "." {
-            return String(first)
+        if parts.count >= 2, !parts[0].isEmpty, !(parts[0].count == 1 && b[0] == UInt8(ascii: ".")) {
+            return String(decoding: b[parts[0]], as: UTF8.self)
         }
-        if parts.count >= 3, parts[0] == "." { return "./" + parts[1] }
+        if parts.count >= 3, parts[0].count == 1, b[0] == UInt8(ascii: ".") {
+            return "./" + String(decoding: b[parts[1]], as: UTF8.self)
+        }
         return PathText.directory(of: path)
     }
 
     /// The module name for a path: the target folder's name, or the scope's last component.
     static func moduleName(forPath path: String) -> String? {
-        let parts = path.split(separator: "/", omittingEmptySubsequences: true)
-        var i = 0
-        while i + 2 < parts.count {
-            if parts[i] == "Sources" || parts[i] == "Tests" { return String(parts[i + 1]) }
-            i += 1
+        let b = Array(path.utf8)
+        let parts = segments(b).filter { !$0.isEmpty }
+        if parts.count >= 3 {
+            for i in 0..<(parts.count - 2) where isTargetRoot(b, parts[i]) {
+                return String(decoding: b[parts[i + 1]], as: UTF8.self)
+            }
         }
-        return parts.count >= 2 ? String(parts[0]) : nil
+        return parts.count >= 2 ? String(decoding: b[parts[0]], as: UTF8.self) : nil
+    }
+
+    /// The byte ranges of the `/`-separated segments of `b`, empty ones included.
+    static func segments(_ b: [UInt8]) -> [Range<Int>] {
+        var out: [Range<Int>] = []
+        var start = 0
+        for (k, c) in b.enumerated() where c == UInt8(ascii: "/") {
+            out.append(start..<k)
+            start = k + 1
+        }
+        out.append(start..<b.count)
+        return out
+    }
+
+    /// `Sources` or `Tests`: the folder whose subfolders are SwiftPM targets.
+    static func isTargetRoot(_ b: [UInt8], _ r: Range<Int>) -> Bool {
+        b[r].elementsEqual("Sources".utf8) || b[r].elementsEqual("Tests".utf8)
     }
 
     // MARK: - Suppressions
@@ -326,13 +347,16 @@ public struct SwiftFrontEnd: FrontEnd {
 /// The word table of the last interest asked for: a scan asks with one interest for every file.
 final class BodyWordsCache: @unchecked Sendable {
     private let mutex = PosixMutex()
-    private var last: (methods: Set<String>, prefixes: [String], words: BodySkipper.Words)?
+    private var last: (interest: CallInterest, words: BodySkipper.Vocabulary)?
 
-    func words(for interest: CallInterest) -> BodySkipper.Words {
+    func words(for interest: CallInterest) -> BodySkipper.Vocabulary {
         mutex.withLock {
-            if let l = last, l.prefixes == interest.prefixes, l.methods == interest.methods { return l.words }
+            if let l = last, l.interest.prefixes == interest.prefixes, l.interest.methods == interest.methods,
+               l.interest.opOnlyMethods == interest.opOnlyMethods, l.interest.opOnlyPrefixes == interest.opOnlyPrefixes {
+                return l.words
+            }
             let w = SwiftFrontEnd.buildBodyWords(interest)
-            last = (interest.methods, interest.prefixes, w)
+            last = (interest, w)
             return w
         }
     }

@@ -210,4 +210,16 @@ import Testing
         #expect(out.contains("(path: \"go/b.yaml\", yaml: #\"\"\"\nid: go/b\n\n\"\"\"#),"))
         #expect(out.range(of: "go/a.yaml")!.lowerBound < out.range(of: "go/b.yaml")!.lowerBound)
     }
+
+    /// Names the rules give only in op lists (`grow-calls`, `shrink-calls`) are op-only; a name
+    /// some rule also reads as a call (`removeAll` stops Swift timers) is not.
+    @Test func opOnlyCallNamesAreThoseOnlyOpListsMention() throws {
+        let swift = Analyses.callInterests(for: try RuleCatalog.builtin())[.swift]!
+        #expect(swift.opOnlyMethods.contains("append") && swift.opOnlyMethods.contains("insert"))
+        #expect(swift.opOnlyPrefixes.contains("filter"))
+        #expect(!swift.opOnlyMethods.contains("removeAll") && swift.methods.contains("removeAll"))
+        #expect(!swift.opOnlyMethods.contains("addObserver") && !swift.opOnlyMethods.contains("invalidate"))
+        #expect(swift.wantsCall("removeAll") && swift.wantsCall("addObserver") && !swift.wantsCall("append"))
+        #expect(swift.opOnlyMethods.isSubset(of: swift.methods))
+    }
 }

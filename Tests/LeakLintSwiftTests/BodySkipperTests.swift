@@ -7,7 +7,15 @@ import Testing
 
 /// The byte-level pre-pass that lets the parser skip function bodies holding no fact.
 @Suite struct BodySkipperTests {
-    static let interest = CallInterest(methods: ["addObserver", "sink", "put", "register", "forEach"])
+    /// As the rules build it: `append` and `filter…` only as container ops, `removeAll` also as a
+    /// call to stop something.
+    static let interest: CallInterest = {
+        var ci = CallInterest(methods: ["addObserver", "sink", "put", "register", "forEach", "append", "removeAll"],
+                              prefixes: ["filter"])
+        ci.opOnlyMethods = ["append"]
+        ci.opOnlyPrefixes = ["filter"]
+        return ci
+    }()
 
     static func scan(_ src: String) -> BodySkipper.Scan {
         let bytes = Array(src.utf8)
@@ -82,12 +90,19 @@ import Testing
         """
         let scan = Self.scan(src)
         let found = scan.bodies.map { Self.name(before: $0.open, in: src) }
-        #expect(found == ["func describe() -> String", "init(limit: Int)", "func each()", "deinit", "func helper(_ x: Int) -> Int"])
+        #expect(found == ["func describe() -> String", "init(limit: Int)", "func grow()", "func each()", "deinit",
+                          "func helper(_ x: Int) -> Int"])
         #expect(scan.bodies[1].assigned == ["limit"])
-        #expect(scan.bodies[4].assigned == [])
+        // `items.append(1)` is an op on `items`, like an assignment.
+        #expect(scan.bodies[2].assigned == ["items"])
+        #expect(scan.bodies[5].assigned == [])
         // `items` could be a container (its line has a `[`); `limit = 3` cannot.
         #expect(scan.declared.contains("items"))
         #expect(!scan.declared.contains("limit"))
+        // So `grow` is read after all, and `init` is skipped with its assignment listed.
+        let skipping = scan.skipping(reading: [])
+        #expect(!skipping.bodies.map { Self.name(before: $0.open, in: src) }.contains("func grow()"))
+        #expect(skipping.unread == ["limit"])
         // Every body found is a function body of the tree, brace for brace.
         let tree = Self.treeBodies(src)
         for b in scan.bodies { #expect(tree[b.open] == b.close) }
@@ -159,8 +174,8 @@ import Testing
         }
         """
         let scan = Self.scan(src)
-        #expect(scan.bodies.count == 5)
-        #expect(scan.bodies.map(\.assigned) == [[], [], [], ["log"], []])
+        #expect(scan.bodies.count == 6)
+        #expect(scan.bodies.map(\.assigned) == [[], [], [], ["log"], [], ["items"]])
         let tree = Self.treeBodies(src)
         for b in scan.bodies { #expect(tree[b.open] == b.close) }
         // The facts are those of a whole parse (the blanked implicit getter is still a getter).
@@ -357,8 +372,10 @@ import Testing
         let scan = Self.scan(src)
         // Labels, properties, a member of `Task`, a function reference: no call of those names.
         // `Task<…>` may be a call's generic arguments; `countLimit` is read wherever it stands.
+        // `items.append(1)` is an op on `items` (skipped, the name listed).
         #expect(scan.bodies.map { Self.name(before: $0.open, in: src) }
-                == ["func a()", "func b() -> Bool", "func c() async throws", "func d()"])
+                == ["func a()", "func b() -> Bool", "func c() async throws", "func d()", "func f()"])
+        #expect(scan.bodies.map(\.assigned) == [[], [], [], [], ["items"]])
         let tree = Self.treeBodies(src)
         for b in scan.bodies { #expect(tree[b.open] == b.close) }
         let (whole, skipped) = Self.extractions(src, "Words.swift")
@@ -429,6 +446,56 @@ import Testing
                                                 reading: Set(whole.ops.map(\.target.name)), into: start)
             #expect(Self.encoded(skipped) == Self.encoded(whole))
         }
+    }
+
+    @Test func containerMethodCallsNameTheirReceiver() {
+        let src = """
+        final class Ops {
+            func a() { self.model.items.append(1) }
+            func b() { x?.insert(1); y!.remove(at: 0) }
+            func c() { d[k]?.append(1); e[k, default: []].append(2) }
+            func f() { make().append(1); append(2); let g = h.append; g(3) }
+            func i() { z.filterStale(); z.filtered = true }
+            func j() { [1].append(2) }
+            func k() { "s".append("t") }
+            func l() { timers.removeAll() }
+            func m() { kind == .struct ? 1 : 2; w = .class }
+            func n() { cache.countLimit = 3 }
+            func o() { struct Local { } }
+            func p() { q
+                .append(1) }
+        }
+        """
+        let scan = Self.scan(src)
+        // An array or string literal's method: no name this scan can give; `removeAll` is also a
+        // call the rules pair (a timer's stop); a nested declaration and a cache limit are facts.
+        #expect(scan.bodies.map { Self.name(before: $0.open, in: src) }
+                == ["func a()", "func b()", "func c()", "func f()", "func i()", "func m()", "func p()"])
+        #expect(scan.bodies.map(\.assigned) == [["items"], ["x", "y"], ["d", "e"], [], ["z", "filtered"], ["w"], ["q"]])
+        let tree = Self.treeBodies(src)
+        for b in scan.bodies { #expect(tree[b.open] == b.close) }
+    }
+
+    @Test func opOnlyCallsAreOpsNotCallFacts() {
+        let src = """
+        final class Ops {
+            var items: [Int] = []
+            var timers: [Int] = []
+            func grow() { items.append(1); items.filterStale() }
+            func stop() { timers.removeAll() }
+        }
+        """
+        let file = SourceFile(path: "Sources/App/Ops.swift", bytes: Array(src.utf8))
+        let start = FileFacts(path: file.path, language: .swift, scopeKey: "Sources/App")
+        let whole = SwiftFrontEnd.extract(file: file, interest: Self.interest, skipBodies: false, into: start)
+        #expect(whole.ops.map(\.op) == ["call:append", "call:filterStale", "call:removeAll"])
+        // Only `removeAll` is a call some rule reads.
+        #expect(whole.calls.map(\.method) == ["removeAll"])
+        // Without the op-only marks, every wanted name is a call fact.
+        let plain = CallInterest(methods: Self.interest.methods, prefixes: Self.interest.prefixes)
+        #expect(plain.wantsCall("append") && plain.wantsCall("filterStale"))
+        #expect(!Self.interest.wantsCall("append") && !Self.interest.wantsCall("filterStale"))
+        #expect(Self.interest.wantsCall("removeAll") && Self.interest.wants("append"))
     }
 
     // MARK: Facts with and without skipping

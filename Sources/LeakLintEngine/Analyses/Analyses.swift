@@ -36,12 +36,27 @@ public enum Analyses {
         return out
     }
 
-    /// The calls front ends must record for these rules.
+    /// The vocabulary keys whose `call:` words name container ops, not calls to pair or release.
+    static let opKeys: Set<String> = ["grow-calls", "shrink-calls", "init-calls"]
+
+    /// The calls front ends must record for these rules; the names only op keys mention are
+    /// marked op-only (see `CallInterest.opOnlyMethods`).
     public static func callInterest(for rules: [Rule]) -> CallInterest {
+        let all = callNames(for: rules) { _ in true }
+        let calls = callNames(for: rules) { !opKeys.contains($0) }
+        var out = CallInterest(methods: all.names, prefixes: all.prefixes.sorted())
+        out.opOnlyMethods = all.names.subtracting(calls.names)
+        out.opOnlyPrefixes = all.prefixes.subtracting(calls.prefixes).sorted()
+        return out
+    }
+
+    /// The method names and name prefixes in the rules' `*-calls` and `pairs` vocabulary whose
+    /// key passes `keep`.
+    static func callNames(for rules: [Rule], keys keep: (String) -> Bool) -> (names: Set<String>, prefixes: Set<String>) {
         var names: Set<String> = []
         var prefixes: Set<String> = []
         for r in rules {
-            for (key, words) in r.vocabulary where key.hasSuffix("-calls") || key == "pairs" {
+            for (key, words) in r.vocabulary where (key.hasSuffix("-calls") || key == "pairs") && keep(key) {
                 for w in words {
                     // `signal.Notify@first-arg` → Notify; `call:Store` → Store; `a=b` → a, b
                     for part in w.split(separator: "=") {
@@ -61,6 +76,6 @@ public enum Analyses {
                 }
             }
         }
-        return CallInterest(methods: names, prefixes: prefixes.sorted())
+        return (names, prefixes)
     }
 }
