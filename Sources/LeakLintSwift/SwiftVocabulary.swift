@@ -32,11 +32,13 @@ enum SwiftVocabulary {
         "trim", "evict", "prune", "purge", "filterInPlace",
     ]
 
-    /// Calls the front end always records as `CallFact`s, whatever the rules ask for.
+    /// Calls the front end always records as `CallFact`s, whatever the rules ask for: the
+    /// observer, timer and cancellation calls the Swift analyses read. (A chain's other links,
+    /// `autoconnect()`, `sink {}`, are read through the tree from its head; a timer source's
+    /// `resume()` or `schedule(…)` matters to no analysis.)
     static let alwaysRecorded: Set<String> = [
-        "addObserver", "removeObserver", "scheduledTimer", "invalidate", "publish", "autoconnect", "sink",
-        "cancel", "makeTimerSource", "resume", "setEventHandler", "schedule", "assign", "observe",
-        "addPeriodicTimeObserver", "removeTimeObserver", "store", "suspend", "activate",
+        "addObserver", "removeObserver", "scheduledTimer", "invalidate", "publish",
+        "cancel", "makeTimerSource", "addPeriodicTimeObserver", "removeTimeObserver", "store",
     ]
 
     /// Callees whose closure argument runs once, right away or soon, in the caller's

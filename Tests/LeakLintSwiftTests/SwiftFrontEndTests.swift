@@ -353,7 +353,8 @@ func line(_ ref: SourceRef, _ src: String) -> Int {
         #expect(pub?.result == .stored(SymbolRef(owner: "Clock", name: "sub")))
         let chained = swiftFacts("final class K { var bag = Set<AnyCancellable>(); func f() { Timer.publish(every: 1, on: .main, in: .common).autoconnect().sink { _ in }.store(in: &bag) } }")
         #expect(chained.calls.first { $0.method == "publish" }?.result == .stored(SymbolRef(owner: "K", name: "bag")))
-        #expect(f.calls.first { $0.method == "autoconnect" }?.result == .stored(SymbolRef(owner: "Clock", name: "sub")))
+        // The chain's other links are read through the tree from its head, not as call facts.
+        #expect(!f.calls.contains { $0.method == "autoconnect" || $0.method == "sink" })
         let inv = f.calls.first { $0.method == "invalidate" }
         #expect(inv?.deferred == true)
         #expect(inv?.receiverSymbol == SymbolRef(owner: "Clock", name: "timer"))
