@@ -69,6 +69,7 @@ struct ContainerGrowthAnalysis: Analysis {
 
         // Ops by target name: most containers see few ops.
         lazy var onceSet = ix.runOnceFunctions(runOnce, propagate: ix.language == .go || ix.language == .java)
+        lazy var construction = ix.constructionFunctions()
 
         var out: [Finding] = []
         for decl in ix.containers where scope.reports(decl.at.path) {
@@ -140,6 +141,9 @@ struct ContainerGrowthAnalysis: Analysis {
                 if emptyGuardedOnce && op.guardedByEmptyCheck { return false }
                 if op.role == .initializer { return false }
                 if op.role == .constructor && decl.storage == .instanceMember { return false }
+                // Filled by a helper that only the owner's constructors call (`initRegistries()`).
+                if decl.storage == .instanceMember, let owner = decl.symbol.owner, op.function.hasPrefix(owner + "."),
+                   construction.contains(op.function) { return false }
                 // Writing a key twice panics: one entry per registration in the code.
                 if op.duplicatePanics { return false }
                 let runtimeKey = op.keyText.map { looksRuntime($0, requestHints) } ?? false

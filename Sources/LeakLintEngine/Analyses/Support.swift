@@ -169,6 +169,10 @@ struct ScopeIndex {
         var onceTargets: [String] = []
         /// Unexported functions called only from outside function literals: (function, callers).
         var candidates: [(index: Int, callers: [Int])] = []
+        /// Constructors, and the candidates of construction (`candidates` plus `init…` helpers of
+        /// any visibility: `protected void initRegistries()` by convention serves constructors).
+        var isConstructor: [Bool] = []
+        var constructionCandidates: [(index: Int, callers: [Int])] = []
     }
 
     private func buildCallGraph() -> CallGraph {
@@ -199,6 +203,7 @@ struct ScopeIndex {
                 return g.distinctParamTypes.count - 1
             })
             g.runsOnce.append(functions[i].role.runsOnce)
+            g.isConstructor.append(functions[i].role == .constructor)
         }
         // Propagation candidates: unexported (Go) or scope-private functions. Only calls to their
         // names are worth a call-site list.
@@ -212,6 +217,11 @@ struct ScopeIndex {
             eligible[i] = true
             candidateNames.insert(name)
         }
+        var helper = eligible
+        for i in 0..<n where !helper[i] && functions[i].role != .constructor && Self.isInitHelperName(functions[i].name) {
+            helper[i] = true
+            candidateNames.insert(functions[i].name)
+        }
         var callers: [String: [(caller: Int, literal: Bool)]] = [:]   // callee name → call sites
         for i in 0..<n {
             for c in functions[i].body.calls {
@@ -223,11 +233,47 @@ struct ScopeIndex {
                 callers[callee, default: []].append((i, lit))
             }
         }
-        for i in 0..<n where eligible[i] {
+        for i in 0..<n where helper[i] {
             guard let cs = callers[functions[i].name], !cs.isEmpty, !cs.contains(where: \.literal) else { continue }
-            g.candidates.append((i, cs.map(\.caller)))
+            if eligible[i] { g.candidates.append((i, cs.map(\.caller))) }
+            g.constructionCandidates.append((i, cs.map(\.caller)))
         }
         return g
+    }
+
+    /// `initFoo`, `init_foo`: named as a step of initialisation.
+    static func isInitHelperName(_ name: String) -> Bool {
+        let b = Array(name.utf8)
+        guard b.count > 4, b[0] == UInt8(ascii: "i"), b[1] == UInt8(ascii: "n"), b[2] == UInt8(ascii: "i"),
+              b[3] == UInt8(ascii: "t") else { return false }
+        return (b[4] >= UInt8(ascii: "A") && b[4] <= UInt8(ascii: "Z")) || b[4] == UInt8(ascii: "_")
+    }
+
+    /// Functions that run only while an object is built: constructors, and — to a fixpoint —
+    /// scope-private functions and `init…` helpers whose every call site in the scope is in one
+    /// of them (`this(url); initServiceRegistry(url)`). A container field they fill is filled by
+    /// its constructor.
+    func constructionFunctions() -> Set<String> {
+        memo.runOnce("ctor\u{1}") {
+            let g = memo.callGraph { buildCallGraph() }
+            var flag = [Bool](repeating: false, count: g.uniqueQualified.count)
+            for i in g.isConstructor.indices where g.isConstructor[i] { flag[g.qualifiedId[i]] = true }
+            var out: Set<String> = []
+            var changed = true
+            var rounds = 0
+            while changed && rounds < 32 {
+                changed = false
+                rounds += 1
+                for c in g.constructionCandidates where !flag[g.qualifiedId[c.index]] {
+                    if c.callers.allSatisfy({ flag[g.qualifiedId[$0]] }) {
+                        flag[g.qualifiedId[c.index]] = true
+                        out.insert(g.qualified[c.index])
+                        changed = true
+                    }
+                }
+            }
+            return out
+        }
     }
 
     private func computeRunOnce(_ runOnce: WordList, propagate: Bool) -> Set<String> {
