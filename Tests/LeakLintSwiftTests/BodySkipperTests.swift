@@ -62,6 +62,13 @@ import Testing
         return v.out
     }
 
+    /// Every body the scan found is a member-level function body of the tree, brace for brace.
+    static func expectBodiesInTree(_ bodies: [BodySkipper.Body], _ src: String,
+                                   sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+        let tree = treeBodies(src)
+        for b in bodies { #expect(tree[b.open] == b.close, sourceLocation: sourceLocation) }
+    }
+
     /// The text of the function whose body opens at `open`.
     static func name(before open: Int, in src: String) -> String {
         let b = Array(src.utf8)
@@ -104,8 +111,7 @@ import Testing
         #expect(!skipping.bodies.map { Self.name(before: $0.open, in: src) }.contains("func grow()"))
         #expect(skipping.unread == ["limit"])
         // Every body found is a function body of the tree, brace for brace.
-        let tree = Self.treeBodies(src)
-        for b in scan.bodies { #expect(tree[b.open] == b.close) }
+        Self.expectBodiesInTree(scan.bodies, src)
         // The initialiser assigns only `limit`: skipped, and `limit` is left to the scope.
         #expect(scan.skipping(reading: []).bodies.count == 5)
         #expect(scan.skipping(reading: []).unread == ["limit"])
@@ -153,8 +159,7 @@ import Testing
         // `func plain`, and the getter and setter of `computed`.
         #expect(bodies.count == 3)
         #expect(bodies.map { Self.name(before: $0.open, in: src) }.last == "func plain() -> Int")
-        let tree = Self.treeBodies(src)
-        for b in bodies { #expect(tree[b.open] == b.close) }
+        Self.expectBodiesInTree(bodies, src)
     }
 
     @Test func accessorBodiesAreCandidates() throws {
@@ -176,8 +181,7 @@ import Testing
         let scan = Self.scan(src)
         #expect(scan.bodies.count == 6)
         #expect(scan.bodies.map(\.assigned) == [[], [], [], ["log"], [], ["items"]])
-        let tree = Self.treeBodies(src)
-        for b in scan.bodies { #expect(tree[b.open] == b.close) }
+        Self.expectBodiesInTree(scan.bodies, src)
         // The facts are those of a whole parse (the blanked implicit getter is still a getter).
         let file = SourceFile(path: "Sources/App/Model.swift", bytes: Array(src.utf8))
         let start = FileFacts(path: file.path, language: .swift, scopeKey: "Sources/App")
@@ -221,8 +225,7 @@ import Testing
         #expect(bodies.map { Self.name(before: $0.open, in: src) }
                 == ["static func a()", "static func b()", "static func c()"])
         #expect(bodies.map(\.assigned) == [[], [], []])
-        let tree = Self.treeBodies(src)
-        for b in bodies { #expect(tree[b.open] == b.close) }
+        Self.expectBodiesInTree(bodies, src)
     }
 
     @Test func getterThatStartsWithADirectiveIsAGetter() {
@@ -345,8 +348,7 @@ import Testing
         """
         let scan = Self.scan(src)
         #expect(scan.bodies.map { Self.name(before: $0.open, in: src) } == ["func a()", "func b()"])
-        let tree = Self.treeBodies(src)
-        for b in scan.bodies { #expect(tree[b.open] == b.close) }
+        Self.expectBodiesInTree(scan.bodies, src)
     }
 
     @Test func callWordsCountOnlyAsCalls() {
@@ -376,8 +378,7 @@ import Testing
         #expect(scan.bodies.map { Self.name(before: $0.open, in: src) }
                 == ["func a()", "func b() -> Bool", "func c() async throws", "func d()", "func f()"])
         #expect(scan.bodies.map(\.assigned) == [[], [], [], [], ["items"]])
-        let tree = Self.treeBodies(src)
-        for b in scan.bodies { #expect(tree[b.open] == b.close) }
+        Self.expectBodiesInTree(scan.bodies, src)
         let (whole, skipped) = Self.extractions(src, "Words.swift")
         #expect(Self.encoded(skipped) == Self.encoded(whole))
     }
@@ -472,8 +473,7 @@ import Testing
         #expect(scan.bodies.map { Self.name(before: $0.open, in: src) }
                 == ["func a()", "func b()", "func c()", "func f()", "func i()", "func m()", "func p()"])
         #expect(scan.bodies.map(\.assigned) == [["items"], ["x", "y"], ["d", "e"], [], ["z", "filtered"], ["w"], ["q"]])
-        let tree = Self.treeBodies(src)
-        for b in scan.bodies { #expect(tree[b.open] == b.close) }
+        Self.expectBodiesInTree(scan.bodies, src)
     }
 
     @Test func opOnlyCallsAreOpsNotCallFacts() {
