@@ -11,19 +11,20 @@ import LeakLintCore
 /// so the parser never sees their contents (they are replaced by spaces, byte offsets unchanged).
 ///
 /// Parsing is most of a scan's time and most function bodies hold nothing the analyses read:
-/// no loop, no spawn, no call the rules or the visitor record, no container method but on a name, no nested
-/// declaration, no assignment to a name that could be a container. Only bodies of `func` / `init` /
-/// `deinit` declarations whose enclosing braces are all type bodies (or the file) are candidates,
-/// so their facts are the body's own: the declaration's signature, its `FunctionFact` (name,
-/// owner, role, parameters) and its type's method list come from the text outside the braces and
-/// stay as they are. What a skipped body loses is `BodyFact.calls` (the direct calls a body
-/// makes), which the Swift analyses do not read (run-once propagation is off for Swift), and the
-/// `LoopFact`s of plain `for … in` loops (not endless, no async sequence: no analysis reads them).
-/// A word of the calls' vocabulary keeps a body only where it names a call (`(`, a trailing
-/// closure's `{`, `<` or `.init` follows it); loop and declaration keywords keep it anywhere but
-/// after a `.`. A container method called on a name (`items.append(x)`) is an op on that name and
-/// is listed like an assignment (the rules read such calls only as ops). An
-/// `#if` inside a body is skipped with it when each of its clauses closes the brackets it opens.
+/// no loop, no spawn, no call the rules or the visitor record, no container method but on a
+/// name, no nested declaration, no assignment to a name that could be a container. Only bodies
+/// of `func` / `init` / `deinit` declarations whose enclosing braces are all type bodies (or the
+/// file) are candidates, so their facts are the body's own: the declaration's signature, its
+/// `FunctionFact` (name, owner, role, parameters) and its type's method list come from the text
+/// outside the braces and stay as they are. What a skipped body loses is `BodyFact.calls` (the
+/// direct calls a body makes), which the Swift analyses do not read (run-once propagation is
+/// off for Swift), and the `LoopFact`s of plain `for … in` loops (not endless, no async
+/// sequence: no analysis reads them). A word of the calls' vocabulary keeps a body only where
+/// it names a call (`(`, a trailing closure's `{`, `<` or `.init` follows it); loop and
+/// declaration keywords keep it anywhere but after a `.`. A container method called on a name
+/// (`items.append(x)`) is an op on that name and is listed like an assignment (the rules read
+/// such calls only as ops). An `#if` inside a body is skipped with it when each of its clauses
+/// closes the brackets it opens.
 ///
 /// The scanner knows comments (nested), strings (multi-line, raw, interpolations nested to any
 /// depth), `#/regex/#` literals and backticked names. Bare `/regex/` literals it reads as
