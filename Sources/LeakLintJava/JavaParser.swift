@@ -1034,7 +1034,10 @@ final class JavaParser {
     /// Whether the `{` at `i` is a lambda body (`-> {`).
     @inline(__always) func isLambdaBody(_ i: Int) -> Bool { tok(i - 1).isOp(.arrow) }
 
-    /// Loops and direct calls of a body, `a..<b`; lambda and anonymous-class bodies inside are skipped.
+    /// Loops and direct calls of a body, `a..<b`. Anonymous-class bodies inside are skipped (their
+    /// methods are functions of their own). Calls inside lambdas, and method references
+    /// (`this::refresh`), run later, maybe many times: they are listed as `lit:<name>`, so no
+    /// call-graph propagation takes the callee for code that only this body runs.
     func summarize(_ a: Int, _ b: Int, cls: JavaClassCtx) -> BodyFact {
         var body = BodyFact()
         guard summaryBudget > 0 else {
@@ -1043,10 +1046,45 @@ final class JavaParser {
         }
         summaryBudget -= (b - a)
         var seen: Set<String> = []
+        func add(_ name: String) {
+            if body.calls.count < 64 && seen.insert(name).inserted { body.calls.append(name) }
+        }
+        /// The direct calls of `lo..<hi` (a lambda's body), as function-literal calls.
+        func addLiteralCalls(_ lo: Int, _ hi: Int) {
+            var k = lo
+            while k < hi {
+                if tok(k).kind == .identifier && isP(k + 1, 0x28) && !isK(k - 1, .new) && (!isP(k - 1, 0x2E) || isK(k - 2, .this)) {
+                    add("lit:" + text(k))
+                }
+                k += 1
+            }
+        }
         var i = a
         while i < b {
             let t = tok(i)
-            if t.isPunct(0x7B) && (isLambdaBody(i) || anonymousSuper(i) != nil) { i = close(i) + 1; continue }
+            if t.isPunct(0x7B) && isLambdaBody(i) {
+                let end = close(i)
+                if isSwitchRuleArrow(i - 1) {
+                    i += 1   // `case X -> { … }`: the block runs now.
+                } else {
+                    addLiteralCalls(i + 1, min(end, b))
+                    i = end + 1
+                }
+                continue
+            }
+            if t.isPunct(0x7B) && anonymousSuper(i) != nil { i = close(i) + 1; continue }
+            if t.isOp(.arrow) && !isP(i + 1, 0x7B) && !isSwitchRuleArrow(i) {
+                // An expression lambda: its body ends at the `,`, `)`, `;` or `}` that closes it.
+                let end = expressionEnd(i + 1, b)
+                addLiteralCalls(i + 1, end)
+                i = end
+                continue
+            }
+            if t.isOp(.colonColon) && i + 1 < b && tok(i + 1).kind == .identifier {
+                add("lit:" + text(i + 1))
+                i += 2
+                continue
+            }
             if t.kind == .keyword && (t.code == JavaKeyword.while.rawValue || t.code == JavaKeyword.for.rawValue
                                        || t.code == JavaKeyword.do.rawValue) {
                 let (loop, end) = loopFact(i, b, cls: cls)
@@ -1054,15 +1092,35 @@ final class JavaParser {
                 i = max(end, i + 1)
                 continue
             }
-            if t.kind == .identifier && isP(i + 1, 0x28) && !isK(i - 1, .new) && body.calls.count < 64 {
-                if !isP(i - 1, 0x2E) || isK(i - 2, .this) {
-                    let name = text(i)
-                    if seen.insert(name).inserted { body.calls.append(name) }
-                }
+            if t.kind == .identifier && isP(i + 1, 0x28) && !isK(i - 1, .new) {
+                if !isP(i - 1, 0x2E) || isK(i - 2, .this) { add(text(i)) }
             }
             i += 1
         }
         return body
+    }
+
+    /// Whether the `->` at `i` ends a switch rule's labels (`case A, B ->`, `default ->`) rather
+    /// than a lambda's parameters: back to the statement's start, a `case` or `default` comes first.
+    func isSwitchRuleArrow(_ i: Int) -> Bool {
+        var k = i - 1
+        var depth = 0
+        var steps = 0
+        while k >= 0 && steps < 64 {
+            let t = tok(k)
+            if t.isPunct(0x29) || t.isPunct(0x5D) { depth += 1 }
+            else if t.isPunct(0x28) || t.isPunct(0x5B) {
+                if depth == 0 { return false }   // `f(x -> …)`: an argument
+                depth -= 1
+            } else if depth == 0 {
+                if t.kind == .keyword && (t.code == JavaKeyword.case.rawValue || t.code == JavaKeyword.default.rawValue) { return true }
+                if t.isPunct(0x3B) || t.isPunct(0x7B) || t.isPunct(0x7D) || t.isOp(.arrow) { return false }
+                if t.kind == .keyword && t.code == JavaKeyword.return.rawValue { return false }
+            }
+            k -= 1
+            steps += 1
+        }
+        return false
     }
 
     /// The LoopFact of the loop at `i`, and the index after the loop.

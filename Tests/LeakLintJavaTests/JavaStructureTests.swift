@@ -443,4 +443,27 @@ struct JavaStructureTests {
         let anchor = try? #require(f.importAnchor)
         #expect(anchor.map { String(decoding: bytes[..<$0], as: UTF8.self).hasSuffix("import java.util.HashMap;") } == true)
     }
+
+    /// Calls inside lambdas and method references run later: `lit:` calls, which no call-graph
+    /// propagation follows; a switch rule's arrow is no lambda, its calls run now.
+    @Test func lambdaCallsAreFunctionLiteralCalls() {
+        let f = javaFacts("""
+        class A {
+            A(Bus bus, String kind) {
+                bus.on(e -> seen(e), x);
+                bus.on(e -> { heard(e); while (true) { spin(); } });
+                bus.on(this::named);
+                switch (kind) {
+                    case "a", "b" -> first(kind);
+                    default -> { second(kind); }
+                }
+                direct();
+            }
+        }
+        """)
+        let ctor = f.functions.first { $0.name == "A" || $0.name == "<init>" }
+        #expect(ctor?.body.calls == ["lit:seen", "lit:heard", "lit:spin", "lit:named", "first", "second", "direct"])
+        // The lambda's loop is not the constructor's.
+        #expect(ctor?.body.loops.isEmpty == true)
+    }
 }
