@@ -99,8 +99,6 @@ struct ScopeIndex {
     var instances: [InstanceFact] = []
     /// variable name → type name, for globals holding instances.
     var instanceOf: [String: String] = [:]
-    /// type name → method names declared in the scope.
-    var methods: [String: Set<String>] = [:]
     /// Names declared as compile-time constants in the scope (Go `const`).
     var constants: Set<String> = []
 
@@ -135,10 +133,8 @@ struct ScopeIndex {
                 } else {
                     types[t.name] = t
                 }
-                for m in t.methods { methods[t.name, default: []].insert(m) }
             }
         }
-        for fn in functions { if let o = fn.owner { methods[o, default: []].insert(fn.name) } }
         for (k, op) in ops.enumerated() { opsByTarget[op.target.name, default: []].append(k) }
         for i in instances { instanceOf[i.variable] = i.typeName }
     }
