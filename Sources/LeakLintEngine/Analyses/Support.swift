@@ -248,9 +248,11 @@ struct ScopeIndex {
     /// Functions that run only while an object is built: constructors, and — to a fixpoint —
     /// scope-private functions and `init…` helpers whose every call site in the scope is in one
     /// of them (`this(url); initServiceRegistry(url)`). A container field they fill is filled by
-    /// its constructor.
+    /// its constructor. Go and Java only, as run-once propagation: their front ends list every
+    /// body's direct calls (Swift's skip the calls of bodies they do not parse).
     func constructionFunctions() -> Set<String> {
-        memo.runOnce("ctor\u{1}") {
+        guard language == .go || language == .java else { return [] }
+        return memo.runOnce("ctor\u{1}") {
             let g = memo.callGraph { buildCallGraph() }
             var flag = [Bool](repeating: false, count: g.uniqueQualified.count)
             for i in g.isConstructor.indices where g.isConstructor[i] { flag[g.qualifiedId[i]] = true }
