@@ -1182,7 +1182,9 @@ description: |
   `maximumWeight` or `expireAfter*`, `LinkedHashMap` subclasses overriding
   `removeEldestEntry`, `EnumMap`/`EnumSet`, soft-reference maps (Spring's
   `ConcurrentReferenceHashMap`, Commons `ReferenceMap`: the GC clears entries under memory
-  pressure), and maps filled only in a static initialiser from constants. A `WeakHashMap` (or a Guava cache with `weakKeys()`) is a note: its entries go
+  pressure), maps filled only in a static initialiser from constants, and a long-lived
+  object's maps filled only while it is built (in its constructors, or in `private` or
+  `init…` helpers that only they call). A `WeakHashMap` (or a Guava cache with `weakKeys()`) is a note: its entries go
   once their key is unreachable — unless the value refers to its key (`put(k, new Holder(k))`,
   `computeIfAbsent(k, x -> wrap(x))`), which keeps the key alive and the finding a warning.
 
