@@ -139,8 +139,6 @@ struct Discovery {
         guard let name = segs.last else { return false }
         let ext = PathText.fileExtension(of: String(name))
         switch ext {
-        case "go":
-            return PathText.hasSuffix(name, "_test.go")
         case "java":
             var i = max(1, belowIndex)
             while i < segs.count - 1 {

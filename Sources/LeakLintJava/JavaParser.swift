@@ -1051,13 +1051,7 @@ final class JavaParser {
         }
         /// The direct calls of `lo..<hi` (a lambda's body), as function-literal calls.
         func addLiteralCalls(_ lo: Int, _ hi: Int) {
-            var k = lo
-            while k < hi {
-                if tok(k).kind == .identifier && isP(k + 1, 0x28) && !isK(k - 1, .new) && (!isP(k - 1, 0x2E) || isK(k - 2, .this)) {
-                    add("lit:" + text(k))
-                }
-                k += 1
-            }
+            for k in lo..<max(lo, hi) where isDirectCall(k) { add("lit:" + text(k)) }
         }
         var i = a
         while i < b {
@@ -1092,12 +1086,16 @@ final class JavaParser {
                 i = max(end, i + 1)
                 continue
             }
-            if t.kind == .identifier && isP(i + 1, 0x28) && !isK(i - 1, .new) {
-                if !isP(i - 1, 0x2E) || isK(i - 2, .this) { add(text(i)) }
-            }
+            if isDirectCall(i) { add(text(i)) }
             i += 1
         }
         return body
+    }
+
+    /// Whether the identifier at `i` calls a method of the class itself: `f(…)` or `this.f(…)`
+    /// (not `new T(…)`, not `x.f(…)`).
+    func isDirectCall(_ i: Int) -> Bool {
+        tok(i).kind == .identifier && isP(i + 1, 0x28) && !isK(i - 1, .new) && (!isP(i - 1, 0x2E) || isK(i - 2, .this))
     }
 
     /// Whether the `->` at `i` ends a switch rule's labels (`case A, B ->`, `default ->`) rather

@@ -109,7 +109,7 @@ struct BodySkipper {
     static let afterDotWords = Words(limitWords)
 
     /// What keeps a body: `calls`, words that give it facts as a call's name (or anywhere, for
-    /// `anywhereWords`); `ops`, container methods (`append`, `removeAll`, `filter…`) whose call is
+    /// `anywhereWords`); `ops`, container methods (`append`, `insert`, `filter…`) whose call is
     /// an op on its receiver and nothing else (`CallInterest.opOnlyMethods`). A body whose only
     /// such calls are `name.op(…)` is skipped like one that assigns `name`.
     struct Vocabulary {
@@ -166,8 +166,9 @@ struct BodySkipper {
         var multiline: Bool = false
     }
 
-    /// The bodies of `buf` that hold no fact but assignments. `words` are the identifiers that
-    /// make a body interesting (`structuralWords` and the calls recorded); `initIsInteresting`
+    /// The bodies of `buf` that hold no fact but assignments and ops on names. `words` are the
+    /// identifiers that make a body interesting (`structuralWords` and the calls recorded) and
+    /// the container methods that name their receiver (see `Vocabulary`); `initIsInteresting`
     /// when `x.init(…)` is such a call. Empty when the braces do not balance.
     static func scan(_ buf: UnsafeBufferPointer<UInt8>, words vocabulary: Vocabulary, initIsInteresting: Bool = false) -> Scan {
         let words = vocabulary.calls, opWords = vocabulary.ops
