@@ -278,26 +278,37 @@ struct Walker {
             var st = stat()
             guard stat(frame.abs, &st) == 0 else { continue }
             guard visitedDirs.insert(FileID(dev: UInt64(st.st_dev), ino: UInt64(st.st_ino))).inserted else { continue }
-            var ignores = frame.ignores
-            let segs = frame.rel.isEmpty ? [] : Paths.segments(frame.rel)
-            if underRoot, let f = IgnoreFile.load(dir: frame.abs, base: segs) { ignores.append(f) }
-            guard let names = Paths.list(frame.abs) else {
+            guard let entries = Paths.entries(frame.abs) else {
                 note(.error, "unreadable-directory",
                      "cannot read directory \(frame.rel.isEmpty ? "." : frame.rel): \(String(cString: strerror(errno)))",
                      frame.rel.isEmpty ? "." : frame.rel)
                 continue
             }
+            var ignores = frame.ignores
+            let segs = frame.rel.isEmpty ? [] : Paths.segments(frame.rel)
+            if underRoot, entries.contains(where: { $0.name == ".gitignore" }),
+               let f = IgnoreFile.load(dir: frame.abs, base: segs) { ignores.append(f) }
             var subdirs: [Frame] = []
-            for entry in names {
-                guard let name = entry else {
+            for entry in entries {
+                guard let name = entry.name else {
                     note(.warning, "invalid-file-name", "a file name in \(frame.rel.isEmpty ? "." : frame.rel) is not valid UTF-8; skipped",
                          frame.rel.isEmpty ? "." : frame.rel)
                     continue
                 }
+                // The directory entry's type spares an lstat for what it settles: a regular file
+                // no front end reads, or test code left out, is skipped; a directory needs no
+                // lstat (its walk stats it).
+                if entry.type == Paths.Entry.regular && FrontEnds.forPath(name) == nil { continue }
                 let childAbs = Paths.join(frame.abs, name)
                 let childRel = frame.rel.isEmpty ? name : frame.rel + "/" + name
+                if entry.type == Paths.Entry.regular && !discovery.includeTests
+                    && Discovery.isTestFile(childRel, belowIndex: testBelow) { continue }
                 var lst = stat()
-                guard lstat(childAbs, &lst) == 0 else { continue }
+                if entry.type == Paths.Entry.directory {
+                    lst.st_mode = S_IFDIR
+                } else {
+                    guard lstat(childAbs, &lst) == 0 else { continue }
+                }
                 var kind = lst.st_mode & S_IFMT
                 var cst = lst
                 let isLink = kind == S_IFLNK
@@ -573,9 +584,24 @@ enum Paths {
     /// Entry names of a directory, sorted by their UTF-8 bytes; nil entries are names that are
     /// not valid UTF-8. nil when the directory cannot be read.
     static func list(_ dir: String) -> [String?]? {
+        entries(dir)?.map(\.name)
+    }
+
+    /// A directory entry: its name (nil when not valid UTF-8) and `d_type` as `readdir` gives it
+    /// (`DT_UNKNOWN` on file systems that do not say: then only `lstat` knows).
+    struct Entry {
+        static let regular = UInt8(DT_REG)
+        static let directory = UInt8(DT_DIR)
+        var name: String?
+        var type: UInt8
+    }
+
+    /// The entries of a directory, sorted by name bytes (names that are not UTF-8 last); nil when
+    /// the directory cannot be read.
+    static func entries(_ dir: String) -> [Entry]? {
         guard let d = opendir(dir) else { return nil }
         defer { closedir(d) }
-        var names: [String?] = []
+        var out: [Entry] = []
         while let ent = readdir(d) {
             let name: String? = withUnsafePointer(to: &ent.pointee.d_name) { ptr in
                 ptr.withMemoryRebound(to: CChar.self, capacity: MemoryLayout.size(ofValue: ent.pointee.d_name)) {
@@ -583,10 +609,10 @@ enum Paths {
                 }
             }
             if name == "." || name == ".." { continue }
-            names.append(name)
+            out.append(Entry(name: name, type: ent.pointee.d_type))
         }
-        return names.sorted { a, b in
-            switch (a, b) {
+        return out.sorted { a, b in
+            switch (a.name, b.name) {
             case let (x?, y?): return x.utf8.lexicographicallyPrecedes(y.utf8)   // byte order, no copies
             case (nil, _?): return false
             case (_?, nil): return true

