@@ -89,6 +89,9 @@ struct BodyWalker {
     var pending: [(brace: Int, frame: PendingFrame)] = []
     /// What became of the results of calls the rules want (keyed by the call's name token).
     var resultUse: [Int: ResultUse] = [:]
+    /// Recorded calls whose result is bound to a local, as (index in `calls`, the local's
+    /// spelling, first token after the call): `handedOn` is settled when the body is done.
+    var boundResults: [(call: Int, name: String, after: Int)] = []
     var deferUntil = -1
     var pendingLabel: String? = nil
     /// Names the body calls, for the engine's run-once propagation, as identifier ids (each once,
@@ -180,6 +183,7 @@ struct BodyWalker {
         finishHandoffs(root)
         finalLoops[root.id] = root.loops
         resolveLoops()
+        for b in boundResults { calls[b.call].handedOn = handedOn(b.name, from: b.after, to: end) }
         var called = Array(onceNames)
         called.reserveCapacity(onceNames.count + calledIds.count + literalCalledIds.count)
         for id in calledIds { called.append(p.name(id)) }
@@ -900,6 +904,26 @@ struct BodyWalker {
         recordCall(CallFact(callee: calleeText, method: name, receiver: receiverText, receiverSymbol: recvSym,
                               args: splitArgs(open), argLabels: [], result: use, deferred: deferUntil > i || (!ctxs.isEmpty && ctxs[ctxs.count - 1].deferred),
                               at: p.ref(chainStart, close + 1), function: functionName, role: ctxRole, inLoop: inLoop))
+        if case .bound(let names) = use, let n = names.first(where: { $0 != "_" }) {
+            boundResults.append((calls.count - 1, n, close + 1))
+        }
+    }
+
+    /// Whether the local `name` is handed on in tokens `from..<to`: passed whole as an argument
+    /// (`append(m.tickers, t)`, `register(t)`), put in a composite literal (`entry{t}`) or
+    /// returned. Its release is then decided where it went, as for a handle stored in a field.
+    /// Uses through a selector (`t.C`, `t.Stop()`) are not hand-offs.
+    func handedOn(_ name: String, from: Int, to: Int) -> Bool {
+        var k = from
+        while k < to {
+            defer { k += 1 }
+            guard p.toks[k].kind == .ident, p.name(p.ident(k)) == name else { continue }
+            let before = p.toks[k - 1], after = p.toks[k + 1]
+            if before.kind == .keyword && before.code == GoKeyword.return.rawValue { return true }
+            guard before.kind == .punct && (before.code == 0x28 || before.code == 0x2C || before.code == 0x7B) else { continue }
+            if after.kind == .punct && (after.code == 0x29 || after.code == 0x2C || after.code == 0x7D) { return true }
+        }
+        return false
     }
 
     // MARK: Loops and exits
