@@ -165,13 +165,25 @@ public struct Scanner {
         let units: [(scope: Int, rule: Int)] = scopes.indices.flatMap { s in
             rules.indices.filter { rules[$0].languages.contains(scopes[s].language) }.map { (s, $0) }
         }
-        // Units of the biggest scopes first, for the same reason.
+        // Units of the biggest scopes first, for the same reason — but every scope's first unit
+        // before any scope's second: the first unit builds the scope's shared index and call
+        // graph under the memo's lock, and a second worker that took another unit of the same
+        // scope would only wait for it.
         let weight = scopes.map { $0.files.reduce(0) { $0 + $1.ops.count + $1.calls.count + $1.functions.count + $1.containers.count } }
-        let byWeight = Parallel.heaviestFirst(units.map { weight[$0.scope] })
-        let perUnit = Parallel.map(units.count, workers: jobs, order: byWeight) { i in
-            ScopeBuilder.analyse(scopes[units[i].scope], rules: [rules[units[i].rule]], extra: extra)
+        let order = Parallel.heaviestFirst(units.indices.map { u in
+            let leads = u == 0 || units[u - 1].scope != units[u].scope
+            return (leads ? 1 << 40 : 0) + weight[units[u].scope]
+        })
+        let timed = PhaseClock.enabled
+        let perUnit = Parallel.map(units.count, workers: jobs, order: order) { i in
+            let t0 = timed ? DispatchTime.now().uptimeNanoseconds : 0
+            let found = ScopeBuilder.analyse(scopes[units[i].scope], rules: [rules[units[i].rule]], extra: extra)
+            return (found, timed ? DispatchTime.now().uptimeNanoseconds - t0 : 0)
         }
-        var findings = perUnit.flatMap { $0 }
+        if timed {
+            clock.unitTimes(perUnit.indices.map { (scopes[units[$0].scope].key, rules[units[$0].rule].id, perUnit[$0].1) })
+        }
+        var findings = perUnit.flatMap { $0.0 }
         clock.lap("analyses (\(units.count) units)")
 
         // Suppressions over the whole scan, then config severity, sort and dedupe.
@@ -478,6 +490,18 @@ public struct PhaseClock {
         let ms = Double(now - last) / 1_000_000
         FileHandle.standardError.write(Data("leaklint: timing: \(phase()): \(String(format: "%.1f", ms)) ms\n".utf8))
         last = now
+    }
+
+    /// Per analysis unit (scope, rule id, nanoseconds, waits for the scope's memo included):
+    /// the summed time per rule and the slowest units.
+    func unitTimes(_ units: [(scope: String, rule: String, ns: UInt64)]) {
+        var byRule: [String: UInt64] = [:]
+        for u in units { byRule[u.rule, default: 0] += u.ns }
+        var lines = byRule.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }
+            .map { "leaklint: timing:   rule \($0.key): \(String(format: "%.1f", Double($0.value) / 1e6)) ms" }
+        lines += units.sorted { $0.ns > $1.ns }.prefix(5)
+            .map { "leaklint: timing:   unit \($0.rule) on \($0.scope): \(String(format: "%.1f", Double($0.ns) / 1e6)) ms" }
+        FileHandle.standardError.write(Data(lines.map { $0 + "\n" }.joined().utf8))
     }
 }
 

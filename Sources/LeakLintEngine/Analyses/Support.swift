@@ -48,36 +48,48 @@ struct WordList {
     var isEmpty: Bool { words.isEmpty }
 }
 
-/// Per-scope memo: the scope's `ScopeIndex` and its run-once sets, computed on first use and
-/// shared by every rule run over the scope.
+/// Per-scope memo: the scope's `ScopeIndex`, call graph and run-once sets, each computed on
+/// first use and shared by every rule run over the scope.
+///
+/// Every entry has its own lock: rules of one scope run on several workers at once, and one
+/// computing a run-once set for its words must not hold up another computing the set for
+/// different words (a single lock for the whole memo made a scan's analyses run one at a time).
 final class ScopeMemo: @unchecked Sendable {
-    private let lock = NSRecursiveLock()  // builders nest: a run-once set needs the call graph
-    private var index: ScopeIndex?
-    private var runOnce: [String: Set<String>] = [:]
-    private var graph: ScopeIndex.CallGraph?
+    private let index = Once<ScopeIndex>()
+    private let graph = Once<ScopeIndex.CallGraph>()
+    private let entriesLock = NSLock()
+    private var runOnceEntries: [String: Once<Set<String>>] = [:]
 
-    func callGraph(_ build: () -> ScopeIndex.CallGraph) -> ScopeIndex.CallGraph {
-        lock.lock(); defer { lock.unlock() }
-        if let g = graph { return g }
-        let g = build()
-        graph = g
-        return g
-    }
+    func callGraph(_ build: () -> ScopeIndex.CallGraph) -> ScopeIndex.CallGraph { graph.get(build) }
 
-    func index(_ build: () -> ScopeIndex) -> ScopeIndex {
-        lock.lock(); defer { lock.unlock() }
-        if let ix = index { return ix }
-        let ix = build()
-        index = ix
-        return ix
-    }
+    func index(_ build: () -> ScopeIndex) -> ScopeIndex { index.get(build) }
 
     func runOnce(_ key: String, _ build: () -> Set<String>) -> Set<String> {
-        lock.lock(); defer { lock.unlock() }
-        if let s = runOnce[key] { return s }
-        let s = build()
-        runOnce[key] = s
-        return s
+        entriesLock.lock()
+        let entry: Once<Set<String>>
+        if let e = runOnceEntries[key] {
+            entry = e
+        } else {
+            entry = Once()
+            runOnceEntries[key] = entry
+        }
+        entriesLock.unlock()
+        return entry.get(build)
+    }
+
+    /// A value computed by the first caller; later callers wait for it, then share it.
+    final class Once<T>: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value: T?
+
+        func get(_ build: () -> T) -> T {
+            lock.lock()
+            defer { lock.unlock() }
+            if let v = value { return v }
+            let v = build()
+            value = v
+            return v
+        }
     }
 }
 
