@@ -16,6 +16,10 @@ import LeakLintCore
 ///   drop their listeners: futures and promises need no removal. A receiver that is the
 ///   registering object itself (`this`, `super`, `self`) needs none either: its listener list
 ///   lives exactly as long as it does.
+/// - `forwarded-task-calls`: callee globs whose first argument is the task they start
+///   (`*.scheduleAtFixedRate`): when that argument is a parameter of the enclosing function, the
+///   function only forwards its caller's task (`static void scheduleTask(Runnable command, …)`)
+///   and whether the task is ever cancelled is its callers' matter, not the wrapper's.
 /// - `future-listeners`: for `receiver` pairing, globs over the first argument (the listener)
 ///   whose own type or body shows the subject is a future (`new ChannelFutureListener() {…}`,
 ///   `ChannelFutureListener.CLOSE`, `f -> { if (f.isSuccess()) … }`), when the receiver is a call
@@ -65,6 +69,7 @@ struct PairedCallsAnalysis: Analysis {
         let endlessRanges = WordList(rule.words("endless-ranges"))
         let shortLived = WordList(rule.words("short-lived-receivers"))
         let futureListeners = WordList(rule.words("future-listeners"))
+        let forwardedTasks = WordList(rule.words("forwarded-task-calls"))
         var pairs: [String: String] = [:]
         for p in rule.words("pairs") {
             let parts = p.split(separator: "=", maxSplits: 1).map(String.init)
@@ -79,7 +84,7 @@ struct PairedCallsAnalysis: Analysis {
         let factory = FindingFactory(scope: scope, rule: rule, analysis: name)
         var out: [Finding] = []
         lazy var onceSet = ix.runOnceFunctions(runOnce, propagate: ix.language == .go || ix.language == .java)
-        // Parameter names per function, for first-arg pairing (built only when asked).
+        // Parameter names per function, for first-arg pairing and forwarded tasks (built only when asked).
         lazy var paramsByFunction: [String: Set<String>] = {
             var m: [String: Set<String>] = [:]
             for fn in ix.functions { m[fn.qualifiedName, default: []].formUnion(fn.params.map(\.name)) }
@@ -89,6 +94,9 @@ struct PairedCallsAnalysis: Analysis {
         for c in ix.calls where scope.reports(c.at.path) {
             let isUnstoppable = unstoppable.matches(c.callee)
             guard isUnstoppable || creates.matches(c.callee) || creates.matches(c.method) else { continue }
+            // A wrapper that schedules the task its caller hands in.
+            if !forwardedTasks.isEmpty, forwardedTasks.matches(c.callee) || forwardedTasks.matches(c.method),
+               let task = c.args.first, paramsByFunction[c.function]?.contains(task) == true { continue }
             // Only now: the run-once set is the costly part, and most calls acquire nothing.
             let oncePlace = !c.inLoop && (c.role.runsOnce || runOnce.matches(c.function.lastComponent) || onceSet.contains(c.function))
             if isUnstoppable {

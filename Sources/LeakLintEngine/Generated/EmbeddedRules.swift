@@ -957,7 +957,10 @@ description: |
   `scheduleAtFixedRate` / `scheduleWithFixedDelay` whose future is never cancelled on an
   executor that is never shut down (shutting the executor down cancels its periodic tasks).
   Executors handed in through the constructor are owned by someone else and are silent, as are
-  executors created once in a static initialiser or `main`. Classes merely named like an
+  executors created once in a static initialiser or `main`. A method that schedules the
+  `Runnable` its caller passes in (`static void scheduleTask(Runnable command, long delay, …)`)
+  only forwards the task: whether it is ever cancelled is its callers' matter, and the wrapper
+  is silent. Classes merely named like an
   executor (a `CommandExecutor` that runs shell commands) start no thread and are not checked:
   only the JDK's pools (`ThreadPoolExecutor`, `ScheduledThreadPoolExecutor`, `ForkJoinPool`,
   subclasses named `*ThreadPoolExecutor` or `*ExecutorService`) are.
@@ -1010,6 +1013,8 @@ vocabulary:
   create-calls: ["Executors.new*", "new ThreadPoolExecutor", "new ScheduledThreadPoolExecutor", "new *ThreadPoolExecutor", "new ForkJoinPool", "new *ExecutorService", "new Timer", "*.scheduleAtFixedRate@result-or-receiver", "*.scheduleWithFixedDelay@result-or-receiver"]
   stop-calls: [shutdown, shutdownNow, close, cancel, stop]
   run-once-functions: [main, "<clinit>"]
+  # A method that schedules the Runnable its caller passes in only forwards it.
+  forwarded-task-calls: ["*.scheduleAtFixedRate", "*.scheduleWithFixedDelay"]
 options:
   pairing: result
 
