@@ -259,6 +259,9 @@ public struct CallFact: Sendable, Codable {
     /// The receiver's declared type when it is a local or parameter the front end knows
     /// (`ChannelFuture f = …; f.addListener(…)` gives `ChannelFuture`).
     public var receiverType: String? = nil
+    /// The methods called on the result in the chain the call heads, in order (Swift:
+    /// `Timer.publish(…).autoconnect().sink {…}` gives `autoconnect`, `sink`).
+    public var chainMethods: [String] = []
 
     public init(callee: String, method: String, receiver: String? = nil, receiverSymbol: SymbolRef? = nil,
                 args: [String] = [], argLabels: [String?] = [], result: ResultUse = .discarded,

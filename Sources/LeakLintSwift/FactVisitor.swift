@@ -1255,6 +1255,19 @@ final class FactVisitor: SyntaxVisitor {
         return b.as(FunctionCallExprSyntax.self)
     }
 
+    /// The methods the chain `node` heads calls on its result, in order (`autoconnect`, `sink`
+    /// for `Timer.publish(…).autoconnect().sink {}`).
+    static func chainMethods(_ node: FunctionCallExprSyntax) -> [String] {
+        var out: [String] = []
+        var top = node
+        while out.count < 32, let m = Syntax(top).parent?.as(MemberAccessExprSyntax.self),
+              let call = m.parent?.as(FunctionCallExprSyntax.self), call.calledExpression.id == m.id {
+            out.append(m.declName.baseName.text)
+            top = call
+        }
+        return out
+    }
+
     /// The outermost call of the chain `node` heads (`Timer.publish(…)` in `Timer.publish(…).autoconnect().sink {}`).
     static func chainTop(_ node: FunctionCallExprSyntax) -> FunctionCallExprSyntax {
         var top = node
@@ -1443,6 +1456,7 @@ final class FactVisitor: SyntaxVisitor {
                               deferred: body.deferredAll || body.deferredDepth > 0, at: at,
                               function: body.function, role: currentRole, inLoop: inLoop))
         calls[calls.count - 1].extent = ref(node)
+        calls[calls.count - 1].chainMethods = Self.chainMethods(node)
         if case .bound(let names) = result, names.count == 1 { calls[calls.count - 1].handedOn = handedOn(names[0], after: node) }
         pendingCalls[Self.chainTop(node).id, default: []].append(calls.count - 1)
         if let receiverTarget { addFixup(receiverTarget, .callReceiver(calls.count - 1)) }

@@ -20,6 +20,10 @@ import LeakLintCore
 ///   (`*.scheduleAtFixedRate`): when that argument is a parameter of the enclosing function, the
 ///   function only forwards its caller's task (`static void scheduleTask(Runnable command, …)`)
 ///   and whether the task is ever cancelled is its callers' matter, not the wrapper's.
+/// - `inert-calls` with `subscribe-calls`: callee globs that only build a description of work
+///   (`Timer.publish`: a publisher) and the methods that start it (`sink`, `assign`, `connect`):
+///   a call whose chain calls none of them starts nothing, wherever its result is kept (a stored
+///   `Timer.publish(…).autoconnect()` fires only for its subscribers, whose own lifetimes decide).
 /// - `future-listeners`: for `receiver` pairing, globs over the first argument (the listener)
 ///   whose own type or body shows the subject is a future (`new ChannelFutureListener() {…}`,
 ///   `ChannelFutureListener.CLOSE`, `f -> { if (f.isSuccess()) … }`), when the receiver is a call
@@ -70,6 +74,8 @@ struct PairedCallsAnalysis: Analysis {
         let shortLived = WordList(rule.words("short-lived-receivers"))
         let futureListeners = WordList(rule.words("future-listeners"))
         let forwardedTasks = WordList(rule.words("forwarded-task-calls"))
+        let inert = WordList(rule.words("inert-calls"))
+        let subscribes = Set(rule.words("subscribe-calls"))
         var pairs: [String: String] = [:]
         for p in rule.words("pairs") {
             let parts = p.split(separator: "=", maxSplits: 1).map(String.init)
@@ -94,6 +100,9 @@ struct PairedCallsAnalysis: Analysis {
         for c in ix.calls where scope.reports(c.at.path) {
             let isUnstoppable = unstoppable.matches(c.callee)
             guard isUnstoppable || creates.matches(c.callee) || creates.matches(c.method) else { continue }
+            // A publisher nobody subscribes to here runs nothing.
+            if !inert.isEmpty, inert.matches(c.callee) || inert.matches(c.method),
+               !c.chainMethods.contains(where: subscribes.contains) { continue }
             // A wrapper that schedules the task its caller hands in.
             if !forwardedTasks.isEmpty, forwardedTasks.matches(c.callee) || forwardedTasks.matches(c.method),
                let task = c.args.first, paramsByFunction[c.function]?.contains(task) == true { continue }

@@ -1471,7 +1471,7 @@ vocabulary:
   bounded-types: ["*RingBuffer*", "*CircularBuffer*", "*Bounded*", "*LRU*", "*<ObjectIdentifier>", "[ObjectIdentifier]"]
   long-lived-traits: [static-instance, global-instance, "annotation:main", "conforms:UIApplicationDelegate", "conforms:NSApplicationDelegate", "conforms:App"]
   long-lived-type-names: []
-  run-once-functions: [main, "register*", "Register*", "setUp*", "setup*", "bootstrap*", "configure*"]
+  run-once-functions: [main, "register*", "Register*", "setUp*", "setup*", "bootstrap*", "configure*", applicationDidFinishLaunching, applicationWillFinishLaunching, "param:*LaunchOptionsKey*"]
   callback-types: ["(*) -> *", "(*)->*", "@escaping *", "@Sendable (*", "*Handler", "*Callback", "*Listener", "*Observer", "*Closure", "*Block"]
 options:
   lifetime.global: global
@@ -1572,7 +1572,7 @@ vocabulary:
   cancel-signals: ["*isCancelled*", "*checkCancellation*", "*sleep*"]
   handle-signals: ["*Task.isCancelled*", "*Task.checkCancellation*", "*Task.sleep*"]
   endless-ranges: ["*notifications(named:*", "Timer.publish(*", "$*.values"]
-  run-once-functions: [main]
+  run-once-functions: [main, applicationDidFinishLaunching, applicationWillFinishLaunching, "param:*LaunchOptionsKey*"]
 options:
   handle-cancel-calls: cancel
   release-template: "{field}?.cancel()"
@@ -1595,8 +1595,11 @@ description: |
   never invalidated / cancelled anywhere in the module, runs for the life of the process and
   keeps its owner from ever being deallocated.
 
-  Timers created from `main`, global or `static let` initialisers are process-lifetime and
-  silent. A one-shot timer (`repeats: false`) invalidates itself and is silent (so is a
+  Timers created from `main`, global or `static let` initialisers or the app's launch
+  (`applicationDidFinishLaunching`, `application(_:didFinishLaunchingWithOptions:)`) are
+  process-lifetime and silent. A timer publisher kept without a subscriber in its chain (a
+  shared `Timer.publish(…).autoconnect().share()` property) starts nothing itself: it fires
+  only for the subscriptions made elsewhere, and is silent. A one-shot timer (`repeats: false`) invalidates itself and is silent (so is a
   `repeats:` argument that is not the literal `true`, which leaklint cannot evaluate); a timer that
   invalidates itself from its own block (`{ timer in … timer.invalidate() }`), or that is
   handed on (returned, passed to another call, assigned elsewhere) is not this code's to stop. A stored timer is silent when the module calls `invalidate()` / `cancel()` on it
@@ -1665,7 +1668,11 @@ checklist: Every repeating Timer, timer publisher and DispatchSourceTimer is inv
 vocabulary:
   create-calls: ["*.scheduledTimer(repeats:true)", "Timer.publish", "DispatchSource.makeTimerSource", "*.makeTimerSource"]
   stop-calls: [invalidate, cancel, removeAll]
-  run-once-functions: [main]
+  run-once-functions: [main, applicationDidFinishLaunching, applicationWillFinishLaunching, "param:*LaunchOptionsKey*"]
+  # A timer publisher fires only for subscribers: kept without one (a shared
+  # `Timer.publish(…).autoconnect().share()` property), it starts nothing itself.
+  inert-calls: ["Timer.publish"]
+  subscribe-calls: [sink, assign, connect, subscribe, values]
   release-verbs: ["Timer=invalidate", "*=cancel"]
 options:
   pairing: result
@@ -1768,7 +1775,7 @@ vocabulary:
   bounded-types: ["*LRU*", "*Lru*", "*BoundedCache*", "*RingBuffer*", "*countLimit*", "*totalCostLimit*"]
   long-lived-traits: [static-instance, global-instance, "annotation:main", "conforms:UIApplicationDelegate", "conforms:NSApplicationDelegate", "conforms:App"]
   long-lived-type-names: []
-  run-once-functions: [main, "register*", "Register*", "setUp*", "setup*", "bootstrap*", "configure*"]
+  run-once-functions: [main, "register*", "Register*", "setUp*", "setup*", "bootstrap*", "configure*", applicationDidFinishLaunching, applicationWillFinishLaunching, "param:*LaunchOptionsKey*"]
   bounded-key-types: [Bool, "ObjectIdentifier", "*.Type", "Any.Type", "AnyKeyPath", "PartialKeyPath<*>"]
   request-key-hints: ["id", "ID", "Id", "url", "URL", "request", "user", "User", "session", "token", "key", "name", "path", "host"]
   callback-types: []
@@ -1795,14 +1802,15 @@ description: |
   stays registered — and keeps everything it captures alive, often `self` — until that token
   is passed to `removeObserver(_:)`. Dropping the token (`_ = …` or a bare call) makes removal
   impossible. `removeObserver(self)` does NOT remove block-based observers: only selector-based
-  ones are registered under `self`. (Today leaklint reports the handler-list form below; dropped
-  `addObserver(forName:…)` tokens are reported once the engine can tell block-based from
-  selector-based registrations by their argument labels.)
+  ones are registered under `self`. leaklint tells the two apart by the call's argument labels:
+  only `addObserver(forName:…)` returns a token.
 
   The same rule reports closures appended to a long-lived handler array (`[() -> Void]`,
   `[(Event) -> Void]`, `[…Handler]`) when the module has no way to remove one (no
   `remove`, `removeAll`, `removeValue`, reassignment). Registrations made from `main`,
-  global initialisers or `static let` initialisers are process-lifetime and silent.
+  global initialisers, `static let` initialisers or the app's launch
+  (`applicationDidFinishLaunching`, `application(_:didFinishLaunchingWithOptions:)`) are
+  process-lifetime and silent.
 
   ## Why is this a leak?
   The notification center (or the handler list) holds the closure strongly. A view controller,
@@ -1875,7 +1883,7 @@ vocabulary:
   bounded-types: []
   long-lived-traits: [static-instance, global-instance, "annotation:main", "conforms:UIApplicationDelegate", "conforms:NSApplicationDelegate", "conforms:App"]
   long-lived-type-names: []
-  run-once-functions: [main, "register*", "Register*", "setUp*", "setup*", "bootstrap*", "configure*"]
+  run-once-functions: [main, "register*", "Register*", "setUp*", "setup*", "bootstrap*", "configure*", applicationDidFinishLaunching, applicationWillFinishLaunching, "param:*LaunchOptionsKey*"]
   callback-types: ["(*) -> *", "(*)->*", "@escaping *", "@Sendable (*", "*Handler", "*Callback", "*Listener", "*Observer", "*Closure", "*Block"]
 options:
   lifetime.global: global
