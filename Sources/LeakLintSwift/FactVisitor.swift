@@ -78,6 +78,10 @@ struct Target {
     var staticContext: Bool
     /// For `fieldOfUnknownOwner`: the non-local name the field was reached through.
     var via: String? = nil
+    /// For `fieldOfUnknownOwner` through a parameter: the parameter's declared type
+    /// (`configuration.bag` in `func bind(configuration: Configuration)`), which container ops
+    /// carry as the target's owner for the engine to check against the module's types.
+    var ownerHint: String? = nil
 }
 
 enum Resolved {
@@ -954,11 +958,27 @@ final class FactVisitor: SyntaxVisitor {
                                   bare: false, staticContext: false))
         }
         var via: String? = nil
-        if let d = base.as(DeclReferenceExprSyntax.self), d.baseName.rawTokenKind == .identifier, !isLocal(d.baseName.text) {
-            via = d.baseName.text
+        var hint: String? = nil
+        if let d = base.as(DeclReferenceExprSyntax.self), d.baseName.rawTokenKind == .identifier {
+            if !isLocal(d.baseName.text) { via = d.baseName.text }
+            else if let t = body.params[d.baseName.text] { hint = Self.nominalTypeName(t) }
         }
         return .target(Target(symbol: SymbolRef(owner: nil, name: name), resolution: .fieldOfUnknownOwner,
-                              bare: false, staticContext: false, via: via))
+                              bare: false, staticContext: false, via: via, ownerHint: hint))
+    }
+
+    /// The nominal type a written type names: `Configuration`, `MediaView.Configuration`,
+    /// `Box<T>?` → `Configuration`, `Configuration`, `Box`; nil for anything else (collections,
+    /// tuples, functions, `some P`, lowercase names).
+    static func nominalTypeName(_ written: String) -> String? {
+        var b = Array(written.utf8)
+        while let l = b.last, l == UInt8(ascii: "?") || l == UInt8(ascii: "!") || l == UInt8(ascii: " ") { b.removeLast() }
+        if let lt = b.firstIndex(of: UInt8(ascii: "<")) { b = Array(b[..<lt]) }
+        if let dot = b.lastIndex(of: UInt8(ascii: ".")) { b = Array(b[(dot + 1)...]) }
+        guard let first = b.first, first >= UInt8(ascii: "A") && first <= UInt8(ascii: "Z"),
+              b.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x5F })
+        else { return nil }
+        return String(decoding: b, as: UTF8.self)
     }
 
     func addFixup(_ t: Target, _ slot: FixupSlot) {
@@ -1006,7 +1026,9 @@ final class FactVisitor: SyntaxVisitor {
                 guarded: Bool = false) {
         var keyType: String? = nil
         if let key, let d = key.as(DeclReferenceExprSyntax.self) { keyType = body.params[d.baseName.text] }
-        ops.append(ContainerOp(target: target.symbol, resolution: target.resolution, op: op,
+        var symbol = target.symbol
+        if target.resolution == .fieldOfUnknownOwner, let hint = target.ownerHint { symbol.owner = hint }
+        ops.append(ContainerOp(target: symbol, resolution: target.resolution, op: op,
                                keyText: key.map { text($0, limit: 80) }, keyType: keyType,
                                valueText: value.map { text($0, limit: 80) }, at: at, function: body.function,
                                role: currentRole, guardedByEmptyCheck: guarded, via: target.via, inLoop: inLoop))

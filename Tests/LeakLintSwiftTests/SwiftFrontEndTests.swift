@@ -147,6 +147,16 @@ func line(_ ref: SourceRef, _ src: String) -> Int {
                                           "assign-other", "assign-fresh"])
     }
 
+    @Test func parameterTypesNameTheirNominalType() {
+        #expect(FactVisitor.nominalTypeName("Configuration") == "Configuration")
+        #expect(FactVisitor.nominalTypeName("MediaView.Configuration?") == "Configuration")
+        #expect(FactVisitor.nominalTypeName("Box<Int>!") == "Box")
+        #expect(FactVisitor.nominalTypeName("[String]") == nil)
+        #expect(FactVisitor.nominalTypeName("some Publisher") == nil)
+        #expect(FactVisitor.nominalTypeName("(Int) -> Void") == nil)
+        #expect(FactVisitor.nominalTypeName("lowercased") == nil)
+    }
+
     @Test func resolutionOfReceivers() {
         let src = """
         var registry: [String: Int] = [:]
@@ -173,7 +183,9 @@ func line(_ ref: SourceRef, _ src: String) -> Int {
         #expect(got[1] == ("A.table", "index-set", .staticMember))
         #expect(got[2] == ("A.table", "index-set", .staticMember))
         #expect(got[3] == ("Hub.entries", "call:append", .field))
-        #expect(got[4] == ("points", "call:append", .fieldOfUnknownOwner))
+        // Through a parameter: the owner is unknown, but the parameter's declared type is kept as
+        // a hint the engine checks against the module's types.
+        #expect(got[4] == ("B.points", "call:append", .fieldOfUnknownOwner))
         #expect(got[5] == ("A.own", "call:append", .field))
         #expect(got[6] == ("A.table", "index-set", .staticMember))
         #expect(got[7] == ("registry", "index-set", .global))

@@ -343,17 +343,27 @@ struct ContainerGrowthAnalysis: Analysis {
         case .staticMember:
             if op.resolution == .staticMember || op.resolution == .field { return op.target.owner == decl.symbol.owner }
             if op.resolution == .global { return op.target.owner == nil || op.target.owner == decl.symbol.owner }
-            return op.resolution == .fieldOfUnknownOwner
+            return op.resolution == .fieldOfUnknownOwner && Self.ownerHintAllows(op, decl, ix)
         case .instanceMember:
             switch op.resolution {
             case .field, .staticMember: return op.target.owner == decl.symbol.owner
             case .fieldOfUnknownOwner:
                 if let v = op.via, let t = ix.instanceOf[v] { return t == decl.symbol.owner }
-                return true
+                return Self.ownerHintAllows(op, decl, ix)
             case .global: return false
             }
         case .local: return false
         }
+    }
+
+    /// A field reached through a value of unknown owner may be any type's — unless the front end
+    /// gave the owner it was declared as (a parameter's type) and the scope declares that type:
+    /// `configuration.disposeBag` with `configuration: Configuration` is not a singleton's
+    /// `disposeBag`. A hint naming a type the scope does not declare (a protocol from elsewhere,
+    /// a superclass) settles nothing.
+    static func ownerHintAllows(_ op: ContainerOp, _ decl: ContainerDecl, _ ix: ScopeIndex) -> Bool {
+        guard let hint = op.target.owner, ix.types[hint] != nil else { return true }
+        return hint == decl.symbol.owner
     }
 
     /// Why an owner type lives long (and the package-level variable holding it, if that is the
