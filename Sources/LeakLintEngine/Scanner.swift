@@ -32,6 +32,9 @@ public struct ScanOptions: Sendable {
     public var shallowDirectories: Set<String> = []
     /// Front ends used instead of the defaults for their extensions (tests, embedders).
     public var frontEnds: [any FrontEnd] = []
+    /// Compute `Finding.lineHash` (GitHub's `primaryLocationLineHash`): only SARIF reports it,
+    /// and it reads every file with a finding up to that finding's line.
+    public var lineHashes = true
 
     public init(paths: [String] = ["."], configPath: String? = nil, includeTests: Bool? = nil, jobs: Int = 0,
                 onlyFiles: Set<String>? = nil) {
@@ -201,7 +204,7 @@ public struct Scanner {
             findings = findings.filter { only.contains($0.location.path) }
             notes = notes.filter { n in n.path.map { only.contains($0) } ?? true }
         }
-        Scanner.addLineHashes(&findings, sources: sources)
+        if options.lineHashes { Scanner.addLineHashes(&findings, sources: sources, jobs: jobs) }
         let sortedNotes = Array(Set(notes)).sorted { a, b in
             a < b || (!(b < a) && a.level.rawValue < b.level.rawValue)
         }
@@ -210,14 +213,17 @@ public struct Scanner {
                           rules: rules, filesScanned: facts.count, linesScanned: lines)
     }
 
-    /// GitHub's line hash of every finding's first line, one pass per file that has findings.
-    static func addLineHashes(_ findings: inout [Finding], sources: [String: SourceFile]) {
+    /// GitHub's line hash of every finding's first line, one pass per file that has findings
+    /// (files in parallel).
+    static func addLineHashes(_ findings: inout [Finding], sources: [String: SourceFile], jobs: Int = 1) {
         var linesByPath: [String: Set<Int>] = [:]
         for f in findings { linesByPath[f.location.path, default: []].insert(f.location.region.startLine) }
-        var hashes: [String: [Int: String]] = [:]
-        for (path, lines) in linesByPath {
-            if let src = sources[path] { hashes[path] = LineHash.hashes(src.bytes, lines: lines) }
+        let work = linesByPath.sorted { $0.key < $1.key }
+        let perFile = Parallel.map(work.count, workers: jobs) { k in
+            sources[work[k].key].map { LineHash.hashes($0.bytes, lines: work[k].value) }
         }
+        var hashes: [String: [Int: String]] = [:]
+        for (k, h) in perFile.enumerated() { if let h { hashes[work[k].key] = h } }
         for i in findings.indices {
             findings[i].lineHash = hashes[findings[i].location.path]?[findings[i].location.region.startLine]
         }

@@ -233,6 +233,7 @@ struct ScanFlags: ParsableArguments {
         var scanOptions = options
         scanOptions.compileCommands = compileCommands
         scanOptions.shallowDirectories = plan.shallow
+        scanOptions.lineHashes = format == .sarif
         let scanner: LeakLintEngine.Scanner
         do {
             scanner = try LeakLintEngine.Scanner(options: scanOptions)

@@ -77,6 +77,7 @@ struct BaselineCommand: ParsableCommand {
                 var options = ScanOptions(paths: paths, configPath: config,
                                           includeTests: includeTests ? true : nil, jobs: max(0, jobs))
                 options.compileCommands = compileCommands
+                options.lineHashes = false  // a baseline keys findings by fingerprint
                 scanner = try LeakLintEngine.Scanner(options: options)
             } catch {
                 throw CLI.fail("\(error)")
