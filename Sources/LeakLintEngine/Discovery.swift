@@ -122,7 +122,7 @@ struct Discovery {
     func isExcluded(_ rel: String, isDir: Bool) -> String? {
         guard !exclude.isEmpty, !rel.hasPrefix("../"), rel != ".." else { return nil }
         let segs = Paths.segments(rel).map { Array($0.utf8) }
-        for (i, p) in exclude.enumerated() where p.matches(bytes: segs, isDir: isDir) {
+        for (i, p) in exclude.enumerated() where p.matches(bytes: segs[...], isDir: isDir) {
             return excludeText[i]
         }
         return nil
@@ -286,6 +286,8 @@ struct Walker {
             }
             var ignores = frame.ignores
             let segs = frame.rel.isEmpty ? [] : Paths.segments(frame.rel)
+            // The same segments as bytes, converted once per directory for the ignore patterns.
+            let segBytes = segs.map { Array($0.utf8) }
             if underRoot, entries.contains(where: { $0.name == ".gitignore" }),
                let f = IgnoreFile.load(dir: frame.abs, base: segs) { ignores.append(f) }
             var subdirs: [Frame] = []
@@ -320,17 +322,18 @@ struct Walker {
                     kind = cst.st_mode & S_IFMT
                 }
                 let childSegs = segs + [name]
+                let childBytes = segBytes + [Array(name.utf8)]
                 if kind == S_IFDIR {
                     if frame.shallow { continue }
                     if Discovery.isSkippedDirectory(name) && !Discovery.isGoPackageNamedLikeOutput(name, childAbs) { continue }
-                    if isIgnored(childSegs, isDir: true, ignores) { continue }
+                    if isIgnored(childSegs, childBytes, isDir: true, ignores) { continue }
                     if discovery.isExcluded(childRel, isDir: true) != nil { continue }
                     let sub = Frame(abs: childAbs, rel: childRel, ignores: ignores, underRoot: underRoot,
                                     testBelow: testBelow, viaLink: frame.viaLink || isLink)
                     if isLink && !frame.viaLink { linked.append(sub) } else { subdirs.append(sub) }
                 } else if kind == S_IFREG {
                     guard FrontEnds.forPath(name) != nil else { continue }
-                    if isIgnored(childSegs, isDir: false, ignores) { continue }
+                    if isIgnored(childSegs, childBytes, isDir: false, ignores) { continue }
                     if discovery.isExcluded(childRel, isDir: false) != nil { continue }
                     if !discovery.includeTests && Discovery.isTestFile(childRel, belowIndex: testBelow) { continue }
                     files.append((.init(absolute: childAbs, relative: childRel, size: Int(cst.st_size)),
@@ -358,12 +361,13 @@ struct Walker {
     }
 
     /// Git's rule: the last matching pattern of the deepest file that has one decides.
-    mutating func isIgnored(_ segs: [String], isDir: Bool, _ ignores: [IgnoreFile]) -> Bool {
+    /// `bytes`: `segs` as UTF-8, converted once by the caller for every ignore file.
+    mutating func isIgnored(_ segs: [String], _ bytes: [[UInt8]], isDir: Bool, _ ignores: [IgnoreFile]) -> Bool {
         guard segs.first != ".." else { return false }
         for f in ignores.reversed() {
-            if let verdict = f.verdict(segs, isDir: isDir) { return verdict }
+            if let verdict = f.verdict(segs, bytes, isDir: isDir) { return verdict }
         }
-        if let ex = infoExclude, let verdict = ex.verdict(segs, isDir: isDir) { return verdict }
+        if let ex = infoExclude, let verdict = ex.verdict(segs, bytes, isDir: isDir) { return verdict }
         return false
     }
 }
@@ -390,8 +394,13 @@ struct IgnoreFile: Sendable {
 
     /// true = ignored, false = re-included by `!`, nil = no pattern matches.
     func verdict(_ segs: [String], isDir: Bool) -> Bool? {
-        guard segs.count > base.count, segs[..<base.count].elementsEqual(base), !patterns.isEmpty else { return nil }
-        let local = segs[base.count...].map { Array($0.utf8) }
+        verdict(segs, segs.map { Array($0.utf8) }, isDir: isDir)
+    }
+
+    /// `bytes`: `segs` as UTF-8 (the walk converts each path once for every ignore file).
+    func verdict(_ segs: [String], _ bytes: [[UInt8]], isDir: Bool) -> Bool? {
+        guard segs.count > base.count, !patterns.isEmpty, segs[..<base.count].elementsEqual(base) else { return nil }
+        let local = bytes[base.count...]
         for p in patterns.reversed() where p.matches(bytes: local, isDir: isDir) {
             return !p.negated
         }
@@ -445,13 +454,13 @@ struct IgnorePattern: Sendable {
     /// Whether the path (segments relative to the pattern's base) matches.
     func matches(_ path: [String], isDir: Bool) -> Bool {
         if directoryOnly && !isDir { return false }
-        return matches(bytes: path.map { Array($0.utf8) }, isDir: isDir)
+        return matches(bytes: path.map { Array($0.utf8) }[...], isDir: isDir)
     }
 
     /// `matches` over segments already in bytes (callers testing many patterns convert once).
-    func matches(bytes t: [[UInt8]], isDir: Bool) -> Bool {
+    func matches(bytes t: ArraySlice<[UInt8]>, isDir: Bool) -> Bool {
         if directoryOnly && !isDir { return false }
-        return IgnorePattern.match(segments[...], t[...])
+        return IgnorePattern.match(segments[...], t)
     }
 
     static func match(_ p: ArraySlice<[UInt8]>, _ t: ArraySlice<[UInt8]>) -> Bool {
