@@ -213,6 +213,19 @@ import Testing
 
     /// Names the rules give only in op lists (`grow-calls`, `shrink-calls`) are op-only; a name
     /// some rule also reads as a call (`removeAll` stops Swift timers) is not.
+    /// What a vocabulary word contributes to the calls front ends record.
+    @Test func vocabularyWordsNameMethodsOrPrefixes() {
+        func m(_ w: String) -> Analyses.CallWord? { Analyses.methodName(Substring(w).utf8) }
+        #expect(m("signal.Notify@first-arg") == .name("Notify"))
+        #expect(m("call:Store") == .name("Store"))
+        #expect(m("*.addObserver(forName:)@argument") == .name("addObserver"))
+        #expect(m("*.scheduledTimer(repeats:true)") == .name("scheduledTimer"))
+        #expect(m("Executors.new*") == .prefix("new"))
+        #expect(m("*.remove*Listener") == nil)
+        #expect(m("*") == nil)
+        #expect(m("time.Tick") == .name("Tick"))
+    }
+
     @Test func opOnlyCallNamesAreThoseOnlyOpListsMention() throws {
         let swift = Analyses.callInterests(for: try RuleCatalog.builtin())[.swift]!
         #expect(swift.opOnlyMethods.contains("append") && swift.opOnlyMethods.contains("insert"))

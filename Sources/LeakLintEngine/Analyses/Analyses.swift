@@ -58,24 +58,39 @@ public enum Analyses {
         for r in rules {
             for (key, words) in r.vocabulary where (key.hasSuffix("-calls") || key == "pairs") && keep(key) {
                 for w in words {
-                    // `signal.Notify@first-arg` → Notify; `call:Store` → Store; `a=b` → a, b
-                    for part in w.split(separator: "=") {
-                        var name = Substring(part)
-                        if let at = name.firstIndex(of: "@") { name = name[..<at] }
-                        if name.hasPrefix("call:") { name = name.dropFirst(5) }
-                        // `*.addObserver(forName:)`: argument labels are not part of the name.
-                        if let paren = name.firstIndex(of: "(") { name = name[..<paren] }
-                        if let dot = name.lastIndex(of: ".") { name = name[name.index(after: dot)...] }
-                        if name.hasSuffix("*") {
-                            let pre = name.dropLast()
-                            if !pre.isEmpty && !pre.contains("*") { prefixes.insert(String(pre)) }
-                        } else if !name.contains("*") && !name.isEmpty {
-                            names.insert(String(name))
+                    // `signal.Notify@first-arg` → Notify; `call:Store` → Store; `a=b` → a, b.
+                    // On the words' bytes: every scan builds these sets before it reads a file.
+                    for part in w.utf8.split(separator: UInt8(ascii: "=")) {
+                        switch methodName(part) {
+                        case .name(let n): names.insert(n)
+                        case .prefix(let p): prefixes.insert(p)
+                        case nil: break
                         }
                     }
                 }
             }
         }
         return (names, prefixes)
+    }
+
+    enum CallWord: Equatable { case name(String), prefix(String) }
+
+    /// The method a vocabulary word names: `@pairing` and `call:` dropped, argument labels
+    /// (`*.addObserver(forName:)`) and any qualifier before the last `.` cut; `name*` is a prefix.
+    /// nil for a word with another `*` or nothing left.
+    static func methodName(_ word: Substring.UTF8View) -> CallWord? {
+        var b = ArraySlice(word)
+        if let at = b.firstIndex(of: UInt8(ascii: "@")) { b = b[..<at] }
+        if b.starts(with: "call:".utf8) { b = b.dropFirst(5) }
+        if let paren = b.firstIndex(of: UInt8(ascii: "(")) { b = b[..<paren] }
+        if let dot = b.lastIndex(of: UInt8(ascii: ".")) { b = b[(dot + 1)...] }
+        let star = UInt8(ascii: "*")
+        if b.last == star {
+            let pre = b.dropLast()
+            guard !pre.isEmpty, !pre.contains(star) else { return nil }
+            return .prefix(String(decoding: pre, as: UTF8.self))
+        }
+        guard !b.isEmpty, !b.contains(star) else { return nil }
+        return .name(String(decoding: b, as: UTF8.self))
     }
 }
