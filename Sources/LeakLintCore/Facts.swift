@@ -196,8 +196,8 @@ public struct ContainerOp: Sendable, Codable {
     public var via: String?
     /// True when the op sits inside a loop of its function that never ends (`for {}`, `for (;;)`,
     /// `while (true)` with no way out: run-once code that loops forever still grows). Go and C++
-    /// record endless loops only (a loop over a table in run-once code fills it once); Java and
-    /// Swift record any loop.
+    /// record endless loops only (a loop over a table in run-once code fills it once); Swift
+    /// records any loop but a `for … in` over a collection; Java records any loop.
     public var inLoop: Bool
     /// Runs on the way out of its function on every path (`finally`, `defer`, a destructor body).
     public var deferred: Bool = false

@@ -14,6 +14,8 @@ enum WalkContext {
 struct OpenLoop {
     var at: SourceRef
     var endless: Bool
+    /// `for x in collection` (no `await`): it runs once per element of something that exists.
+    var overCollection = false
     var exits = false
     var signals: [String] = []
     var rangeOver: String?
@@ -1020,6 +1022,19 @@ final class FactVisitor: SyntaxVisitor {
         return false
     }
 
+    /// `inLoop` for container ops: a `for … in` over a collection fills a table once per
+    /// element, so run-once code that loops over one fills it once (the loop keeps running only
+    /// while `while`, `repeat` or `for await` does).
+    var inOpenEndedLoop: Bool {
+        var i = bodies.count - 1
+        while i >= 0 {
+            if bodies[i].open.contains(where: { !$0.overCollection }) { return true }
+            if bodies[i].kind != .closure || bodies[i].spawnIndex != nil { return false }
+            i -= 1
+        }
+        return false
+    }
+
     var currentRole: FunctionRole { inEndlessLoop ? .normal : body.role }
 
     func emitOp(_ target: Target, op: String, at: SourceRef, key: ExprSyntax? = nil, value: ExprSyntax? = nil,
@@ -1031,7 +1046,7 @@ final class FactVisitor: SyntaxVisitor {
         ops.append(ContainerOp(target: symbol, resolution: target.resolution, op: op,
                                keyText: key.map { text($0, limit: 80) }, keyType: keyType,
                                valueText: value.map { text($0, limit: 80) }, at: at, function: body.function,
-                               role: currentRole, guardedByEmptyCheck: guarded, via: target.via, inLoop: inLoop))
+                               role: currentRole, guardedByEmptyCheck: guarded, via: target.via, inLoop: inOpenEndedLoop))
         addFixup(target, .opTarget(ops.count - 1))
     }
 
@@ -1627,10 +1642,11 @@ final class FactVisitor: SyntaxVisitor {
 
     // MARK: Loops, exits, signals
 
-    func openLoop(_ node: some SyntaxProtocol, bodyStart: some SyntaxProtocol, endless: Bool, rangeOver: String?) {
+    func openLoop(_ node: some SyntaxProtocol, bodyStart: some SyntaxProtocol, endless: Bool, rangeOver: String?,
+                  overCollection: Bool = false) {
         let label = node.parent?.as(LabeledStmtSyntax.self)?.label.text
         let at = SourceRef(path: path, start: start(node), end: max(start(node), start(bodyStart)))
-        body.open.append(OpenLoop(at: at, endless: endless, rangeOver: rangeOver, label: label))
+        body.open.append(OpenLoop(at: at, endless: endless, overCollection: overCollection, rangeOver: rangeOver, label: label))
         body.breakables.append(Breakable(loopIndex: body.open.count - 1, label: label))
         if endless { body.endlessOpen += 1 }
     }
@@ -1691,7 +1707,7 @@ final class FactVisitor: SyntaxVisitor {
             over = seq
             endless = Self.isUnendingSequence(seq)
         }
-        openLoop(node, bodyStart: node.body, endless: endless, rangeOver: over)
+        openLoop(node, bodyStart: node.body, endless: endless, rangeOver: over, overCollection: node.awaitKeyword == nil)
         return .visitChildren
     }
     override func visitPost(_ node: ForStmtSyntax) { closeLoop() }

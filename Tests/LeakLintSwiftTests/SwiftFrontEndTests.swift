@@ -228,8 +228,13 @@ func line(_ ref: SourceRef, _ src: String) -> Int {
                                       interest: CallInterest(methods: []), reading: ["entries"])
         #expect(f.ops.first?.via == "store")
         #expect(f.ops.first?.resolution == .fieldOfUnknownOwner)
+        // An op in a `for … in` over a collection is not in an open-ended loop; in a `while` it is.
         let g = swiftFacts("final class A { var m: [Int: Int] = [:]; func f(xs: [Int]) { for x in xs { m[x] = x } } }")
-        #expect(g.ops.first?.inLoop == true)
+        #expect(g.ops.first?.inLoop == false)
+        let h = swiftFacts("final class A { var m: [Int: Int] = [:]; func f() { var i = 0; while i < 9 { m[i] = i; i += 1 } } }")
+        #expect(h.ops.first?.inLoop == true)
+        let j = swiftFacts("final class A { var m: [Int: Int] = [:]; func f(s: AsyncStream<Int>) async { for await x in s { m[x] = x } } }")
+        #expect(j.ops.first?.inLoop == true)
     }
 
     @Test func rolesOfOps() {
