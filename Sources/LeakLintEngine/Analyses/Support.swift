@@ -230,12 +230,22 @@ struct ScopeIndex {
             helper[i] = true
             candidateNames.insert(functions[i].name)
         }
+        // Most calls name no candidate: a (first byte, length) bitmap of the candidates turns
+        // most of them away before any hashing.
+        var firstAndLength = [UInt64](repeating: 0, count: 256)
+        for name in candidateNames {
+            if let f = name.utf8.first { firstAndLength[Int(f)] |= 1 << UInt64(min(name.utf8.count, 63)) }
+        }
         var callers: [String: [(caller: Int, literal: Bool)]] = [:]   // callee name → call sites
         for i in 0..<n {
             for c in functions[i].body.calls {
-                let first = c.utf8.first
+                let u = c.utf8
+                guard let first = u.first else { continue }
                 if first == UInt8(ascii: "o") && c.hasPrefix("once:") { g.onceTargets.append(String(c.dropFirst(5))); continue }
                 let lit = first == UInt8(ascii: "l") && c.hasPrefix("lit:")
+                let calleeFirst = lit ? u.dropFirst(4).first : first
+                let calleeLength = lit ? u.count - 4 : u.count
+                guard let cf = calleeFirst, firstAndLength[Int(cf)] & (1 << UInt64(min(calleeLength, 63))) != 0 else { continue }
                 let callee = lit ? String(c.dropFirst(4)) : c
                 guard candidateNames.contains(callee) else { continue }
                 callers[callee, default: []].append((i, lit))
