@@ -24,6 +24,9 @@ import LeakLintCore
 ///   (`Timer.publish`: a publisher) and the methods that start it (`sink`, `assign`, `connect`):
 ///   a call whose chain calls none of them starts nothing, wherever its result is kept (a stored
 ///   `Timer.publish(…).autoconnect()` fires only for its subscribers, whose own lifetimes decide).
+/// - `release-helpers`: method-name globs of utilities that release what they are handed
+///   (`ThreadUtils.shutdownThreadPool(executor, log)`, `closeQuietly(x)`): a stored result
+///   passed whole to one of them is released, whichever class the helper lives in.
 /// - `future-listeners`: for `receiver` pairing, globs over the first argument (the listener)
 ///   whose own type or body shows the subject is a future (`new ChannelFutureListener() {…}`,
 ///   `ChannelFutureListener.CLOSE`, `f -> { if (f.isSuccess()) … }`), when the receiver is a call
@@ -74,6 +77,7 @@ struct PairedCallsAnalysis: Analysis {
         let shortLived = WordList(rule.words("short-lived-receivers"))
         let futureListeners = WordList(rule.words("future-listeners"))
         let forwardedTasks = WordList(rule.words("forwarded-task-calls"))
+        let releaseHelpers = WordList(rule.words("release-helpers"))
         let inert = WordList(rule.words("inert-calls"))
         let subscribes = Set(rule.words("subscribe-calls"))
         var pairs: [String: String] = [:]
@@ -192,6 +196,7 @@ struct PairedCallsAnalysis: Analysis {
             case "result-or-receiver":
                 // Released through its owner: a periodic task dies with the executor it runs on.
                 if receiverReleased(c, ix, stops, pairs) { continue }
+                if let rs = c.receiverSymbol, handedToReleaseHelper(rs, ix, releaseHelpers) { continue }
                 fallthrough
             default:  // result
                 // Released from its own callback (`{ timer in … timer.invalidate() }`).
@@ -219,7 +224,7 @@ struct PairedCallsAnalysis: Analysis {
                             return rs.owner == nil || sym.owner == nil || rs.owner == sym.owner
                         }
                         return r.receiverSymbol == nil && r.receiver?.lastComponent == sym.name
-                    } || stoppedThroughHelper(sym, ix, stops)
+                    } || stoppedThroughHelper(sym, ix, stops) || handedToReleaseHelper(sym, ix, releaseHelpers)
                     if !stopped {
                         problem = "is stored in \(sym.display) but never stopped"
                         edits = releaseEdits(c, sym, ix, rule, factory)
@@ -252,6 +257,15 @@ struct PairedCallsAnalysis: Analysis {
             }
         }
         return false
+    }
+
+    /// The field is passed whole to a call whose name says it releases its argument
+    /// (`release-helpers`), in any class: `ThreadUtils.shutdownThreadPool(executorService, log)`.
+    func handedToReleaseHelper(_ sym: SymbolRef, _ ix: ScopeIndex, _ helpers: WordList) -> Bool {
+        guard !helpers.isEmpty else { return false }
+        return ix.fieldArguments.contains { a in
+            a.field.name == sym.name && (sym.owner == nil || a.field.owner == sym.owner) && helpers.matches(a.callee)
+        }
     }
 
     /// `*.addObserver(forName:)@argument` → (`*.addObserver@argument`, [(forName, nil)]);

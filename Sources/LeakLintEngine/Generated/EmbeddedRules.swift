@@ -957,7 +957,10 @@ description: |
   `scheduleAtFixedRate` / `scheduleWithFixedDelay` whose future is never cancelled on an
   executor that is never shut down (shutting the executor down cancels its periodic tasks).
   Executors handed in through the constructor are owned by someone else and are silent, as are
-  executors created once in a static initialiser or `main`. A method that schedules the
+  executors created once in a static initialiser or `main`. An executor field handed whole to
+  a utility named for shutting down (`ThreadUtils.shutdownThreadPool(executor, log)`,
+  `MoreExecutors.shutdownAndAwaitTermination(executor, …)`, `closeQuietly(executor)`) is shut
+  down, whatever class the utility lives in. A method that schedules the
   `Runnable` its caller passes in (`static void scheduleTask(Runnable command, long delay, …)`)
   only forwards the task: whether it is ever cancelled is its callers' matter, and the wrapper
   is silent. Classes merely named like an
@@ -1013,6 +1016,9 @@ vocabulary:
   create-calls: ["Executors.new*", "new ThreadPoolExecutor", "new ScheduledThreadPoolExecutor", "new *ThreadPoolExecutor", "new ForkJoinPool", "new *ExecutorService", "new Timer", "*.scheduleAtFixedRate@result-or-receiver", "*.scheduleWithFixedDelay@result-or-receiver"]
   stop-calls: [shutdown, shutdownNow, close, cancel, stop]
   run-once-functions: [main, "<clinit>"]
+  # Utilities that shut down the executor handed to them (nacos' ThreadUtils.shutdownThreadPool,
+  # Guava's MoreExecutors.shutdownAndAwaitTermination, ExecutorUtil.gracefulShutdown …).
+  release-helpers: ["*shutdown*", "*Shutdown*", "close*", "destroy*", "terminate*", "stop*"]
   # A method that schedules the Runnable its caller passes in only forwards it.
   forwarded-task-calls: ["*.scheduleAtFixedRate", "*.scheduleWithFixedDelay"]
 options:
