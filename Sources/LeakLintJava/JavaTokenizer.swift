@@ -362,12 +362,28 @@ public enum JavaTokenizer {
         var i = from
         while i < n {
             let d = buf[i]
-            if d == 0x5C { i += 2; continue }
+            if d == 0x5C {
+                // `\u005c` is a backslash (unicode escapes are translated before lexing), so it
+                // escapes the next character: `'\u005c''` is the char literal `'\''`.
+                if let e = unicodeBackslashEnd(buf, i) { i = e + 1; continue }
+                i += 2
+                continue
+            }
             if d == quote { return i + 1 }
             if d == 0x0A || d == 0x0D { return i }
             i += 1
         }
         return n
+    }
+
+    /// Just past `\u005c` / `\uu005C` (any number of `u`s) starting at the backslash `at`, or nil.
+    static func unicodeBackslashEnd(_ buf: UnsafeBufferPointer<UInt8>, _ at: Int) -> Int? {
+        var k = at + 1
+        guard k < buf.count, buf[k] == 0x75 else { return nil }
+        while k < buf.count && buf[k] == 0x75 { k += 1 }
+        guard k + 4 <= buf.count, buf[k] == 0x30, buf[k + 1] == 0x30, buf[k + 2] == 0x35,
+              buf[k + 3] | 0x20 == 0x63 else { return nil }
+        return k + 4
     }
 
     /// Whether the quote at `q` is preceded by an odd run of backslashes (it is escaped).

@@ -69,6 +69,12 @@ struct JavaTokenizerTests {
         #expect(tokenKinds("\\ x") == [.unknown, .identifier])
         // Non-ASCII letters are identifier bytes.
         #expect(tokenTexts("int größe = 1;") == ["int", "größe", "=", "1", ";"])
+        // `\u005c` is a backslash inside literals too: it escapes the quote after it (JavaCC's
+        // generated parsers write `'\u005c''` for `'\''`).
+        let escaped = JavaTokenizer.tokenize(Array("if (c == '\\u005c'') i++; s = \"\\u005C\"\"; t = '\\u005c\\u005c';".utf8))
+        #expect(escaped.problems.isEmpty)
+        #expect(tokenTexts("c == '\\u005c'';") == ["c", "==", "'\\u005c''", ";"])
+        #expect(tokenTexts("s = \"\\uu005C\"\";") == ["s", "=", "\"\\uu005C\"\"", ";"])
     }
 
     @Test func unterminatedInputsAreReportedNotFatal() {
