@@ -196,8 +196,8 @@ public struct ContainerOp: Sendable, Codable {
     public var via: String?
     /// True when the op sits inside a loop of its function that never ends (`for {}`, `for (;;)`,
     /// `while (true)` with no way out: run-once code that loops forever still grows). Go and C++
-    /// record endless loops only (a loop over a table in run-once code fills it once); Swift
-    /// records any loop but a `for … in` over a collection; Java records any loop.
+    /// record endless loops only (a loop over a table in run-once code fills it once); Swift and
+    /// Java record any loop but one over a collection (`for … in`, a for-each).
     public var inLoop: Bool
     /// Runs on the way out of its function on every path (`finally`, `defer`, a destructor body).
     public var deferred: Bool = false
@@ -459,7 +459,8 @@ public struct FileFacts: Sendable, Codable {
 public struct FieldArgument: Sendable, Codable, Hashable {
     /// The field's owner type and name.
     public var field: SymbolRef
-    /// The method called (same owner) and the argument's position.
+    /// The method called (the field's own type's, or any other object's) and the argument's
+    /// position.
     public var callee: String
     public var index: Int
     public init(field: SymbolRef, callee: String, index: Int) {

@@ -897,7 +897,9 @@ final class JavaParser {
 
     struct Region {
         var end: Int
-        var kind: UInt8        // 1 loop, 2 finally, 3 try-resources, 4 empty-check guard
+        var kind: UInt8        // 1 loop, 2 finally, 3 try-resources, 4 empty-check guard, 5 for-each loop
+        /// A loop of either kind.
+        var isLoop: Bool { kind == 1 || kind == 5 }
         var name: String = ""
     }
 
@@ -1251,7 +1253,10 @@ final class JavaParser {
                 switch t.code {
                 case JavaKeyword.while.rawValue, JavaKeyword.for.rawValue, JavaKeyword.do.rawValue:
                     let s = loopShape(i, b)
-                    regions.append(Region(end: s.end, kind: 1))
+                    // A for-each runs once per element of a collection that exists (kind 5); any
+                    // other loop may run on (kind 1).
+                    let forEach = t.code == JavaKeyword.for.rawValue && splitSemicolons(s.cond).count == 1
+                    regions.append(Region(end: s.end, kind: forEach ? 5 : 1))
                 case JavaKeyword.finally.rawValue:
                     if isP(i + 1, 0x7B) { regions.append(Region(end: close(i + 1) + 1, kind: 2)) }
                 case JavaKeyword.try.rawValue:
@@ -1306,7 +1311,7 @@ final class JavaParser {
                             // try-with-resources: close() runs on the way out.
                             facts.calls.append(CallFact(callee: "\(name).close", method: "close", receiver: name,
                                                         result: .discarded, deferred: true, at: ref(i, i + 1),
-                                                        function: fn.name, role: fn.role, inLoop: regions.contains { $0.kind == 1 }))
+                                                        function: fn.name, role: fn.role, inLoop: regions.contains { $0.isLoop }))
                         }
                     } else if next.code == 0x3D {
                         if !isP(i - 1, 0x2E) {
@@ -1590,15 +1595,17 @@ final class JavaParser {
         if recvEnd - recvStart == 1 && isIdent(recvStart), let a = fn.aliases[text(recvStart)] { (aliasStart, aliasEnd) = a }
         let argRanges = splitTopLevel(open + 1, argsClose)
         for r in argRanges where r.count == 1 && isIdent(r.lowerBound) { fn.escapedToks.append(r.lowerBound) }
-        // A field handed to one of the type's own methods (`shutdownPool(pool, …)`, `this.stop(t)`).
-        if !hasReceiver || (recvEnd - recvStart == 1 && isK(recvStart, .this)) {
-            for (k, r) in argRanges.enumerated() where r.count == 1 && isIdent(r.lowerBound) {
-                if let tg = resolveName(text(r.lowerBound), fn: fn), tg.symbol.owner == fn.cls.name {
-                    facts.fieldArguments.append(FieldArgument(field: tg.symbol, callee: method, index: k))
-                }
+        // A field handed whole to a method: one of the type's own (`shutdownPool(pool, …)`,
+        // `this.stop(t)`) or a utility elsewhere (`ThreadUtils.shutdownThreadPool(pool, log)`).
+        for (k, r) in argRanges.enumerated() where r.count == 1 && isIdent(r.lowerBound) {
+            if let tg = resolveName(text(r.lowerBound), fn: fn), tg.symbol.owner == fn.cls.name {
+                facts.fieldArguments.append(FieldArgument(field: tg.symbol, callee: method, index: k))
             }
         }
-        let inLoop = regions.contains { $0.kind == 1 }
+        let inLoop = regions.contains { $0.isLoop }
+        // Container ops: a for-each over a collection fills a table once per element, so
+        // run-once code looping over one fills it once (see `ContainerOp.inLoop`).
+        let inOpenLoop = regions.contains { $0.kind == 1 }
 
         // Container op on a field (directly, through a view, or through an iterator local).
         var target: Target? = nil
@@ -1650,7 +1657,7 @@ final class JavaParser {
                     var op = ContainerOp(target: tg.symbol, resolution: tg.resolution, op: opName,
                                          keyText: keyText, keyType: keyType, valueText: valueText,
                                          at: ref(recvStart, argsClose + 1), function: fn.name, role: fn.role,
-                                         guardedByEmptyCheck: guarded, inLoop: inLoop)
+                                         guardedByEmptyCheck: guarded, inLoop: inOpenLoop)
                     op.deferred = regions.contains { $0.kind == 2 }
                     facts.ops.append(op)
                 }
@@ -1794,7 +1801,7 @@ final class JavaParser {
             facts.calls.append(CallFact(callee: "new \(ty.base)", method: "new \(ty.base)", receiver: nil, args: args,
                                         argLabels: args.map { _ in nil }, result: resultUse(i, exprEnd, fn: fn),
                                         deferred: false, at: ref(i, c + 1), function: fn.name, role: fn.role,
-                                        inLoop: regions.contains { $0.kind == 1 }))
+                                        inLoop: regions.contains { $0.isLoop }))
         }
         guard ty.base == "Thread" else {
             // `new Worker(…).start()` for a Thread subclass.
@@ -1829,7 +1836,7 @@ final class JavaParser {
         let spawn = SpawnFact(kind: "Thread", at: ref(i, c + 1), function: fn.name, role: fn.role, callee: callee,
                               body: body, handle: handle,
                               args: splitTopLevel(open + 1, c).map { text($0.lowerBound, $0.upperBound, limit: 120) },
-                              inLoop: regions.contains { $0.kind == 1 })
+                              inLoop: regions.contains { $0.isLoop })
         if startedDirectly {
             facts.spawns.append(spawn)
             return

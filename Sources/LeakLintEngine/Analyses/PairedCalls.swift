@@ -218,11 +218,16 @@ struct PairedCallsAnalysis: Analysis {
                         }
                     }
                 case .stored(let sym):
+                    let params = paramsByFunction
                     let stopped = ix.calls.contains { r in
                         guard stops.contains(r.method) else { return false }
                         if let rs = r.receiverSymbol, rs.name == sym.name {
                             return rs.owner == nil || sym.owner == nil || rs.owner == sym.owner
                         }
+                        // A receiver spelled like the field that is a parameter of its function
+                        // (`static void shutdown(ExecutorService executor) { executor.shutdown(); }`)
+                        // is that parameter, not the field.
+                        if r.receiver == sym.name && params[r.function]?.contains(sym.name) == true { return false }
                         return r.receiverSymbol == nil && r.receiver?.lastComponent == sym.name
                     } || stoppedThroughHelper(sym, ix, stops) || handedToReleaseHelper(sym, ix, releaseHelpers)
                     if !stopped {
