@@ -101,6 +101,15 @@ final class JavaParser {
     /// Parameter type text → simple type name, filled while parsing parameter lists.
     var paramBases: [String: String] = [:]
 
+    // Identifier interning: each distinct spelling of the file gets a small id once, its String
+    // is made once, and vocabulary questions ("a mutator? a call the rules want?") become bit
+    // tests on a per-id word instead of String hashing per token.
+
+    /// Per token: its identifier's id, -1 until first asked.
+    let tokId: UnsafeMutableBufferPointer<Int32>
+    /// The file's identifier spellings; `flags` holds the `Vocab` bits of each.
+    var idents = IdentTable()
+
     init(buf: UnsafeBufferPointer<UInt8>, tokens: [JavaToken], path: String, interest: CallInterest, facts: FileFacts) {
         self.buf = buf
         self.toks = tokens
@@ -110,12 +119,64 @@ final class JavaParser {
         self.facts = facts
         self.match = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(tokens.count, 1))
         self.match.initialize(repeating: -1)
+        self.tokId = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(tokens.count, 1))
+        self.tokId.initialize(repeating: -1)
         self.eofTok = JavaToken(kind: .unknown, code: 0, start: UInt32(truncatingIfNeeded: buf.count),
                                 end: UInt32(truncatingIfNeeded: buf.count))
         self.summaryBudget = tokens.count * 8 + 100_000
     }
 
-    deinit { match.deallocate() }
+    deinit { match.deallocate(); tokId.deallocate() }
+
+    // MARK: - Identifier ids
+
+    /// The id of the identifier token `i`'s spelling.
+    @inline(__always) func ident(_ i: Int) -> Int32 {
+        let c = tokId[i]
+        if c >= 0 { return c }
+        let t = toks[i]
+        let id = idents.intern(buf, Int(t.start), Int(t.end))
+        tokId[i] = id
+        return id
+    }
+
+    /// The spelling of the identifier token `i`, made once per distinct spelling.
+    @inline(__always) func name(_ i: Int) -> String {
+        let id = Int(ident(i))   // interns first: `idents` may grow
+        return idents.names[id]
+    }
+
+    // `IdentTable.flags` per id: the low byte holds the `VocabBits` of the spelling, then:
+    private static let vocabKnown: UInt32 = 1 << 8
+    private static let wantKnown: UInt32 = 1 << 9
+    private static let wanted: UInt32 = 1 << 10
+
+    /// Whether the identifier token `i` is on a `VocabBits` word list (`bit`).
+    @inline(__always) func isVocab(_ i: Int, _ bit: UInt32) -> Bool { vocabBits(i) & bit != 0 }
+
+    /// The `VocabBits` of the identifier token `i` (looked up once per spelling).
+    @inline(__always) func vocabBits(_ i: Int) -> UInt32 {
+        let id = Int(ident(i))
+        let f = idents.flags[id]
+        if f & Self.vocabKnown != 0 { return f & 0xFF }
+        let t = toks[i]
+        let v = JavaNames.vocabulary.bits(buf, Int(t.start), Int(t.end))
+        idents.flags[id] = f | Self.vocabKnown | v
+        return v
+    }
+
+    /// Whether a call of the method named by token `i` is recorded as a `CallFact`: the engine's
+    /// interest set wants it, or the vocabulary always records it (cached per spelling).
+    @inline(__always) func wantedCall(_ i: Int) -> Bool {
+        let id = Int(ident(i))
+        let f = idents.flags[id]
+        if f & Self.wantKnown != 0 { return f & Self.wanted != 0 }
+        let t = toks[i]
+        let w = isVocab(i, VocabBits.alwaysCall) || JavaNames.alwaysRecordedAffixes(buf, Int(t.start), Int(t.end))
+            || interest.wants(idents.names[id])
+        idents.flags[id] |= Self.wantKnown | (w ? Self.wanted : 0)
+        return w
+    }
 
     // MARK: - Token helpers
 
@@ -142,6 +203,33 @@ final class JavaParser {
         let s = Int(tok(a).start), e = Int(tok(min(b, count) - 1).end)
         guard s < e else { return "" }
         return ByteText.folded(buf, s..<e, limit: limit)
+    }
+
+    /// `text(a, b).replacingSpaces()` (a package or import name, `java . util . Map` →
+    /// `java.util.Map`) made straight from the source bytes when they are ASCII.
+    func unspacedText(_ a: Int, _ b: Int) -> String {
+        let limit = 240
+        guard a < b, a < count else { return "" }
+        let s = Int(tok(a).start), e = Int(tok(min(b, count) - 1).end)
+        guard s < e else { return "" }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: min(e - s, limit)) { out -> String in
+            // `folded` counts one space per whitespace run towards its limit; those spaces are dropped.
+            var folded = 0, n = 0
+            var pendingSpace = false
+            var k = s
+            while k < e && folded < limit {
+                let c = buf[k]
+                if c >= 0x80 { return text(a, b).replacingSpaces() }
+                if c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D {
+                    pendingSpace = folded > 0
+                } else {
+                    if pendingSpace { folded += 1; pendingSpace = false }
+                    out[n] = c; n += 1; folded += 1
+                }
+                k += 1
+            }
+            return String(decoding: UnsafeBufferPointer(rebasing: out[0..<n]), as: UTF8.self)
+        }
     }
 
     func identIs(_ i: Int, _ s: StaticString) -> Bool {
@@ -396,7 +484,7 @@ final class JavaParser {
             if t.isKeyword(.package) && cls == nil {
                 var j = i + 1
                 while j < b && !isP(j, 0x3B) && j - i < 256 { j += 1 }
-                facts.unitName = text(i + 1, j).replacingSpaces()
+                facts.unitName = unspacedText(i + 1, j)
                 if isP(j, 0x3B) { facts.importAnchor = Int(tok(j).end) }
                 i = j + 1; continue
             }
@@ -405,7 +493,7 @@ final class JavaParser {
                 if isK(j, .static) { j += 1 }
                 let s = j
                 while j < b && !isP(j, 0x3B) && j - i < 256 { j += 1 }
-                facts.imports.append(text(s, j).replacingSpaces())
+                facts.imports.append(unspacedText(s, j))
                 if isP(j, 0x3B) { facts.importAnchor = Int(tok(j).end) }
                 i = j + 1; continue
             }
@@ -878,7 +966,7 @@ final class JavaParser {
                 return false
             case .identifier:
                 if isP(j + 1, 0x28) {
-                    guard JavaNames.constantFactories.contains(text(j)) else { return false }
+                    guard isVocab(j, VocabBits.constantFactory) else { return false }
                     sawFactory = true
                 } else if !isUpperIdent(j) { return false }
             case .punct:
@@ -1148,7 +1236,7 @@ final class JavaParser {
         var j = shape.cond.lowerBound
         while j < shape.cond.upperBound {
             if isIdent(j) {
-                if isP(j + 1, 0x28) && JavaNames.interruptChecks.contains(text(j)) { addSignal(signalText(j)) }
+                if isP(j + 1, 0x28) && isVocab(j, VocabBits.interruptCheck) { addSignal(signalText(j)) }
                 else if let f = flagName(j) { addSignal(f) }
             }
             j += 1
@@ -1197,9 +1285,9 @@ final class JavaParser {
                 // Only calls can block or check the interrupt flag: no String for other names.
                 var checked = false
                 if isP(j + 1, 0x28) {
-                    let name = text(j)
-                    if JavaNames.interruptibleCalls.contains(name) { blockingCall = true }
-                    if JavaNames.interruptChecks.contains(name) { addSignal(signalText(j)); checked = true }
+                    let v = vocabBits(j)
+                    if v & VocabBits.interruptible != 0 { blockingCall = true }
+                    if v & VocabBits.interruptCheck != 0 { addSignal(signalText(j)); checked = true }
                 }
                 if checked { j += 1; continue }
                 if identIs(j, "exit") || identIs(j, "halt"), isP(j - 1, 0x2E), identIs(j - 2, "System") || isP(j - 2, 0x29) { exits = true }
@@ -1575,7 +1663,8 @@ final class JavaParser {
     // MARK: - Calls
 
     func handleCall(_ m: Int, _ b: Int, fn: JavaFnCtx, regions: [Region]) {
-        let method = text(m)
+        let method = name(m)
+        let methodVocab = vocabBits(m)
         let open = m + 1
         let argsClose = close(open)
         var recvStart = m
@@ -1612,7 +1701,7 @@ final class JavaParser {
                 // `f.entrySet().removeIf(…)`: a view of a field.
                 let o = Int(match[recvEnd - 1])
                 if o > 0 && o + 1 == recvEnd - 1 && isIdent(o - 1) && isP(o - 2, 0x2E)
-                    && JavaNames.views.contains(text(o - 1)) && o - 2 > recvStart {
+                    && isVocab(o - 1, VocabBits.view) && o - 2 > recvStart {
                     target = resolveTarget(recvStart, o - 2, fn: fn)
                     viaView = target != nil
                 }
@@ -1625,7 +1714,7 @@ final class JavaParser {
         if let tg = target {
             let known = tg.field?.kind != nil
             let unknownField = tg.field == nil
-            if (known || (unknownField && JavaNames.mutators.contains(method))) && !JavaNames.views.contains(method) {
+            if (known || (unknownField && methodVocab & VocabBits.mutator != 0)) && methodVocab & VocabBits.view == 0 {
                 do {
                     var keyType: String? = nil
                     var keyText: String? = nil
@@ -1683,7 +1772,7 @@ final class JavaParser {
         }
 
         // Executor spawns.
-        if hasReceiver && JavaNames.spawnCalls.contains(method), let first = argRanges.first {
+        if hasReceiver && methodVocab & VocabBits.spawnCall != 0, let first = argRanges.first {
             var argIdx = first
             if (method == "runAsync" || method == "supplyAsync") == false || true { argIdx = first }
             if let tgt = spawnTarget(argIdx.lowerBound, argIdx.upperBound, fn: fn) {
@@ -1698,7 +1787,7 @@ final class JavaParser {
 
         // CallFact.
         var receiverSymbol: SymbolRef? = nil
-        var wanted = interest.wants(method) || JavaNames.alwaysRecorded(method)
+        var wanted = wantedCall(m)
         // Only a ThreadLocal's set/get/remove or an `Executors.new…` call can still become wanted.
         let threadLocalMethod = method == "set" || method == "get" || method == "remove"
         if !wanted && !threadLocalMethod && !method.hasPrefix("new") { return }
@@ -1861,7 +1950,7 @@ final class JavaParser {
         var fresh = false
         if isK(rhs, .new) || isK(rhs, .null) { fresh = true }
         else if isIdent(rhs) && isP(rhs + 1, 0x2E) && isIdent(rhs + 2) && isP(rhs + 3, 0x28)
-                    && JavaNames.freshFactories.contains(text(rhs + 2)) && isUpperIdent(rhs) { fresh = true }
+                    && isVocab(rhs + 2, VocabBits.freshFactory) && isUpperIdent(rhs) { fresh = true }
         let known = tg.field?.kind != nil
         if let f = tg.field, !known {
             // Thread / runnable fields: remember `this.worker = new Worker()`.
@@ -1937,6 +2026,6 @@ extension Substring {
 }
 
 extension String {
-    /// `java . util . Map` → `java.util.Map`.
+    /// `java . util . Map` → `java.util.Map` (each byte taken as a Latin-1 scalar, as it always was).
     func replacingSpaces() -> String { String(self.utf8.filter { $0 != 0x20 }.map { Character(Unicode.Scalar($0)) }) }
 }
