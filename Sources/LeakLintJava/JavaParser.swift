@@ -33,6 +33,8 @@ final class JavaClassCtx {
     var startedFields: Set<String> = []
     /// Names of the methods declared in the class, in order.
     var methodNames: [String] = []
+    /// The identifier ids of `methodNames` (searched instead of the Strings).
+    var methodIds: [Int32] = []
     var isEnum = false
     var hasPublicConstructor = false
     /// Static fields initialised with `new Self(…)`: (field name, name token).
@@ -107,8 +109,13 @@ final class JavaParser {
 
     /// Per token: its identifier's id, -1 until first asked.
     let tokId: UnsafeMutableBufferPointer<Int32>
-    /// The file's identifier spellings; `flags` holds the `Vocab` bits of each.
+    /// The file's identifier spellings; `flags` holds cached answers about each (`VocabBits`,
+    /// the interest answer, the `ever…` bits below).
     var idents = IdentTable()
+    /// Per identifier id, two slots (a direct call, a call from a function literal): the
+    /// `summaryGeneration` of the `summarize` that last listed the call (each lists a name once).
+    var calledStamps: [UInt32] = []
+    var summaryGeneration: UInt32 = 0
 
     init(buf: UnsafeBufferPointer<UInt8>, tokens: [JavaToken], path: String, interest: CallInterest, facts: FileFacts) {
         self.buf = buf
@@ -150,6 +157,43 @@ final class JavaParser {
     private static let vocabKnown: UInt32 = 1 << 8
     private static let wantKnown: UInt32 = 1 << 9
     private static let wanted: UInt32 = 1 << 10
+
+    // Bits set the first time a spelling is bound in some table of the file (a local of some
+    // function, a field of some class, …). A clear bit proves the spelling is in no such table,
+    // so most lookups end with one array read instead of hashing a String.
+    static let everLocal: UInt32 = 1 << 11
+    static let everField: UInt32 = 1 << 12
+    static let everAlias: UInt32 = 1 << 13
+    static let everSaved: UInt32 = 1 << 14
+    static let everFresh: UInt32 = 1 << 15
+
+    /// Notes that the spelling of identifier token `i` was bound in the tables of `bit`.
+    @inline(__always) func mark(_ i: Int, _ bit: UInt32) {
+        let id = Int(ident(i))
+        idents.flags[id] |= bit
+    }
+
+    /// `mark` for a spelling given as a String (parameter and record component names).
+    func mark(_ s: String, _ bit: UInt32) {
+        let id = Int(idents.intern(s))
+        idents.flags[id] |= bit
+    }
+
+    /// Whether the spelling of identifier token `i` was ever bound in the tables of `bit`.
+    @inline(__always) func ever(_ i: Int, _ bit: UInt32) -> Bool {
+        let id = Int(ident(i))
+        return idents.flags[id] & bit != 0
+    }
+
+    /// The declared type of the local named by token `i` ("" when unknown), nil when it is no local.
+    @inline(__always) func localType(_ i: Int, _ fn: JavaFnCtx) -> String? {
+        ever(i, Self.everLocal) ? fn.locals[name(i)] : nil
+    }
+
+    /// The field of `cls` itself named by token `i`.
+    @inline(__always) func field(_ i: Int, of cls: JavaClassCtx) -> JavaField? {
+        ever(i, Self.everField) ? cls.fields[name(i)] : nil
+    }
 
     /// Whether the identifier token `i` is on a `VocabBits` word list (`bit`).
     @inline(__always) func isVocab(_ i: Int, _ bit: UInt32) -> Bool { vocabBits(i) & bit != 0 }
@@ -630,7 +674,10 @@ final class JavaParser {
             case .method(let name, let nameAt, let params, let body, var role, let isCtor):
                 guard let cls = cls else { continue }
                 if isCtor && ctorRunsAtInit { role = .initializer }
-                if !name.hasPrefix("<") && !cls.methodNames.contains(name) { cls.methodNames.append(name) }
+                if !name.hasPrefix("<") {
+                    let id = ident(nameAt)
+                    if !cls.methodIds.contains(id) { cls.methodIds.append(id); cls.methodNames.append(name) }
+                }
                 let summary = body.map { summarize($0.lowerBound, $0.upperBound, cls: cls) } ?? BodyFact()
                 var fact = FunctionFact(name: name, owner: cls.name, at: ref(nameAt, nameAt + 1), role: role,
                                         params: params, body: summary)
@@ -638,7 +685,10 @@ final class JavaParser {
                 facts.functions.append(fact)
                 if let body = body {
                     let fn = JavaFnCtx(name: "\(cls.name).\(name)", role: role, cls: cls)
-                    for p in params { fn.locals[p.name] = paramBases[p.type] ?? Self.baseName(p.type) }
+                    for p in params {
+                        mark(p.name, Self.everLocal)
+                        fn.locals[p.name] = paramBases[p.type] ?? Self.baseName(p.type)
+                    }
                     scanCode(body.lowerBound, body.upperBound, fn: fn)
                     finishFunction(fn)
                 }
@@ -770,6 +820,7 @@ final class JavaParser {
                                isInterface: kind == "interface" || kind == "annotation")
         cls.isEnum = kind == "enum"
         for p in recordComponents {
+            mark(p.name, Self.everField)
             cls.fields[p.name] = JavaField(name: p.name, isStatic: false, isVolatile: false, typeBase: Self.baseName(p.type),
                                            kind: nil, newType: nil)
         }
@@ -885,6 +936,7 @@ final class JavaParser {
         // pair `set` with `remove` on it like any other container.
         if base == "ThreadLocal" || base == "InheritableThreadLocal" || newType == "ThreadLocal"
             || newType == "InheritableThreadLocal" { field.kind = .unknown }
+        mark(nameAt, Self.everField)
         cls.fields[name] = field
         if mods.isStatic, let nt = newType, anonOpen == nil {
             if nt == cls.simple {
@@ -1133,13 +1185,22 @@ final class JavaParser {
             return body
         }
         summaryBudget -= (b - a)
-        var seen: Set<String> = []
-        func add(_ name: String) {
-            if body.calls.count < 64 && seen.insert(name).inserted { body.calls.append(name) }
+        summaryGeneration += 1   // at most one per token: never wraps
+        let generation = summaryGeneration
+        /// Lists the call of the identifier at `k` once (`lit:` prefixed when `literal`).
+        func add(_ k: Int, literal: Bool) {
+            guard body.calls.count < 64 else { return }
+            let slot = 2 * Int(ident(k)) + (literal ? 1 : 0)
+            if slot >= calledStamps.count {
+                calledStamps.append(contentsOf: repeatElement(0, count: max(slot + 1 - calledStamps.count, 2 * idents.count)))
+            }
+            guard calledStamps[slot] != generation else { return }
+            calledStamps[slot] = generation
+            body.calls.append(literal ? "lit:" + name(k) : name(k))
         }
         /// The direct calls of `lo..<hi` (a lambda's body), as function-literal calls.
         func addLiteralCalls(_ lo: Int, _ hi: Int) {
-            for k in lo..<max(lo, hi) where isDirectCall(k) { add("lit:" + text(k)) }
+            for k in lo..<max(lo, hi) where isDirectCall(k) { add(k, literal: true) }
         }
         var i = a
         while i < b {
@@ -1163,7 +1224,7 @@ final class JavaParser {
                 continue
             }
             if t.isOp(.colonColon) && i + 1 < b && tok(i + 1).kind == .identifier {
-                add("lit:" + text(i + 1))
+                add(i + 1, literal: true)
                 i += 2
                 continue
             }
@@ -1174,7 +1235,7 @@ final class JavaParser {
                 i = max(end, i + 1)
                 continue
             }
-            if isDirectCall(i) { add(text(i)) }
+            if isDirectCall(i) { add(i, literal: false) }
             i += 1
         }
         return body
@@ -1218,9 +1279,9 @@ final class JavaParser {
         func addSignal(_ s: String) { if !signals.contains(s) && signals.count < 8 { signals.append(s) } }
         func flagName(_ j: Int) -> String? {
             guard isIdent(j) else { return nil }
-            var name: String
             if isP(j - 1, 0x2E) { guard isK(j - 2, .this) else { return nil } }
-            name = text(j)
+            guard ever(j, Self.everField) else { return nil }
+            let name = self.name(j)
             var c: JavaClassCtx? = cls
             while let cc = c {
                 if let f = cc.fields[name] {
@@ -1229,7 +1290,6 @@ final class JavaParser {
                 }
                 c = cc.parent
             }
-            name = ""
             return nil
         }
         // Condition.
@@ -1366,7 +1426,8 @@ final class JavaParser {
                     // `x.f instanceof T name`: calls on `name` are calls on `x.f`.
                     if isIdent(i - 1), let ty = skipType(i + 1), isIdent(ty.end) {
                         let start = isP(i - 2, 0x2E) ? chainStart(dot: i - 2) : i - 1
-                        fn.aliases[text(ty.end)] = (start, i)
+                        mark(ty.end, Self.everAlias)
+                        fn.aliases[name(ty.end)] = (start, i)
                     }
                 default: break
                 }
@@ -1381,13 +1442,16 @@ final class JavaParser {
                 } else if next.kind == .punct && (next.code == 0x3D || next.code == 0x3B || next.code == 0x2C
                                                   || next.code == 0x3A || next.code == 0x29) {
                     if let ty = declaredTypeBefore(i) {
-                        let name = text(i)
+                        let name = self.name(i)
+                        mark(i, Self.everLocal)
                         fn.locals[name] = ty
                         if next.code == 0x3D && isK(i + 2, .new), let nt = skipType(i + 3) {
                             fn.localNew[name] = nt.base
+                            mark(i, Self.everFresh)
                             fn.freshUntil[name] = blockEnds.last ?? b
                         }
                         if next.code == 0x3D, let g = getCallEnd(i + 2), isP(g, 0x3B) {
+                            mark(i, Self.everSaved)
                             fn.savedFrom[name] = text(i + 2, g - 4)
                         }
                         if let r = regions.last(where: { $0.kind == 3 }), r.end > i, next.code == 0x3D {
@@ -1398,14 +1462,19 @@ final class JavaParser {
                         }
                     } else if next.code == 0x3D {
                         if !isP(i - 1, 0x2E) {
-                            let name = text(i)
-                            fn.savedFrom[name] = nil  // no longer the saved value
-                            fn.freshUntil[name] = isK(i + 2, .new) ? (blockEnds.last ?? b) : nil
+                            if ever(i, Self.everSaved) { fn.savedFrom[name(i)] = nil }  // no longer the saved value
+                            if isK(i + 2, .new) {
+                                mark(i, Self.everFresh)
+                                fn.freshUntil[name(i)] = blockEnds.last ?? b
+                            } else if ever(i, Self.everFresh) {
+                                fn.freshUntil[name(i)] = nil
+                            }
                         }
                         handleAssign(i, b, fn: fn, regions: regions)
                     }
                 } else if next.isOp(.arrow) {
-                    fn.locals[text(i)] = ""
+                    mark(i, Self.everLocal)
+                    fn.locals[name(i)] = ""
                 }
             case .punct:
                 if t.code == 0x7B, let sup = anonymousSuper(i) {
@@ -1417,7 +1486,10 @@ final class JavaParser {
                     // Lambda parameters shadow fields.
                     var j = i + 1
                     let c = close(i)
-                    while j < c { if isIdent(j) && (isP(j + 1, 0x2C) || j + 1 == c) { fn.locals[text(j)] = "" }; j += 1 }
+                    while j < c {
+                        if isIdent(j) && (isP(j + 1, 0x2C) || j + 1 == c) { mark(j, Self.everLocal); fn.locals[name(j)] = "" }
+                        j += 1
+                    }
                 }
             default: break
             }
@@ -1530,8 +1602,10 @@ final class JavaParser {
 
     typealias Target = (symbol: SymbolRef, resolution: TargetResolution, field: JavaField?)
 
-    func resolveName(_ name: String, fn: JavaFnCtx) -> Target? {
-        if fn.locals[name] != nil { return nil }
+    /// The field named by the identifier token `i` as seen from `fn` (nil when a local shadows it).
+    func resolveName(_ i: Int, fn: JavaFnCtx) -> Target? {
+        guard ever(i, Self.everField), localType(i, fn) == nil else { return nil }
+        let name = self.name(i)
         var c: JavaClassCtx? = fn.cls
         while let cc = c {
             if let f = cc.fields[name] { return (SymbolRef(owner: cc.name, name: name), f.isStatic ? .staticMember : .field, f) }
@@ -1549,21 +1623,21 @@ final class JavaParser {
     /// Resolves a receiver / assignment target spelled by tokens `a..<b`.
     func resolveTarget(_ a: Int, _ b: Int, fn: JavaFnCtx) -> Target? {
         let n = b - a
-        if n == 1 && isIdent(a) { return resolveName(text(a), fn: fn) }
+        if n == 1 && isIdent(a) { return resolveName(a, fn: fn) }
         if n == 3 && isP(a + 1, 0x2E) && isIdent(a + 2) {
-            let name = text(a + 2)
+            let name = self.name(a + 2)
             if isK(a, .this) {
-                if let f = fn.cls.fields[name] { return (SymbolRef(owner: fn.cls.name, name: name), f.isStatic ? .staticMember : .field, f) }
+                if let f = field(a + 2, of: fn.cls) { return (SymbolRef(owner: fn.cls.name, name: name), f.isStatic ? .staticMember : .field, f) }
                 return nil
             }
             guard isIdent(a) else { return nil }
             if isUpperIdent(a) {
-                let owner = text(a)
+                let owner = self.name(a)
                 if let cc = classInChain(owner, fn: fn) {
-                    if let f = cc.fields[name] { return (SymbolRef(owner: cc.name, name: name), .staticMember, f) }
+                    if let f = field(a + 2, of: cc) { return (SymbolRef(owner: cc.name, name: name), .staticMember, f) }
                     return nil
                 }
-                if fn.locals[owner] != nil { return (SymbolRef(owner: nil, name: name), .fieldOfUnknownOwner, nil) }
+                if localType(a, fn) != nil { return (SymbolRef(owner: nil, name: name), .fieldOfUnknownOwner, nil) }
                 return (SymbolRef(owner: owner, name: name), .staticMember, nil)
             }
             return (SymbolRef(owner: nil, name: name), .fieldOfUnknownOwner, nil)
@@ -1626,7 +1700,7 @@ final class JavaParser {
         if p.isPunct(0x3D) {
             let l = s - 2
             guard isIdent(l) else { return .escapes }
-            let name = text(l)
+            let name = self.name(l)
             if isP(l - 1, 0x2E) {
                 if isK(l - 2, .this) {
                     return .stored(SymbolRef(owner: fn.cls.name, name: name))
@@ -1637,16 +1711,15 @@ final class JavaParser {
                 }
                 return .escapes
             }
-            if declaredTypeBefore(l) != nil || fn.locals[name] != nil {
+            let isLocal = localType(l, fn) != nil
+            if declaredTypeBefore(l) != nil || isLocal {
                 // A field initialiser `Type name = …` is seen from inside the initialiser.
-                if fn.name.hasSuffix("<clinit>") || fn.name.hasSuffix("<init>"), fn.locals[name] == nil,
-                   let f = fn.cls.fields[name] {
-                    _ = f
+                if fn.name.hasSuffix("<clinit>") || fn.name.hasSuffix("<init>"), !isLocal, field(l, of: fn.cls) != nil {
                     return .stored(SymbolRef(owner: fn.cls.name, name: name))
                 }
                 return .bound([name])
             }
-            if let target = resolveName(name, fn: fn) { return .stored(target.symbol) }
+            if let target = resolveName(l, fn: fn) { return .stored(target.symbol) }
             return .bound([name])
         }
         if p.isKeyword(.return) { return .escapes }
@@ -1676,13 +1749,14 @@ final class JavaParser {
         let hasReceiver = recvStart < recvEnd
         // The expression a pattern binding stands for, for resolving the receiver.
         var aliasStart = recvStart, aliasEnd = recvEnd
-        if recvEnd - recvStart == 1 && isIdent(recvStart), let a = fn.aliases[text(recvStart)] { (aliasStart, aliasEnd) = a }
+        if recvEnd - recvStart == 1 && isIdent(recvStart) && ever(recvStart, Self.everAlias),
+           let a = fn.aliases[name(recvStart)] { (aliasStart, aliasEnd) = a }
         let argRanges = splitTopLevel(open + 1, argsClose)
         for r in argRanges where r.count == 1 && isIdent(r.lowerBound) { fn.escapedToks.append(r.lowerBound) }
         // A field handed to one of the type's own methods (`shutdownPool(pool, …)`, `this.stop(t)`).
         if !hasReceiver || (recvEnd - recvStart == 1 && isK(recvStart, .this)) {
             for (k, r) in argRanges.enumerated() where r.count == 1 && isIdent(r.lowerBound) {
-                if let tg = resolveName(text(r.lowerBound), fn: fn), tg.symbol.owner == fn.cls.name {
+                if let tg = resolveName(r.lowerBound, fn: fn), tg.symbol.owner == fn.cls.name {
                     facts.fieldArguments.append(FieldArgument(field: tg.symbol, callee: method, index: k))
                 }
             }
@@ -1694,7 +1768,7 @@ final class JavaParser {
         var viaView = false
         // `x.items.add(…)` right after `x = new T(…)`: filling the new object.
         let fillsNewObject = hasReceiver && recvEnd - recvStart >= 3 && isIdent(recvStart) && isP(recvStart + 1, 0x2E)
-            && (fn.freshUntil[text(recvStart)].map { m < $0 } ?? false)
+            && ever(recvStart, Self.everFresh) && (fn.freshUntil[name(recvStart)].map { m < $0 } ?? false)
         if hasReceiver && !fillsNewObject {
             target = resolveTarget(aliasStart, aliasEnd, fn: fn)
             if target == nil && isP(recvEnd - 1, 0x29) {
@@ -1721,7 +1795,7 @@ final class JavaParser {
                     var valueText: String? = nil
                     if let k0 = argRanges.first {
                         keyText = text(k0.lowerBound, k0.upperBound, limit: 120)
-                        if k0.count == 1 && isIdent(k0.lowerBound), let ty = fn.locals[text(k0.lowerBound)], !ty.isEmpty { keyType = ty }
+                        if k0.count == 1 && isIdent(k0.lowerBound), let ty = localType(k0.lowerBound, fn), !ty.isEmpty { keyType = ty }
                     }
                     if argRanges.count > 1 { valueText = text(argRanges[1].lowerBound, argRanges[1].upperBound, limit: 120) }
                     let guarded = regions.contains { $0.kind == 4 && $0.name == tg.symbol.name }
@@ -1733,7 +1807,8 @@ final class JavaParser {
                         // `finally { tl.set(save); }` with `save = tl.get()` read before and never
                         // reassigned: the thread's old value comes back (none at the outermost
                         // level) on every path, like a removal.
-                        if isIdent(a), regions.contains(where: { $0.kind == 2 }), let from = fn.savedFrom[text(a)],
+                        if isIdent(a), regions.contains(where: { $0.kind == 2 }), ever(a, Self.everSaved),
+                           let from = fn.savedFrom[name(a)],
                            from == text(recvStart, recvEnd) { opName = OpName.indexSetNil }
                     }
                     var op = ContainerOp(target: tg.symbol, resolution: tg.resolution, op: opName,
@@ -1755,15 +1830,15 @@ final class JavaParser {
         // Thread / subclass start through a local or field.
         if method == "start" && argRanges.isEmpty && hasReceiver {
             if recvEnd - recvStart == 1 && isIdent(recvStart) {
-                let n = text(recvStart)
-                if fn.locals[n] != nil {
+                let n = name(recvStart)
+                if localType(recvStart, fn) != nil {
                     fn.startedLocals.insert(n)
                     if fn.threadLocals[n] == nil, let nt = fn.localNew[n], nt != "Thread" {
                         facts.spawns.append(SpawnFact(kind: "Thread", at: ref(recvStart, argsClose + 1), function: fn.name,
                                                       role: fn.role, callee: SymbolRef(owner: nt, name: "run"),
                                                       handle: .bound([n])))
                     }
-                } else if let tg = resolveName(n, fn: fn) {
+                } else if let tg = resolveName(recvStart, fn: fn) {
                     markFieldStarted(tg, fn: fn, at: recvStart, end: argsClose + 1)
                 }
             } else if let tg = resolveTarget(recvStart, recvEnd, fn: fn), tg.resolution != .fieldOfUnknownOwner {
@@ -1808,7 +1883,7 @@ final class JavaParser {
                             argLabels: argRanges.map { _ in nil }, result: result, deferred: deferred,
                             at: ref(hasReceiver ? recvStart : m, argsClose + 1), function: fn.name,
                             role: fn.role, inLoop: inLoop)
-        if hasReceiver && recvEnd - recvStart == 1 && isIdent(recvStart), let ty = fn.locals[text(recvStart)], !ty.isEmpty {
+        if hasReceiver && recvEnd - recvStart == 1 && isIdent(recvStart), let ty = localType(recvStart, fn), !ty.isEmpty {
             call.receiverType = ty
         }
         facts.calls.append(call)
@@ -1845,7 +1920,7 @@ final class JavaParser {
             if isUpperIdent(a) { return (nil, SymbolRef(owner: classInChain(text(a), fn: fn)?.name ?? text(a), name: m)) }
             if isIdent(a) {
                 let n = text(a)
-                let ty = fn.localNew[n] ?? fn.locals[n] ?? resolveName(n, fn: fn)?.field.map { $0.newType ?? $0.typeBase }
+                let ty = fn.localNew[n] ?? fn.locals[n] ?? resolveName(a, fn: fn)?.field.map { $0.newType ?? $0.typeBase }
                 if let ty = ty, !ty.isEmpty { return (nil, SymbolRef(owner: ty, name: m)) }
             }
             return nil
@@ -1860,7 +1935,7 @@ final class JavaParser {
         if isIdent(a) && a + 1 == b {
             let n = text(a)
             var ty: String? = fn.localNew[n] ?? fn.locals[n]
-            if ty == nil, let f = resolveName(n, fn: fn)?.field { ty = f.newType ?? f.typeBase }
+            if ty == nil, let f = resolveName(a, fn: fn)?.field { ty = f.newType ?? f.typeBase }
             if let ty = ty, !ty.isEmpty, !["Runnable", "Callable", "Thread", "Object", "var", "TimerTask"].contains(ty) {
                 return (nil, SymbolRef(owner: ty, name: "run"))
             }
