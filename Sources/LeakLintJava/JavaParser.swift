@@ -49,10 +49,12 @@ final class JavaFnCtx {
     let name: String
     let role: FunctionRole
     let cls: JavaClassCtx
+    // The tables below keyed by `Int32` are keyed by the parser's identifier ids of the names.
+
     /// Local names → simple declared type name ("" when unknown).
-    var locals: [String: String] = [:]
+    var locals: [Int32: String] = [:]
     /// Local names bound to `new X(…)` → X.
-    var localNew: [String: String] = [:]
+    var localNew: [Int32: String] = [:]
     /// Iterator locals → the container they iterate.
     var iteratorOf: [String: (SymbolRef, TargetResolution)] = [:]
     /// Thread spawns bound to locals, emitted when the local is started.
@@ -65,13 +67,13 @@ final class JavaFnCtx {
     var callsStart = -1
     /// Pattern bindings → the tokens of the expression they alias
     /// (`if (this.executor instanceof ExecutorService es)`: `es` is `this.executor`).
-    var aliases: [String: (Int, Int)] = [:]
+    var aliases: [Int32: (Int, Int)] = [:]
     /// Locals holding a value read back from a ThreadLocal (`Object save = CURRENT.get();`) →
     /// the ThreadLocal's text: `CURRENT.set(save)` in a finally restores the thread's old value.
-    var savedFrom: [String: String] = [:]
+    var savedFrom: [Int32: String] = [:]
     /// Locals holding an object this function just made (`x = new T(…)`) → the end of the block
     /// of that assignment: growth through `x.list` there fills a new object, not a long-lived one.
-    var freshUntil: [String: Int] = [:]
+    var freshUntil: [Int32: Int] = [:]
     init(name: String, role: FunctionRole, cls: JavaClassCtx) {
         self.name = name; self.role = role; self.cls = cls
     }
@@ -153,19 +155,19 @@ final class JavaParser {
         return idents.names[id]
     }
 
-    // `IdentTable.flags` per id: the low byte holds the `VocabBits` of the spelling, then:
-    private static let vocabKnown: UInt32 = 1 << 8
-    private static let wantKnown: UInt32 = 1 << 9
-    private static let wanted: UInt32 = 1 << 10
+    // `IdentTable.flags` per id: the low bits hold the `VocabBits` of the spelling, then:
+    private static let vocabKnown: UInt32 = 1 << 16
+    private static let wantKnown: UInt32 = 1 << 17
+    private static let wanted: UInt32 = 1 << 18
 
     // Bits set the first time a spelling is bound in some table of the file (a local of some
     // function, a field of some class, …). A clear bit proves the spelling is in no such table,
     // so most lookups end with one array read instead of hashing a String.
-    static let everLocal: UInt32 = 1 << 11
-    static let everField: UInt32 = 1 << 12
-    static let everAlias: UInt32 = 1 << 13
-    static let everSaved: UInt32 = 1 << 14
-    static let everFresh: UInt32 = 1 << 15
+    static let everLocal: UInt32 = 1 << 19
+    static let everField: UInt32 = 1 << 20
+    static let everAlias: UInt32 = 1 << 21
+    static let everSaved: UInt32 = 1 << 22
+    static let everFresh: UInt32 = 1 << 23
 
     /// Notes that the spelling of identifier token `i` was bound in the tables of `bit`.
     @inline(__always) func mark(_ i: Int, _ bit: UInt32) {
@@ -173,10 +175,11 @@ final class JavaParser {
         idents.flags[id] |= bit
     }
 
-    /// `mark` for a spelling given as a String (parameter and record component names).
-    func mark(_ s: String, _ bit: UInt32) {
-        let id = Int(idents.intern(s))
-        idents.flags[id] |= bit
+    /// `mark` for a spelling given as a String (parameter and record component names); returns its id.
+    @discardableResult func mark(_ s: String, _ bit: UInt32) -> Int32 {
+        let id = idents.intern(s)
+        idents.flags[Int(id)] |= bit
+        return id
     }
 
     /// Whether the spelling of identifier token `i` was ever bound in the tables of `bit`.
@@ -187,7 +190,7 @@ final class JavaParser {
 
     /// The declared type of the local named by token `i` ("" when unknown), nil when it is no local.
     @inline(__always) func localType(_ i: Int, _ fn: JavaFnCtx) -> String? {
-        ever(i, Self.everLocal) ? fn.locals[name(i)] : nil
+        ever(i, Self.everLocal) ? fn.locals[ident(i)] : nil
     }
 
     /// The field of `cls` itself named by token `i`.
@@ -202,7 +205,7 @@ final class JavaParser {
     @inline(__always) func vocabBits(_ i: Int) -> UInt32 {
         let id = Int(ident(i))
         let f = idents.flags[id]
-        if f & Self.vocabKnown != 0 { return f & 0xFF }
+        if f & Self.vocabKnown != 0 { return f & VocabBits.mask }
         let t = toks[i]
         let v = JavaNames.vocabulary.bits(buf, Int(t.start), Int(t.end))
         idents.flags[id] = f | Self.vocabKnown | v
@@ -686,8 +689,7 @@ final class JavaParser {
                 if let body = body {
                     let fn = JavaFnCtx(name: "\(cls.name).\(name)", role: role, cls: cls)
                     for p in params {
-                        mark(p.name, Self.everLocal)
-                        fn.locals[p.name] = paramBases[p.type] ?? Self.baseName(p.type)
+                        fn.locals[mark(p.name, Self.everLocal)] = paramBases[p.type] ?? Self.baseName(p.type)
                     }
                     scanCode(body.lowerBound, body.upperBound, fn: fn)
                     finishFunction(fn)
@@ -1427,7 +1429,7 @@ final class JavaParser {
                     if isIdent(i - 1), let ty = skipType(i + 1), isIdent(ty.end) {
                         let start = isP(i - 2, 0x2E) ? chainStart(dot: i - 2) : i - 1
                         mark(ty.end, Self.everAlias)
-                        fn.aliases[name(ty.end)] = (start, i)
+                        fn.aliases[ident(ty.end)] = (start, i)
                     }
                 default: break
                 }
@@ -1442,17 +1444,17 @@ final class JavaParser {
                 } else if next.kind == .punct && (next.code == 0x3D || next.code == 0x3B || next.code == 0x2C
                                                   || next.code == 0x3A || next.code == 0x29) {
                     if let ty = declaredTypeBefore(i) {
-                        let name = self.name(i)
+                        let name = self.name(i), id = ident(i)
                         mark(i, Self.everLocal)
-                        fn.locals[name] = ty
+                        fn.locals[id] = ty
                         if next.code == 0x3D && isK(i + 2, .new), let nt = skipType(i + 3) {
-                            fn.localNew[name] = nt.base
+                            fn.localNew[id] = nt.base
                             mark(i, Self.everFresh)
-                            fn.freshUntil[name] = blockEnds.last ?? b
+                            fn.freshUntil[id] = blockEnds.last ?? b
                         }
                         if next.code == 0x3D, let g = getCallEnd(i + 2), isP(g, 0x3B) {
                             mark(i, Self.everSaved)
-                            fn.savedFrom[name] = text(i + 2, g - 4)
+                            fn.savedFrom[id] = text(i + 2, g - 4)
                         }
                         if let r = regions.last(where: { $0.kind == 3 }), r.end > i, next.code == 0x3D {
                             // try-with-resources: close() runs on the way out.
@@ -1462,19 +1464,19 @@ final class JavaParser {
                         }
                     } else if next.code == 0x3D {
                         if !isP(i - 1, 0x2E) {
-                            if ever(i, Self.everSaved) { fn.savedFrom[name(i)] = nil }  // no longer the saved value
+                            if ever(i, Self.everSaved) { fn.savedFrom[ident(i)] = nil }  // no longer the saved value
                             if isK(i + 2, .new) {
                                 mark(i, Self.everFresh)
-                                fn.freshUntil[name(i)] = blockEnds.last ?? b
+                                fn.freshUntil[ident(i)] = blockEnds.last ?? b
                             } else if ever(i, Self.everFresh) {
-                                fn.freshUntil[name(i)] = nil
+                                fn.freshUntil[ident(i)] = nil
                             }
                         }
                         handleAssign(i, b, fn: fn, regions: regions)
                     }
                 } else if next.isOp(.arrow) {
                     mark(i, Self.everLocal)
-                    fn.locals[name(i)] = ""
+                    fn.locals[ident(i)] = ""
                 }
             case .punct:
                 if t.code == 0x7B, let sup = anonymousSuper(i) {
@@ -1487,7 +1489,7 @@ final class JavaParser {
                     var j = i + 1
                     let c = close(i)
                     while j < c {
-                        if isIdent(j) && (isP(j + 1, 0x2C) || j + 1 == c) { mark(j, Self.everLocal); fn.locals[name(j)] = "" }
+                        if isIdent(j) && (isP(j + 1, 0x2C) || j + 1 == c) { mark(j, Self.everLocal); fn.locals[ident(j)] = "" }
                         j += 1
                     }
                 }
@@ -1750,7 +1752,7 @@ final class JavaParser {
         // The expression a pattern binding stands for, for resolving the receiver.
         var aliasStart = recvStart, aliasEnd = recvEnd
         if recvEnd - recvStart == 1 && isIdent(recvStart) && ever(recvStart, Self.everAlias),
-           let a = fn.aliases[name(recvStart)] { (aliasStart, aliasEnd) = a }
+           let a = fn.aliases[ident(recvStart)] { (aliasStart, aliasEnd) = a }
         let argRanges = splitTopLevel(open + 1, argsClose)
         for r in argRanges where r.count == 1 && isIdent(r.lowerBound) { fn.escapedToks.append(r.lowerBound) }
         // A field handed to one of the type's own methods (`shutdownPool(pool, …)`, `this.stop(t)`).
@@ -1768,7 +1770,7 @@ final class JavaParser {
         var viaView = false
         // `x.items.add(…)` right after `x = new T(…)`: filling the new object.
         let fillsNewObject = hasReceiver && recvEnd - recvStart >= 3 && isIdent(recvStart) && isP(recvStart + 1, 0x2E)
-            && ever(recvStart, Self.everFresh) && (fn.freshUntil[name(recvStart)].map { m < $0 } ?? false)
+            && ever(recvStart, Self.everFresh) && (fn.freshUntil[ident(recvStart)].map { m < $0 } ?? false)
         if hasReceiver && !fillsNewObject {
             target = resolveTarget(aliasStart, aliasEnd, fn: fn)
             if target == nil && isP(recvEnd - 1, 0x29) {
@@ -1801,14 +1803,14 @@ final class JavaParser {
                     let guarded = regions.contains { $0.kind == 4 && $0.name == tg.symbol.name }
                     // `threadLocal.set(null)` empties the thread's slot, like `d[k] = nil`.
                     var opName = OpName.call(method)
-                    if tg.field?.kind == .unknown && method == "set" && argRanges.count == 1 && argRanges[0].count == 1 {
+                    if tg.field?.kind == .unknown && identIs(m, "set") && argRanges.count == 1 && argRanges[0].count == 1 {
                         let a = argRanges[0].lowerBound
                         if isK(a, .null) { opName = OpName.indexSetNil }
                         // `finally { tl.set(save); }` with `save = tl.get()` read before and never
                         // reassigned: the thread's old value comes back (none at the outermost
                         // level) on every path, like a removal.
                         if isIdent(a), regions.contains(where: { $0.kind == 2 }), ever(a, Self.everSaved),
-                           let from = fn.savedFrom[name(a)],
+                           let from = fn.savedFrom[ident(a)],
                            from == text(recvStart, recvEnd) { opName = OpName.indexSetNil }
                     }
                     var op = ContainerOp(target: tg.symbol, resolution: tg.resolution, op: opName,
@@ -1820,7 +1822,7 @@ final class JavaParser {
                 }
             }
             // Iterator bound to a local: `Iterator<…> it = f.entrySet().iterator();`
-            if method == "iterator" || method == "listIterator" {
+            if methodVocab & VocabBits.iterator != 0 {
                 if case .bound(let names) = resultUse(recvStart, argsClose + 1, fn: fn), let n = names.first {
                     fn.iteratorOf[n] = (tg.symbol, tg.resolution)
                 }
@@ -1828,12 +1830,12 @@ final class JavaParser {
         }
 
         // Thread / subclass start through a local or field.
-        if method == "start" && argRanges.isEmpty && hasReceiver {
+        if methodVocab & VocabBits.start != 0 && argRanges.isEmpty && hasReceiver {
             if recvEnd - recvStart == 1 && isIdent(recvStart) {
                 let n = name(recvStart)
                 if localType(recvStart, fn) != nil {
                     fn.startedLocals.insert(n)
-                    if fn.threadLocals[n] == nil, let nt = fn.localNew[n], nt != "Thread" {
+                    if fn.threadLocals[n] == nil, let nt = fn.localNew[ident(recvStart)], nt != "Thread" {
                         facts.spawns.append(SpawnFact(kind: "Thread", at: ref(recvStart, argsClose + 1), function: fn.name,
                                                       role: fn.role, callee: SymbolRef(owner: nt, name: "run"),
                                                       handle: .bound([n])))
@@ -1864,15 +1866,17 @@ final class JavaParser {
         var receiverSymbol: SymbolRef? = nil
         var wanted = wantedCall(m)
         // Only a ThreadLocal's set/get/remove or an `Executors.new…` call can still become wanted.
-        let threadLocalMethod = method == "set" || method == "get" || method == "remove"
-        if !wanted && !threadLocalMethod && !method.hasPrefix("new") { return }
+        let threadLocalMethod = methodVocab & VocabBits.threadLocalMethod != 0
+        let newPrefix = tok(m).end - tok(m).start >= 3 && buf[Int(tok(m).start)] == UInt8(ascii: "n")
+            && buf[Int(tok(m).start) + 1] == UInt8(ascii: "e") && buf[Int(tok(m).start) + 2] == UInt8(ascii: "w")
+        if !wanted && !threadLocalMethod && !newPrefix { return }
         if hasReceiver, let tg = resolveTarget(aliasStart, aliasEnd, fn: fn) {
             if tg.resolution != .fieldOfUnknownOwner { receiverSymbol = tg.symbol }
             if let f = tg.field, f.typeBase == "ThreadLocal" || f.typeBase == "InheritableThreadLocal" {
-                if method == "set" || method == "get" || method == "remove" { wanted = true }
+                if threadLocalMethod { wanted = true }
             }
         }
-        if !wanted && method.hasPrefix("new") && recvEnd - recvStart == 1 && identIs(recvStart, "Executors") { wanted = true }
+        if !wanted && newPrefix && recvEnd - recvStart == 1 && identIs(recvStart, "Executors") { wanted = true }
         guard wanted else { return }
         let recvText: String? = hasReceiver ? text(aliasStart, aliasEnd, limit: 160) : nil
         let callee = recvText.map { "\($0).\(method)" } ?? method
@@ -1919,8 +1923,7 @@ final class JavaParser {
             if isK(a, .this) { return (nil, SymbolRef(owner: fn.cls.name, name: m)) }
             if isUpperIdent(a) { return (nil, SymbolRef(owner: classInChain(text(a), fn: fn)?.name ?? text(a), name: m)) }
             if isIdent(a) {
-                let n = text(a)
-                let ty = fn.localNew[n] ?? fn.locals[n] ?? resolveName(a, fn: fn)?.field.map { $0.newType ?? $0.typeBase }
+                let ty = fn.localNew[ident(a)] ?? fn.locals[ident(a)] ?? resolveName(a, fn: fn)?.field.map { $0.newType ?? $0.typeBase }
                 if let ty = ty, !ty.isEmpty { return (nil, SymbolRef(owner: ty, name: m)) }
             }
             return nil
@@ -1933,8 +1936,7 @@ final class JavaParser {
         }
         if isK(a, .this) && a + 1 == b { return (nil, SymbolRef(owner: fn.cls.name, name: "run")) }
         if isIdent(a) && a + 1 == b {
-            let n = text(a)
-            var ty: String? = fn.localNew[n] ?? fn.locals[n]
+            var ty: String? = fn.localNew[ident(a)] ?? fn.locals[ident(a)]
             if ty == nil, let f = resolveName(a, fn: fn)?.field { ty = f.newType ?? f.typeBase }
             if let ty = ty, !ty.isEmpty, !["Runnable", "Callable", "Thread", "Object", "var", "TimerTask"].contains(ty) {
                 return (nil, SymbolRef(owner: ty, name: "run"))

@@ -92,6 +92,9 @@ enum JavaNames {
         for w in interruptibleCalls { t.insert(w, VocabBits.interruptible) }
         for w in constantFactories { t.insert(w, VocabBits.constantFactory) }
         for w in freshFactories { t.insert(w, VocabBits.freshFactory) }
+        for w in ["set", "get", "remove"] { t.insert(w, VocabBits.threadLocalMethod) }
+        t.insert("start", VocabBits.start)
+        for w in ["iterator", "listIterator"] { t.insert(w, VocabBits.iterator) }
         return t
     }()
 
@@ -153,6 +156,13 @@ enum VocabBits {
     static let interruptible: UInt32 = 1 << 5
     static let constantFactory: UInt32 = 1 << 6
     static let freshFactory: UInt32 = 1 << 7
+    /// `set`, `get`, `remove`: a ThreadLocal's methods.
+    static let threadLocalMethod: UInt32 = 1 << 8
+    static let start: UInt32 = 1 << 9
+    /// `iterator`, `listIterator`.
+    static let iterator: UInt32 = 1 << 10
+    /// All bits above.
+    static let mask: UInt32 = (1 << 11) - 1
 }
 
 /// A fixed set of words with bits each, looked up by a byte range (no String, no SipHash):
