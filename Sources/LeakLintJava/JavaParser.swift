@@ -81,7 +81,9 @@ final class JavaFnCtx {
 
 final class JavaParser {
     let buf: UnsafeBufferPointer<UInt8>
-    let toks: [JavaToken]
+    /// The tokens, copied once into a buffer the parser owns: reads need no bounds check or
+    /// array retain.
+    let toks: UnsafeMutableBufferPointer<JavaToken>
     let count: Int
     /// Matching bracket index per token (-1 for non-brackets); openers never closed point at `count`.
     let match: UnsafeMutableBufferPointer<Int32>
@@ -121,7 +123,8 @@ final class JavaParser {
 
     init(buf: UnsafeBufferPointer<UInt8>, tokens: [JavaToken], path: String, interest: CallInterest, facts: FileFacts) {
         self.buf = buf
-        self.toks = tokens
+        self.toks = UnsafeMutableBufferPointer<JavaToken>.allocate(capacity: max(tokens.count, 1))
+        _ = self.toks.initialize(from: tokens)
         self.count = tokens.count
         self.path = path
         self.interest = interest
@@ -135,7 +138,7 @@ final class JavaParser {
         self.summaryBudget = tokens.count * 8 + 100_000
     }
 
-    deinit { match.deallocate(); tokId.deallocate() }
+    deinit { match.deallocate(); tokId.deallocate(); toks.deallocate() }
 
     // MARK: - Identifier ids
 
@@ -2050,11 +2053,23 @@ final class JavaParser {
 
     // MARK: - Post-processing
 
+    /// `name.split(separator: ".").last ?? name` (`Outer.Inner` → `Inner`), on the bytes when
+    /// the name is ASCII and does not end with a dot (the usual case: type names are joined
+    /// identifiers).
+    static func lastComponent(_ name: String) -> String {
+        let u = name.utf8
+        if let last = u.last, last != UInt8(ascii: "."), !u.contains(where: { $0 >= 0x80 }) {
+            guard let dot = u.lastIndex(of: UInt8(ascii: ".")) else { return name }
+            return String(name[u.index(after: dot)...])
+        }
+        return name.split(separator: ".").last.map(String.init) ?? name
+    }
+
     func postProcess() {
         var simpleToQualified: [String: String] = [:]
         var ambiguous: Set<String> = []
         for t in facts.types where t.kind != "anonymous" {
-            let simple = t.name.split(separator: ".").last.map(String.init) ?? t.name
+            let simple = Self.lastComponent(t.name)
             if simpleToQualified[simple] != nil && simpleToQualified[simple] != t.name { ambiguous.insert(simple) }
             simpleToQualified[simple] = t.name
         }
