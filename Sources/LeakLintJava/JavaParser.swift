@@ -282,7 +282,7 @@ final class JavaParser {
         }
     }
 
-    func identIs(_ i: Int, _ s: StaticString) -> Bool {
+    @inline(__always) func identIs(_ i: Int, _ s: StaticString) -> Bool {
         let t = tok(i)
         guard t.kind == .identifier, Int(t.end - t.start) == s.utf8CodeUnitCount else { return false }
         let p = s.utf8Start
@@ -1395,7 +1395,7 @@ final class JavaParser {
         var i = a
         let b = min(b, count)
         while i < b {
-            while let last = regions.last, last.end <= i { regions.removeLast() }
+            while !regions.isEmpty && regions[regions.count - 1].end <= i { regions.removeLast() }
             while let e = blockEnds.last, e <= i { blockEnds.removeLast() }
             let t = tok(i)
             if t.isPunct(0x7B) { blockEnds.append(close(i)) }
