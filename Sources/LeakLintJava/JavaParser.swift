@@ -81,8 +81,8 @@ final class JavaFnCtx {
 
 final class JavaParser {
     let buf: UnsafeBufferPointer<UInt8>
-    /// The tokens, copied once into a buffer the parser owns: reads need no bounds check or
-    /// array retain.
+    /// The tokens, in the tokenizer's buffer that the parser takes over (deallocated with it):
+    /// reads need no bounds check or array retain.
     let toks: UnsafeMutableBufferPointer<JavaToken>
     let count: Int
     /// Matching bracket index per token (-1 for non-brackets); openers never closed point at `count`.
@@ -121,10 +121,11 @@ final class JavaParser {
     var calledStamps: [UInt32] = []
     var summaryGeneration: UInt32 = 0
 
-    init(buf: UnsafeBufferPointer<UInt8>, tokens: [JavaToken], path: String, interest: CallInterest, facts: FileFacts) {
+    /// `tokens` is owned by the parser from here on (from `JavaTokenizer.tokenizeOwned`).
+    init(buf: UnsafeBufferPointer<UInt8>, tokens: UnsafeMutableBufferPointer<JavaToken>, path: String,
+         interest: CallInterest, facts: FileFacts) {
         self.buf = buf
-        self.toks = UnsafeMutableBufferPointer<JavaToken>.allocate(capacity: max(tokens.count, 1))
-        _ = self.toks.initialize(from: tokens)
+        self.toks = tokens
         self.count = tokens.count
         self.path = path
         self.interest = interest

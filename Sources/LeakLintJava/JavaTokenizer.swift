@@ -156,19 +156,26 @@ public enum JavaTokenizer {
     /// Tokenizes `buf`. Never fails: unterminated literals and comments end at the end of
     /// their line / of the file and are reported in `problems`.
     public static func tokenize(_ buf: UnsafeBufferPointer<UInt8>) -> JavaLexResult {
+        let r = tokenizeOwned(buf)
+        defer { r.tokens.deallocate() }
+        return JavaLexResult(tokens: Array(r.tokens), directiveComments: r.directiveComments, problems: r.problems)
+    }
+
+    /// `tokenize` with the tokens in a buffer the caller takes over (and deallocates): the
+    /// parser reads them in place, with no copy into an array.
+    static func tokenizeOwned(_ buf: UnsafeBufferPointer<UInt8>)
+        -> (tokens: UnsafeMutableBufferPointer<JavaToken>, directiveComments: [Range<Int>], problems: [String]) {
         let n = buf.count
-        // Tokens go to a buffer this function owns (no uniqueness check per append), copied
-        // into the result's array once at the end.
+        // Tokens are appended to a buffer grown by hand (no uniqueness check per append).
         var capacity = n / 5 + 16
         var tokens = UnsafeMutablePointer<JavaToken>.allocate(capacity: capacity)
         var tokenCount = 0
-        defer { tokens.deallocate() }
         var comments: [Range<Int>] = []
         var problems: [String] = []
         let cls = byteClass
         let kwBuckets = keywordBuckets, kws = keywords
         guard n > 0, let base = buf.baseAddress else {
-            return JavaLexResult(tokens: [], directiveComments: [], problems: [])
+            return (UnsafeMutableBufferPointer(start: tokens, count: 0), [], [])
         }
         var i = 0
         // Skip a UTF-8 BOM.
@@ -382,8 +389,7 @@ public enum JavaTokenizer {
                 i += 1; emit(.unknown, b, s, i)
             }
         }
-        return JavaLexResult(tokens: Array(UnsafeBufferPointer(start: tokens, count: tokenCount)),
-                             directiveComments: comments, problems: problems)
+        return (UnsafeMutableBufferPointer(start: tokens, count: tokenCount), comments, problems)
     }
 
     /// Non-zero when some byte of `x` equals `b` (the lowest set 0x80 bit marks the first one).
