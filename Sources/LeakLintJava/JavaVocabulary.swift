@@ -95,6 +95,7 @@ enum JavaNames {
         for w in ["set", "get", "remove"] { t.insert(w, VocabBits.threadLocalMethod) }
         t.insert("start", VocabBits.start)
         for w in ["iterator", "listIterator"] { t.insert(w, VocabBits.iterator) }
+        for w in teardownNames { t.insert(w, VocabBits.teardown) }
         return t
     }()
 
@@ -161,8 +162,9 @@ enum VocabBits {
     static let start: UInt32 = 1 << 9
     /// `iterator`, `listIterator`.
     static let iterator: UInt32 = 1 << 10
+    static let teardown: UInt32 = 1 << 11
     /// All bits above.
-    static let mask: UInt32 = (1 << 11) - 1
+    static let mask: UInt32 = (1 << 12) - 1
 }
 
 /// A fixed set of words with bits each, looked up by a byte range (no String, no SipHash):
