@@ -411,6 +411,7 @@ final class JavaParser {
     /// Splits `a..<b` at top-level commas (generics-aware); returns the sub-ranges.
     func splitTopLevel(_ a: Int, _ b: Int) -> [Range<Int>] {
         var out: [Range<Int>] = []
+        if a < b { out.reserveCapacity(4) }   // most argument and parameter lists: one allocation
         var s = a
         var j = a
         while j < b {
@@ -745,8 +746,10 @@ final class JavaParser {
     /// Parameters in the parenthesis at `open`; returns them and the index after `)`.
     func parseParams(_ open: Int) -> ([Param], Int) {
         let c = close(open)
+        let ranges = splitTopLevel(open + 1, c)
         var params: [Param] = []
-        for r in splitTopLevel(open + 1, c) {
+        params.reserveCapacity(ranges.count)
+        for r in ranges {
             var j = r.lowerBound
             _ = parseModifiers(&j, r.upperBound)
             guard let ty = skipType(j), ty.end < r.upperBound else { continue }
