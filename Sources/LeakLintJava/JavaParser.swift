@@ -674,7 +674,7 @@ final class JavaParser {
             case .fieldInit(let f, _, let r, let mods):
                 guard let cls = cls, !r.isEmpty else { continue }
                 // Static initialisers run once; instance field initialisers run with every constructor.
-                let fn = JavaFnCtx(name: "\(cls.name).\(mods.isStatic ? "<clinit>" : "<init>")",
+                let fn = JavaFnCtx(name: Self.dotted(cls.name, mods.isStatic ? "<clinit>" : "<init>"),
                                    role: mods.isStatic ? .initializer : .constructor, cls: cls)
                 scanCode(r.lowerBound, r.upperBound, fn: fn)
                 finishFunction(fn)
@@ -692,7 +692,7 @@ final class JavaParser {
                 fact.privateToScope = privateMethods.contains(nameAt)
                 facts.functions.append(fact)
                 if let body = body {
-                    let fn = JavaFnCtx(name: "\(cls.name).\(name)", role: role, cls: cls)
+                    let fn = JavaFnCtx(name: Self.dotted(cls.name, name), role: role, cls: cls)
                     for p in params {
                         fn.locals[mark(p.name, Self.everLocal)] = paramBases[p.type] ?? Self.baseName(p.type)
                     }
@@ -705,7 +705,7 @@ final class JavaParser {
                 let role: FunctionRole = isStatic ? .initializer : .constructor
                 facts.functions.append(FunctionFact(name: fname, owner: cls.name, at: ref(at, at + 1), role: role, params: [],
                                                     body: summarize(r.lowerBound, r.upperBound, cls: cls)))
-                let fn = JavaFnCtx(name: "\(cls.name).\(fname)", role: role, cls: cls)
+                let fn = JavaFnCtx(name: Self.dotted(cls.name, fname), role: role, cls: cls)
                 scanCode(r.lowerBound, r.upperBound, fn: fn)
                 finishFunction(fn)
             }
@@ -917,6 +917,19 @@ final class JavaParser {
     static func containsAny(_ s: String, _ words: [String]) -> Bool {
         if s.utf8.contains(where: { $0 >= 0x80 }) { return words.contains { s.contains($0) } }
         return words.contains { ByteText.contains(s, $0) }
+    }
+
+    /// `"\(owner).\(member)"` made in one allocation from the two spellings' UTF-8.
+    static func dotted(_ owner: String, _ member: String) -> String {
+        var owner = owner, member = member
+        let a = owner.utf8.count, b = member.utf8.count
+        return String(unsafeUninitializedCapacity: a + 1 + b) { out in
+            var k = 0
+            owner.withUTF8 { for x in $0 { out[k] = x; k += 1 } }
+            out[k] = UInt8(ascii: "."); k += 1
+            member.withUTF8 { for x in $0 { out[k] = x; k += 1 } }
+            return k
+        }
     }
 
     static func baseName(_ typeText: String) -> String {
