@@ -148,14 +148,37 @@ final class JavaParser {
         let c = tokId[i]
         if c >= 0 { return c }
         let t = toks[i]
-        let id = idents.intern(buf, Int(t.start), Int(t.end))
+        var id = idents.intern(buf, Int(t.start), Int(t.end))
+        var k = Int(t.start)
+        while k < Int(t.end) && buf[k] < 0x80 { k += 1 }
+        if k < Int(t.end) { id = canonical(id) }   // non-ASCII: the canonical id
         tokId[i] = id
         return id
     }
 
-    /// The spelling of the identifier token `i`, made once per distinct spelling.
+    /// Non-ASCII spellings → the id of the first spelling met that is equal as a String. The
+    /// tables keyed by id then treat names as the String-keyed tables always did: canonically
+    /// equivalent spellings, and invalid bytes (repaired alike), are one name.
+    var nonASCIIIds: [String: Int32] = [:]
+    /// `IdentTable.flags` bit of ids with non-ASCII spellings: their vocabulary is asked with
+    /// each token's own String, uncached, as before ids.
+    static let nonASCII: UInt32 = 1 << 24
+
+    /// The canonical id of the non-ASCII spelling `id`.
+    func canonical(_ id: Int32) -> Int32 {
+        let s = idents.names[Int(id)]
+        if let c = nonASCIIIds[s] { return c }
+        nonASCIIIds[s] = id
+        idents.flags[Int(id)] |= Self.nonASCII
+        return id
+    }
+
+    /// The spelling of the identifier token `i`, made once per distinct spelling (a non-ASCII
+    /// one is made from the token itself: its id may stand for an equal but differently
+    /// encoded spelling).
     @inline(__always) func name(_ i: Int) -> String {
         let id = Int(ident(i))   // interns first: `idents` may grow
+        if idents.flags[id] & Self.nonASCII != 0 { return text(i) }
         return idents.names[id]
     }
 
@@ -181,7 +204,8 @@ final class JavaParser {
 
     /// `mark` for a spelling given as a String (parameter and record component names); returns its id.
     @discardableResult func mark(_ s: String, _ bit: UInt32) -> Int32 {
-        let id = idents.intern(s)
+        var id = idents.intern(s)
+        if s.utf8.contains(where: { $0 >= 0x80 }) { id = canonical(id) }
         idents.flags[Int(id)] |= bit
         return id
     }
@@ -210,6 +234,7 @@ final class JavaParser {
         let id = Int(ident(i))
         let f = idents.flags[id]
         if f & Self.vocabKnown != 0 { return f & VocabBits.mask }
+        if f & Self.nonASCII != 0 { return JavaNames.vocabularyWords[text(i)] ?? 0 }
         let t = toks[i]
         let v = JavaNames.vocabulary.bits(buf, Int(t.start), Int(t.end))
         idents.flags[id] = f | Self.vocabKnown | v
@@ -222,6 +247,10 @@ final class JavaParser {
         let id = Int(ident(i))
         let f = idents.flags[id]
         if f & Self.wantKnown != 0 { return f & Self.wanted != 0 }
+        if f & Self.nonASCII != 0 {
+            let s = text(i)
+            return JavaNames.alwaysRecorded(s) || interest.wants(s)
+        }
         let t = toks[i]
         let w = isVocab(i, VocabBits.alwaysCall) || JavaNames.alwaysRecordedAffixes(buf, Int(t.start), Int(t.end))
             || interest.wants(idents.names[id])
@@ -1893,8 +1922,9 @@ final class JavaParser {
         var wanted = wantedCall(m)
         // Only a ThreadLocal's set/get/remove or an `Executors.new…` call can still become wanted.
         let threadLocalMethod = methodVocab & VocabBits.threadLocalMethod != 0
-        let newPrefix = tok(m).end - tok(m).start >= 3 && buf[Int(tok(m).start)] == UInt8(ascii: "n")
-            && buf[Int(tok(m).start) + 1] == UInt8(ascii: "e") && buf[Int(tok(m).start) + 2] == UInt8(ascii: "w")
+        let newPrefix = idents.flags[Int(ident(m))] & Self.nonASCII != 0 ? method.hasPrefix("new")
+            : tok(m).end - tok(m).start >= 3 && buf[Int(tok(m).start)] == UInt8(ascii: "n")
+                && buf[Int(tok(m).start) + 1] == UInt8(ascii: "e") && buf[Int(tok(m).start) + 2] == UInt8(ascii: "w")
         if !wanted && !threadLocalMethod && !newPrefix { return }
         if hasReceiver, let tg = resolveTarget(aliasStart, aliasEnd, fn: fn) {
             if tg.resolution != .fieldOfUnknownOwner { receiverSymbol = tg.symbol }

@@ -80,22 +80,39 @@ enum JavaNames {
         return false
     }
 
-    /// The word lists the structural pass asks about per identifier, as one byte-keyed table:
-    /// word → `VocabBits`.
+    /// Whether `method` is recorded as a `CallFact` regardless of the interest set, by String
+    /// comparisons (for non-ASCII spellings; ASCII ones take `alwaysRecordedAffixes` and the
+    /// vocabulary table, which answer the same for them).
+    static func alwaysRecorded(_ method: String) -> Bool {
+        if alwaysCalls.contains(method) || method.hasPrefix("schedule") { return true }
+        if method.hasSuffix("Listener") && (method.hasPrefix("add") || method.hasPrefix("remove")) { return true }
+        return method.hasSuffix("Listeners") && method.hasPrefix("remove")
+    }
+
+    /// The word lists the structural pass asks about per identifier: word → `VocabBits`.
+    static let vocabularyWords: [String: UInt32] = {
+        var t: [String: UInt32] = [:]
+        func add<S: Sequence<String>>(_ words: S, _ bit: UInt32) { for w in words { t[w, default: 0] |= bit } }
+        add(alwaysCalls, VocabBits.alwaysCall)
+        add(mutators, VocabBits.mutator)
+        add(views, VocabBits.view)
+        add(spawnCalls, VocabBits.spawnCall)
+        add(interruptChecks, VocabBits.interruptCheck)
+        add(interruptibleCalls, VocabBits.interruptible)
+        add(constantFactories, VocabBits.constantFactory)
+        add(freshFactories, VocabBits.freshFactory)
+        add(["set", "get", "remove"], VocabBits.threadLocalMethod)
+        add(["start"], VocabBits.start)
+        add(["iterator", "listIterator"], VocabBits.iterator)
+        add(teardownNames, VocabBits.teardown)
+        return t
+    }()
+
+    /// `vocabularyWords` as a byte-keyed table (ASCII spellings are looked up by their bytes;
+    /// non-ASCII ones in `vocabularyWords`, by String equality as the word sets always were).
     static let vocabulary: WordTable = {
         var t = WordTable()
-        for w in alwaysCalls { t.insert(w, VocabBits.alwaysCall) }
-        for w in mutators { t.insert(w, VocabBits.mutator) }
-        for w in views { t.insert(w, VocabBits.view) }
-        for w in spawnCalls { t.insert(w, VocabBits.spawnCall) }
-        for w in interruptChecks { t.insert(w, VocabBits.interruptCheck) }
-        for w in interruptibleCalls { t.insert(w, VocabBits.interruptible) }
-        for w in constantFactories { t.insert(w, VocabBits.constantFactory) }
-        for w in freshFactories { t.insert(w, VocabBits.freshFactory) }
-        for w in ["set", "get", "remove"] { t.insert(w, VocabBits.threadLocalMethod) }
-        t.insert("start", VocabBits.start)
-        for w in ["iterator", "listIterator"] { t.insert(w, VocabBits.iterator) }
-        for w in teardownNames { t.insert(w, VocabBits.teardown) }
+        for (w, bits) in vocabularyWords { t.insert(w, bits) }
         return t
     }()
 
