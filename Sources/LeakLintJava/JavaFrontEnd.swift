@@ -19,7 +19,7 @@ public struct JavaFrontEnd: FrontEnd {
             return facts
         }
         return file.bytes.withUnsafeBufferPointer { buf -> FileFacts in
-            let lexed = JavaTokenizer.tokenize(buf)
+            let lexed = JavaTokenizer.tokenizeOwned(buf)
             facts.problems.append(contentsOf: lexed.problems.prefix(10))
             let parser = JavaParser(buf: buf, tokens: lexed.tokens, path: file.path, interest: interest, facts: facts)
             parser.run()

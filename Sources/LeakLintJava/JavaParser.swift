@@ -33,6 +33,8 @@ final class JavaClassCtx {
     var startedFields: Set<String> = []
     /// Names of the methods declared in the class, in order.
     var methodNames: [String] = []
+    /// The identifier ids of `methodNames` (searched instead of the Strings).
+    var methodIds: [Int32] = []
     var isEnum = false
     var hasPublicConstructor = false
     /// Static fields initialised with `new Self(…)`: (field name, name token).
@@ -47,10 +49,12 @@ final class JavaFnCtx {
     let name: String
     let role: FunctionRole
     let cls: JavaClassCtx
+    // The tables below keyed by `Int32` are keyed by the parser's identifier ids of the names.
+
     /// Local names → simple declared type name ("" when unknown).
-    var locals: [String: String] = [:]
+    var locals: [Int32: String] = [:]
     /// Local names bound to `new X(…)` → X.
-    var localNew: [String: String] = [:]
+    var localNew: [Int32: String] = [:]
     /// Iterator locals → the container they iterate.
     var iteratorOf: [String: (SymbolRef, TargetResolution)] = [:]
     /// Thread spawns bound to locals, emitted when the local is started.
@@ -63,13 +67,13 @@ final class JavaFnCtx {
     var callsStart = -1
     /// Pattern bindings → the tokens of the expression they alias
     /// (`if (this.executor instanceof ExecutorService es)`: `es` is `this.executor`).
-    var aliases: [String: (Int, Int)] = [:]
+    var aliases: [Int32: (Int, Int)] = [:]
     /// Locals holding a value read back from a ThreadLocal (`Object save = CURRENT.get();`) →
     /// the ThreadLocal's text: `CURRENT.set(save)` in a finally restores the thread's old value.
-    var savedFrom: [String: String] = [:]
+    var savedFrom: [Int32: String] = [:]
     /// Locals holding an object this function just made (`x = new T(…)`) → the end of the block
     /// of that assignment: growth through `x.list` there fills a new object, not a long-lived one.
-    var freshUntil: [String: Int] = [:]
+    var freshUntil: [Int32: Int] = [:]
     init(name: String, role: FunctionRole, cls: JavaClassCtx) {
         self.name = name; self.role = role; self.cls = cls
     }
@@ -77,7 +81,9 @@ final class JavaFnCtx {
 
 final class JavaParser {
     let buf: UnsafeBufferPointer<UInt8>
-    let toks: [JavaToken]
+    /// The tokens, in the tokenizer's buffer that the parser takes over (deallocated with it):
+    /// reads need no bounds check or array retain.
+    let toks: UnsafeMutableBufferPointer<JavaToken>
     let count: Int
     /// Matching bracket index per token (-1 for non-brackets); openers never closed point at `count`.
     let match: UnsafeMutableBufferPointer<Int32>
@@ -101,7 +107,23 @@ final class JavaParser {
     /// Parameter type text → simple type name, filled while parsing parameter lists.
     var paramBases: [String: String] = [:]
 
-    init(buf: UnsafeBufferPointer<UInt8>, tokens: [JavaToken], path: String, interest: CallInterest, facts: FileFacts) {
+    // Identifier interning: each distinct spelling of the file gets a small id once, its String
+    // is made once, and vocabulary questions ("a mutator? a call the rules want?") become bit
+    // tests on a per-id word instead of String hashing per token.
+
+    /// Per token: its identifier's id, -1 until first asked.
+    let tokId: UnsafeMutableBufferPointer<Int32>
+    /// The file's identifier spellings; `flags` holds cached answers about each (`VocabBits`,
+    /// the interest answer, the `ever…` bits below).
+    var idents = IdentTable()
+    /// Per identifier id, two slots (a direct call, a call from a function literal): the
+    /// `summaryGeneration` of the `summarize` that last listed the call (each lists a name once).
+    var calledStamps: [UInt32] = []
+    var summaryGeneration: UInt32 = 0
+
+    /// `tokens` is owned by the parser from here on (from `JavaTokenizer.tokenizeOwned`).
+    init(buf: UnsafeBufferPointer<UInt8>, tokens: UnsafeMutableBufferPointer<JavaToken>, path: String,
+         interest: CallInterest, facts: FileFacts) {
         self.buf = buf
         self.toks = tokens
         self.count = tokens.count
@@ -110,12 +132,131 @@ final class JavaParser {
         self.facts = facts
         self.match = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(tokens.count, 1))
         self.match.initialize(repeating: -1)
+        self.tokId = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(tokens.count, 1))
+        self.tokId.initialize(repeating: -1)
         self.eofTok = JavaToken(kind: .unknown, code: 0, start: UInt32(truncatingIfNeeded: buf.count),
                                 end: UInt32(truncatingIfNeeded: buf.count))
         self.summaryBudget = tokens.count * 8 + 100_000
     }
 
-    deinit { match.deallocate() }
+    deinit { match.deallocate(); tokId.deallocate(); toks.deallocate() }
+
+    // MARK: - Identifier ids
+
+    /// The id of the identifier token `i`'s spelling.
+    @inline(__always) func ident(_ i: Int) -> Int32 {
+        let c = tokId[i]
+        if c >= 0 { return c }
+        let t = toks[i]
+        var id = idents.intern(buf, Int(t.start), Int(t.end))
+        var k = Int(t.start)
+        while k < Int(t.end) && buf[k] < 0x80 { k += 1 }
+        if k < Int(t.end) { id = canonical(id) }   // non-ASCII: the canonical id
+        tokId[i] = id
+        return id
+    }
+
+    /// Non-ASCII spellings → the id of the first spelling met that is equal as a String. The
+    /// tables keyed by id then treat names as the String-keyed tables always did: canonically
+    /// equivalent spellings, and invalid bytes (repaired alike), are one name.
+    var nonASCIIIds: [String: Int32] = [:]
+    /// `IdentTable.flags` bit of ids with non-ASCII spellings: their vocabulary is asked with
+    /// each token's own String, uncached, as before ids.
+    static let nonASCII: UInt32 = 1 << 24
+
+    /// The canonical id of the non-ASCII spelling `id`.
+    func canonical(_ id: Int32) -> Int32 {
+        let s = idents.names[Int(id)]
+        if let c = nonASCIIIds[s] { return c }
+        nonASCIIIds[s] = id
+        idents.flags[Int(id)] |= Self.nonASCII
+        return id
+    }
+
+    /// The spelling of the identifier token `i`, made once per distinct spelling (a non-ASCII
+    /// one is made from the token itself: its id may stand for an equal but differently
+    /// encoded spelling).
+    @inline(__always) func name(_ i: Int) -> String {
+        let id = Int(ident(i))   // interns first: `idents` may grow
+        if idents.flags[id] & Self.nonASCII != 0 { return text(i) }
+        return idents.names[id]
+    }
+
+    // `IdentTable.flags` per id: the low bits hold the `VocabBits` of the spelling, then:
+    private static let vocabKnown: UInt32 = 1 << 16
+    private static let wantKnown: UInt32 = 1 << 17
+    private static let wanted: UInt32 = 1 << 18
+
+    // Bits set the first time a spelling is bound in some table of the file (a local of some
+    // function, a field of some class, …). A clear bit proves the spelling is in no such table,
+    // so most lookups end with one array read instead of hashing a String.
+    static let everLocal: UInt32 = 1 << 19
+    static let everField: UInt32 = 1 << 20
+    static let everAlias: UInt32 = 1 << 21
+    static let everSaved: UInt32 = 1 << 22
+    static let everFresh: UInt32 = 1 << 23
+
+    /// Notes that the spelling of identifier token `i` was bound in the tables of `bit`.
+    @inline(__always) func mark(_ i: Int, _ bit: UInt32) {
+        let id = Int(ident(i))
+        idents.flags[id] |= bit
+    }
+
+    /// `mark` for a spelling given as a String (parameter and record component names); returns its id.
+    @discardableResult func mark(_ s: String, _ bit: UInt32) -> Int32 {
+        var id = idents.intern(s)
+        if s.utf8.contains(where: { $0 >= 0x80 }) { id = canonical(id) }
+        idents.flags[Int(id)] |= bit
+        return id
+    }
+
+    /// Whether the spelling of identifier token `i` was ever bound in the tables of `bit`.
+    @inline(__always) func ever(_ i: Int, _ bit: UInt32) -> Bool {
+        let id = Int(ident(i))
+        return idents.flags[id] & bit != 0
+    }
+
+    /// The declared type of the local named by token `i` ("" when unknown), nil when it is no local.
+    @inline(__always) func localType(_ i: Int, _ fn: JavaFnCtx) -> String? {
+        ever(i, Self.everLocal) ? fn.locals[ident(i)] : nil
+    }
+
+    /// The field of `cls` itself named by token `i`.
+    @inline(__always) func field(_ i: Int, of cls: JavaClassCtx) -> JavaField? {
+        ever(i, Self.everField) ? cls.fields[name(i)] : nil
+    }
+
+    /// Whether the identifier token `i` is on a `VocabBits` word list (`bit`).
+    @inline(__always) func isVocab(_ i: Int, _ bit: UInt32) -> Bool { vocabBits(i) & bit != 0 }
+
+    /// The `VocabBits` of the identifier token `i` (looked up once per spelling).
+    @inline(__always) func vocabBits(_ i: Int) -> UInt32 {
+        let id = Int(ident(i))
+        let f = idents.flags[id]
+        if f & Self.vocabKnown != 0 { return f & VocabBits.mask }
+        if f & Self.nonASCII != 0 { return JavaNames.vocabularyWords[text(i)] ?? 0 }
+        let t = toks[i]
+        let v = JavaNames.vocabulary.bits(buf, Int(t.start), Int(t.end))
+        idents.flags[id] = f | Self.vocabKnown | v
+        return v
+    }
+
+    /// Whether a call of the method named by token `i` is recorded as a `CallFact`: the engine's
+    /// interest set wants it, or the vocabulary always records it (cached per spelling).
+    @inline(__always) func wantedCall(_ i: Int) -> Bool {
+        let id = Int(ident(i))
+        let f = idents.flags[id]
+        if f & Self.wantKnown != 0 { return f & Self.wanted != 0 }
+        if f & Self.nonASCII != 0 {
+            let s = text(i)
+            return JavaNames.alwaysRecorded(s) || interest.wants(s)
+        }
+        let t = toks[i]
+        let w = isVocab(i, VocabBits.alwaysCall) || JavaNames.alwaysRecordedAffixes(buf, Int(t.start), Int(t.end))
+            || interest.wants(idents.names[id])
+        idents.flags[id] |= Self.wantKnown | (w ? Self.wanted : 0)
+        return w
+    }
 
     // MARK: - Token helpers
 
@@ -144,7 +285,34 @@ final class JavaParser {
         return ByteText.folded(buf, s..<e, limit: limit)
     }
 
-    func identIs(_ i: Int, _ s: StaticString) -> Bool {
+    /// `text(a, b).replacingSpaces()` (a package or import name, `java . util . Map` →
+    /// `java.util.Map`) made straight from the source bytes when they are ASCII.
+    func unspacedText(_ a: Int, _ b: Int) -> String {
+        let limit = 240
+        guard a < b, a < count else { return "" }
+        let s = Int(tok(a).start), e = Int(tok(min(b, count) - 1).end)
+        guard s < e else { return "" }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: min(e - s, limit)) { out -> String in
+            // `folded` counts one space per whitespace run towards its limit; those spaces are dropped.
+            var folded = 0, n = 0
+            var pendingSpace = false
+            var k = s
+            while k < e && folded < limit {
+                let c = buf[k]
+                if c >= 0x80 { return text(a, b).replacingSpaces() }
+                if c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D {
+                    pendingSpace = folded > 0
+                } else {
+                    if pendingSpace { folded += 1; pendingSpace = false }
+                    out[n] = c; n += 1; folded += 1
+                }
+                k += 1
+            }
+            return String(decoding: UnsafeBufferPointer(rebasing: out[0..<n]), as: UTF8.self)
+        }
+    }
+
+    @inline(__always) func identIs(_ i: Int, _ s: StaticString) -> Bool {
         let t = tok(i)
         guard t.kind == .identifier, Int(t.end - t.start) == s.utf8CodeUnitCount else { return false }
         let p = s.utf8Start
@@ -272,6 +440,7 @@ final class JavaParser {
     /// Splits `a..<b` at top-level commas (generics-aware); returns the sub-ranges.
     func splitTopLevel(_ a: Int, _ b: Int) -> [Range<Int>] {
         var out: [Range<Int>] = []
+        if a < b { out.reserveCapacity(4) }   // most argument and parameter lists: one allocation
         var s = a
         var j = a
         while j < b {
@@ -396,7 +565,7 @@ final class JavaParser {
             if t.isKeyword(.package) && cls == nil {
                 var j = i + 1
                 while j < b && !isP(j, 0x3B) && j - i < 256 { j += 1 }
-                facts.unitName = text(i + 1, j).replacingSpaces()
+                facts.unitName = unspacedText(i + 1, j)
                 if isP(j, 0x3B) { facts.importAnchor = Int(tok(j).end) }
                 i = j + 1; continue
             }
@@ -405,7 +574,7 @@ final class JavaParser {
                 if isK(j, .static) { j += 1 }
                 let s = j
                 while j < b && !isP(j, 0x3B) && j - i < 256 { j += 1 }
-                facts.imports.append(text(s, j).replacingSpaces())
+                facts.imports.append(unspacedText(s, j))
                 if isP(j, 0x3B) { facts.importAnchor = Int(tok(j).end) }
                 i = j + 1; continue
             }
@@ -460,14 +629,14 @@ final class JavaParser {
                 j = skipThrows(j, b)
                 var role: FunctionRole = .normal
                 if mods.isPrivate { privateMethods.insert(nameAt) }
-                if mods.annotations.contains("PreDestroy") || JavaNames.teardownNames.contains(name) { role = .teardown }
+                if mods.annotations.contains("PreDestroy") || isVocab(nameAt, VocabBits.teardown) { role = .teardown }
                 if name == "main" && mods.isStatic { role = .main }
                 if mods.isStatic && params.isEmpty && ty.base == cls.simple {
                     let lower = name.lowercased()
                     // `newInstance()` / `createDefault()` / a body that returns `new T(…)` make a new
                     // object per call: factories, not accessors of one shared instance.
                     let factoryName = lower.hasPrefix("new") || lower.hasPrefix("create")
-                    if (lower.contains("instance") || lower.contains("default") || lower.contains("singleton") || lower.contains("shared"))
+                    if Self.containsAny(lower, ["instance", "default", "singleton", "shared"])
                         && !factoryName && !(isP(j, 0x7B) && returnsNew(j + 1, close(j), simple: cls.simple)) {
                         addTrait(cls.name, "singleton-accessor")
                     }
@@ -534,7 +703,7 @@ final class JavaParser {
             case .fieldInit(let f, _, let r, let mods):
                 guard let cls = cls, !r.isEmpty else { continue }
                 // Static initialisers run once; instance field initialisers run with every constructor.
-                let fn = JavaFnCtx(name: "\(cls.name).\(mods.isStatic ? "<clinit>" : "<init>")",
+                let fn = JavaFnCtx(name: Self.dotted(cls.name, mods.isStatic ? "<clinit>" : "<init>"),
                                    role: mods.isStatic ? .initializer : .constructor, cls: cls)
                 scanCode(r.lowerBound, r.upperBound, fn: fn)
                 finishFunction(fn)
@@ -542,15 +711,20 @@ final class JavaParser {
             case .method(let name, let nameAt, let params, let body, var role, let isCtor):
                 guard let cls = cls else { continue }
                 if isCtor && ctorRunsAtInit { role = .initializer }
-                if !name.hasPrefix("<") && !cls.methodNames.contains(name) { cls.methodNames.append(name) }
+                if !name.hasPrefix("<") {
+                    let id = ident(nameAt)
+                    if !cls.methodIds.contains(id) { cls.methodIds.append(id); cls.methodNames.append(name) }
+                }
                 let summary = body.map { summarize($0.lowerBound, $0.upperBound, cls: cls) } ?? BodyFact()
                 var fact = FunctionFact(name: name, owner: cls.name, at: ref(nameAt, nameAt + 1), role: role,
                                         params: params, body: summary)
                 fact.privateToScope = privateMethods.contains(nameAt)
                 facts.functions.append(fact)
                 if let body = body {
-                    let fn = JavaFnCtx(name: "\(cls.name).\(name)", role: role, cls: cls)
-                    for p in params { fn.locals[p.name] = paramBases[p.type] ?? Self.baseName(p.type) }
+                    let fn = JavaFnCtx(name: Self.dotted(cls.name, name), role: role, cls: cls)
+                    for p in params {
+                        fn.locals[mark(p.name, Self.everLocal)] = paramBases[p.type] ?? Self.baseName(p.type)
+                    }
                     scanCode(body.lowerBound, body.upperBound, fn: fn)
                     finishFunction(fn)
                 }
@@ -560,7 +734,7 @@ final class JavaParser {
                 let role: FunctionRole = isStatic ? .initializer : .constructor
                 facts.functions.append(FunctionFact(name: fname, owner: cls.name, at: ref(at, at + 1), role: role, params: [],
                                                     body: summarize(r.lowerBound, r.upperBound, cls: cls)))
-                let fn = JavaFnCtx(name: "\(cls.name).\(fname)", role: role, cls: cls)
+                let fn = JavaFnCtx(name: Self.dotted(cls.name, fname), role: role, cls: cls)
                 scanCode(r.lowerBound, r.upperBound, fn: fn)
                 finishFunction(fn)
             }
@@ -601,8 +775,10 @@ final class JavaParser {
     /// Parameters in the parenthesis at `open`; returns them and the index after `)`.
     func parseParams(_ open: Int) -> ([Param], Int) {
         let c = close(open)
+        let ranges = splitTopLevel(open + 1, c)
         var params: [Param] = []
-        for r in splitTopLevel(open + 1, c) {
+        params.reserveCapacity(ranges.count)
+        for r in ranges {
             var j = r.lowerBound
             _ = parseModifiers(&j, r.upperBound)
             guard let ty = skipType(j), ty.end < r.upperBound else { continue }
@@ -682,6 +858,7 @@ final class JavaParser {
                                isInterface: kind == "interface" || kind == "annotation")
         cls.isEnum = kind == "enum"
         for p in recordComponents {
+            mark(p.name, Self.everField)
             cls.fields[p.name] = JavaField(name: p.name, isStatic: false, isVolatile: false, typeBase: Self.baseName(p.type),
                                            kind: nil, newType: nil)
         }
@@ -764,6 +941,26 @@ final class JavaParser {
         }
     }
 
+    /// Whether `s` contains one of the lowercase ASCII `words`. An ASCII `s` is searched byte by
+    /// byte (the same answer as String's Character-based `contains`, at a fraction of its cost).
+    static func containsAny(_ s: String, _ words: [String]) -> Bool {
+        if s.utf8.contains(where: { $0 >= 0x80 }) { return words.contains { s.contains($0) } }
+        return words.contains { ByteText.contains(s, $0) }
+    }
+
+    /// `"\(owner).\(member)"` made in one allocation from the two spellings' UTF-8.
+    static func dotted(_ owner: String, _ member: String) -> String {
+        var owner = owner, member = member
+        let a = owner.utf8.count, b = member.utf8.count
+        return String(unsafeUninitializedCapacity: a + 1 + b) { out in
+            var k = 0
+            owner.withUTF8 { for x in $0 { out[k] = x; k += 1 } }
+            out[k] = UInt8(ascii: "."); k += 1
+            member.withUTF8 { for x in $0 { out[k] = x; k += 1 } }
+            return k
+        }
+    }
+
     static func baseName(_ typeText: String) -> String {
         var s = Substring(typeText)
         if let lt = s.firstIndex(of: "<") { s = s[..<lt] }
@@ -797,6 +994,7 @@ final class JavaParser {
         // pair `set` with `remove` on it like any other container.
         if base == "ThreadLocal" || base == "InheritableThreadLocal" || newType == "ThreadLocal"
             || newType == "InheritableThreadLocal" { field.kind = .unknown }
+        mark(nameAt, Self.everField)
         cls.fields[name] = field
         if mods.isStatic, let nt = newType, anonOpen == nil {
             if nt == cls.simple {
@@ -804,8 +1002,7 @@ final class JavaParser {
             } else {
                 // Holder idiom: `static final Service INSTANCE = new Service()` in another class.
                 let lower = name.lowercased()
-                if lower.contains("instance") || lower.contains("singleton") || lower.contains("default")
-                    || lower.contains("shared") || lower.contains("global") {
+                if Self.containsAny(lower, ["instance", "singleton", "default", "shared", "global"]) {
                     facts.instances.append(InstanceFact(typeName: nt, variable: name, at: ref(nameAt, nameAt + 1)))
                 }
             }
@@ -878,7 +1075,7 @@ final class JavaParser {
                 return false
             case .identifier:
                 if isP(j + 1, 0x28) {
-                    guard JavaNames.constantFactories.contains(text(j)) else { return false }
+                    guard isVocab(j, VocabBits.constantFactory) else { return false }
                     sawFactory = true
                 } else if !isUpperIdent(j) { return false }
             case .punct:
@@ -1047,13 +1244,22 @@ final class JavaParser {
             return body
         }
         summaryBudget -= (b - a)
-        var seen: Set<String> = []
-        func add(_ name: String) {
-            if body.calls.count < 64 && seen.insert(name).inserted { body.calls.append(name) }
+        summaryGeneration += 1   // at most one per token: never wraps
+        let generation = summaryGeneration
+        /// Lists the call of the identifier at `k` once (`lit:` prefixed when `literal`).
+        func add(_ k: Int, literal: Bool) {
+            guard body.calls.count < 64 else { return }
+            let slot = 2 * Int(ident(k)) + (literal ? 1 : 0)
+            if slot >= calledStamps.count {
+                calledStamps.append(contentsOf: repeatElement(0, count: max(slot + 1 - calledStamps.count, 2 * idents.count)))
+            }
+            guard calledStamps[slot] != generation else { return }
+            calledStamps[slot] = generation
+            body.calls.append(literal ? "lit:" + name(k) : name(k))
         }
         /// The direct calls of `lo..<hi` (a lambda's body), as function-literal calls.
         func addLiteralCalls(_ lo: Int, _ hi: Int) {
-            for k in lo..<max(lo, hi) where isDirectCall(k) { add("lit:" + text(k)) }
+            for k in lo..<max(lo, hi) where isDirectCall(k) { add(k, literal: true) }
         }
         var i = a
         while i < b {
@@ -1077,7 +1283,7 @@ final class JavaParser {
                 continue
             }
             if t.isOp(.colonColon) && i + 1 < b && tok(i + 1).kind == .identifier {
-                add("lit:" + text(i + 1))
+                add(i + 1, literal: true)
                 i += 2
                 continue
             }
@@ -1088,7 +1294,7 @@ final class JavaParser {
                 i = max(end, i + 1)
                 continue
             }
-            if isDirectCall(i) { add(text(i)) }
+            if isDirectCall(i) { add(i, literal: false) }
             i += 1
         }
         return body
@@ -1096,7 +1302,7 @@ final class JavaParser {
 
     /// Whether the identifier at `i` calls a method of the class itself: `f(…)` or `this.f(…)`
     /// (not `new T(…)`, not `x.f(…)`).
-    func isDirectCall(_ i: Int) -> Bool {
+    @inline(__always) func isDirectCall(_ i: Int) -> Bool {
         tok(i).kind == .identifier && isP(i + 1, 0x28) && !isK(i - 1, .new) && (!isP(i - 1, 0x2E) || isK(i - 2, .this))
     }
 
@@ -1132,9 +1338,9 @@ final class JavaParser {
         func addSignal(_ s: String) { if !signals.contains(s) && signals.count < 8 { signals.append(s) } }
         func flagName(_ j: Int) -> String? {
             guard isIdent(j) else { return nil }
-            var name: String
             if isP(j - 1, 0x2E) { guard isK(j - 2, .this) else { return nil } }
-            name = text(j)
+            guard ever(j, Self.everField) else { return nil }
+            let name = self.name(j)
             var c: JavaClassCtx? = cls
             while let cc = c {
                 if let f = cc.fields[name] {
@@ -1143,14 +1349,13 @@ final class JavaParser {
                 }
                 c = cc.parent
             }
-            name = ""
             return nil
         }
         // Condition.
         var j = shape.cond.lowerBound
         while j < shape.cond.upperBound {
             if isIdent(j) {
-                if isP(j + 1, 0x28) && JavaNames.interruptChecks.contains(text(j)) { addSignal(signalText(j)) }
+                if isP(j + 1, 0x28) && isVocab(j, VocabBits.interruptCheck) { addSignal(signalText(j)) }
                 else if let f = flagName(j) { addSignal(f) }
             }
             j += 1
@@ -1199,9 +1404,9 @@ final class JavaParser {
                 // Only calls can block or check the interrupt flag: no String for other names.
                 var checked = false
                 if isP(j + 1, 0x28) {
-                    let name = text(j)
-                    if JavaNames.interruptibleCalls.contains(name) { blockingCall = true }
-                    if JavaNames.interruptChecks.contains(name) { addSignal(signalText(j)); checked = true }
+                    let v = vocabBits(j)
+                    if v & VocabBits.interruptible != 0 { blockingCall = true }
+                    if v & VocabBits.interruptCheck != 0 { addSignal(signalText(j)); checked = true }
                 }
                 if checked { j += 1; continue }
                 if identIs(j, "exit") || identIs(j, "halt"), isP(j - 1, 0x2E), identIs(j - 2, "System") || isP(j - 2, 0x29) { exits = true }
@@ -1244,7 +1449,7 @@ final class JavaParser {
         var i = a
         let b = min(b, count)
         while i < b {
-            while let last = regions.last, last.end <= i { regions.removeLast() }
+            while !regions.isEmpty && regions[regions.count - 1].end <= i { regions.removeLast() }
             while let e = blockEnds.last, e <= i { blockEnds.removeLast() }
             let t = tok(i)
             if t.isPunct(0x7B) { blockEnds.append(close(i)) }
@@ -1283,7 +1488,8 @@ final class JavaParser {
                     // `x.f instanceof T name`: calls on `name` are calls on `x.f`.
                     if isIdent(i - 1), let ty = skipType(i + 1), isIdent(ty.end) {
                         let start = isP(i - 2, 0x2E) ? chainStart(dot: i - 2) : i - 1
-                        fn.aliases[text(ty.end)] = (start, i)
+                        mark(ty.end, Self.everAlias)
+                        fn.aliases[ident(ty.end)] = (start, i)
                     }
                 default: break
                 }
@@ -1298,14 +1504,17 @@ final class JavaParser {
                 } else if next.kind == .punct && (next.code == 0x3D || next.code == 0x3B || next.code == 0x2C
                                                   || next.code == 0x3A || next.code == 0x29) {
                     if let ty = declaredTypeBefore(i) {
-                        let name = text(i)
-                        fn.locals[name] = ty
+                        let name = self.name(i), id = ident(i)
+                        mark(i, Self.everLocal)
+                        fn.locals[id] = ty
                         if next.code == 0x3D && isK(i + 2, .new), let nt = skipType(i + 3) {
-                            fn.localNew[name] = nt.base
-                            fn.freshUntil[name] = blockEnds.last ?? b
+                            fn.localNew[id] = nt.base
+                            mark(i, Self.everFresh)
+                            fn.freshUntil[id] = blockEnds.last ?? b
                         }
                         if next.code == 0x3D, let g = getCallEnd(i + 2), isP(g, 0x3B) {
-                            fn.savedFrom[name] = text(i + 2, g - 4)
+                            mark(i, Self.everSaved)
+                            fn.savedFrom[id] = text(i + 2, g - 4)
                         }
                         if let r = regions.last(where: { $0.kind == 3 }), r.end > i, next.code == 0x3D {
                             // try-with-resources: close() runs on the way out.
@@ -1315,14 +1524,19 @@ final class JavaParser {
                         }
                     } else if next.code == 0x3D {
                         if !isP(i - 1, 0x2E) {
-                            let name = text(i)
-                            fn.savedFrom[name] = nil  // no longer the saved value
-                            fn.freshUntil[name] = isK(i + 2, .new) ? (blockEnds.last ?? b) : nil
+                            if ever(i, Self.everSaved) { fn.savedFrom[ident(i)] = nil }  // no longer the saved value
+                            if isK(i + 2, .new) {
+                                mark(i, Self.everFresh)
+                                fn.freshUntil[ident(i)] = blockEnds.last ?? b
+                            } else if ever(i, Self.everFresh) {
+                                fn.freshUntil[ident(i)] = nil
+                            }
                         }
                         handleAssign(i, b, fn: fn, regions: regions)
                     }
                 } else if next.isOp(.arrow) {
-                    fn.locals[text(i)] = ""
+                    mark(i, Self.everLocal)
+                    fn.locals[ident(i)] = ""
                 }
             case .punct:
                 if t.code == 0x7B, let sup = anonymousSuper(i) {
@@ -1334,7 +1548,10 @@ final class JavaParser {
                     // Lambda parameters shadow fields.
                     var j = i + 1
                     let c = close(i)
-                    while j < c { if isIdent(j) && (isP(j + 1, 0x2C) || j + 1 == c) { fn.locals[text(j)] = "" }; j += 1 }
+                    while j < c {
+                        if isIdent(j) && (isP(j + 1, 0x2C) || j + 1 == c) { mark(j, Self.everLocal); fn.locals[ident(j)] = "" }
+                        j += 1
+                    }
                 }
             default: break
             }
@@ -1447,8 +1664,10 @@ final class JavaParser {
 
     typealias Target = (symbol: SymbolRef, resolution: TargetResolution, field: JavaField?)
 
-    func resolveName(_ name: String, fn: JavaFnCtx) -> Target? {
-        if fn.locals[name] != nil { return nil }
+    /// The field named by the identifier token `i` as seen from `fn` (nil when a local shadows it).
+    func resolveName(_ i: Int, fn: JavaFnCtx) -> Target? {
+        guard ever(i, Self.everField), localType(i, fn) == nil else { return nil }
+        let name = self.name(i)
         var c: JavaClassCtx? = fn.cls
         while let cc = c {
             if let f = cc.fields[name] { return (SymbolRef(owner: cc.name, name: name), f.isStatic ? .staticMember : .field, f) }
@@ -1466,21 +1685,21 @@ final class JavaParser {
     /// Resolves a receiver / assignment target spelled by tokens `a..<b`.
     func resolveTarget(_ a: Int, _ b: Int, fn: JavaFnCtx) -> Target? {
         let n = b - a
-        if n == 1 && isIdent(a) { return resolveName(text(a), fn: fn) }
+        if n == 1 && isIdent(a) { return resolveName(a, fn: fn) }
         if n == 3 && isP(a + 1, 0x2E) && isIdent(a + 2) {
-            let name = text(a + 2)
+            let name = self.name(a + 2)
             if isK(a, .this) {
-                if let f = fn.cls.fields[name] { return (SymbolRef(owner: fn.cls.name, name: name), f.isStatic ? .staticMember : .field, f) }
+                if let f = field(a + 2, of: fn.cls) { return (SymbolRef(owner: fn.cls.name, name: name), f.isStatic ? .staticMember : .field, f) }
                 return nil
             }
             guard isIdent(a) else { return nil }
             if isUpperIdent(a) {
-                let owner = text(a)
+                let owner = self.name(a)
                 if let cc = classInChain(owner, fn: fn) {
-                    if let f = cc.fields[name] { return (SymbolRef(owner: cc.name, name: name), .staticMember, f) }
+                    if let f = field(a + 2, of: cc) { return (SymbolRef(owner: cc.name, name: name), .staticMember, f) }
                     return nil
                 }
-                if fn.locals[owner] != nil { return (SymbolRef(owner: nil, name: name), .fieldOfUnknownOwner, nil) }
+                if localType(a, fn) != nil { return (SymbolRef(owner: nil, name: name), .fieldOfUnknownOwner, nil) }
                 return (SymbolRef(owner: owner, name: name), .staticMember, nil)
             }
             return (SymbolRef(owner: nil, name: name), .fieldOfUnknownOwner, nil)
@@ -1543,7 +1762,7 @@ final class JavaParser {
         if p.isPunct(0x3D) {
             let l = s - 2
             guard isIdent(l) else { return .escapes }
-            let name = text(l)
+            let name = self.name(l)
             if isP(l - 1, 0x2E) {
                 if isK(l - 2, .this) {
                     return .stored(SymbolRef(owner: fn.cls.name, name: name))
@@ -1554,16 +1773,15 @@ final class JavaParser {
                 }
                 return .escapes
             }
-            if declaredTypeBefore(l) != nil || fn.locals[name] != nil {
+            let isLocal = localType(l, fn) != nil
+            if declaredTypeBefore(l) != nil || isLocal {
                 // A field initialiser `Type name = …` is seen from inside the initialiser.
-                if fn.name.hasSuffix("<clinit>") || fn.name.hasSuffix("<init>"), fn.locals[name] == nil,
-                   let f = fn.cls.fields[name] {
-                    _ = f
+                if fn.name.hasSuffix("<clinit>") || fn.name.hasSuffix("<init>"), !isLocal, field(l, of: fn.cls) != nil {
                     return .stored(SymbolRef(owner: fn.cls.name, name: name))
                 }
                 return .bound([name])
             }
-            if let target = resolveName(name, fn: fn) { return .stored(target.symbol) }
+            if let target = resolveName(l, fn: fn) { return .stored(target.symbol) }
             return .bound([name])
         }
         if p.isKeyword(.return) { return .escapes }
@@ -1580,7 +1798,8 @@ final class JavaParser {
     // MARK: - Calls
 
     func handleCall(_ m: Int, _ b: Int, fn: JavaFnCtx, regions: [Region]) {
-        let method = text(m)
+        let method = name(m)
+        let methodVocab = vocabBits(m)
         let open = m + 1
         let argsClose = close(open)
         var recvStart = m
@@ -1592,13 +1811,14 @@ final class JavaParser {
         let hasReceiver = recvStart < recvEnd
         // The expression a pattern binding stands for, for resolving the receiver.
         var aliasStart = recvStart, aliasEnd = recvEnd
-        if recvEnd - recvStart == 1 && isIdent(recvStart), let a = fn.aliases[text(recvStart)] { (aliasStart, aliasEnd) = a }
+        if recvEnd - recvStart == 1 && isIdent(recvStart) && ever(recvStart, Self.everAlias),
+           let a = fn.aliases[ident(recvStart)] { (aliasStart, aliasEnd) = a }
         let argRanges = splitTopLevel(open + 1, argsClose)
         for r in argRanges where r.count == 1 && isIdent(r.lowerBound) { fn.escapedToks.append(r.lowerBound) }
         // A field handed whole to a method: one of the type's own (`shutdownPool(pool, …)`,
         // `this.stop(t)`) or a utility elsewhere (`ThreadUtils.shutdownThreadPool(pool, log)`).
         for (k, r) in argRanges.enumerated() where r.count == 1 && isIdent(r.lowerBound) {
-            if let tg = resolveName(text(r.lowerBound), fn: fn), tg.symbol.owner == fn.cls.name {
+            if let tg = resolveName(r.lowerBound, fn: fn), tg.symbol.owner == fn.cls.name {
                 facts.fieldArguments.append(FieldArgument(field: tg.symbol, callee: method, index: k))
             }
         }
@@ -1612,14 +1832,14 @@ final class JavaParser {
         var viaView = false
         // `x.items.add(…)` right after `x = new T(…)`: filling the new object.
         let fillsNewObject = hasReceiver && recvEnd - recvStart >= 3 && isIdent(recvStart) && isP(recvStart + 1, 0x2E)
-            && (fn.freshUntil[text(recvStart)].map { m < $0 } ?? false)
+            && ever(recvStart, Self.everFresh) && (fn.freshUntil[ident(recvStart)].map { m < $0 } ?? false)
         if hasReceiver && !fillsNewObject {
             target = resolveTarget(aliasStart, aliasEnd, fn: fn)
             if target == nil && isP(recvEnd - 1, 0x29) {
                 // `f.entrySet().removeIf(…)`: a view of a field.
                 let o = Int(match[recvEnd - 1])
                 if o > 0 && o + 1 == recvEnd - 1 && isIdent(o - 1) && isP(o - 2, 0x2E)
-                    && JavaNames.views.contains(text(o - 1)) && o - 2 > recvStart {
+                    && isVocab(o - 1, VocabBits.view) && o - 2 > recvStart {
                     target = resolveTarget(recvStart, o - 2, fn: fn)
                     viaView = target != nil
                 }
@@ -1632,26 +1852,27 @@ final class JavaParser {
         if let tg = target {
             let known = tg.field?.kind != nil
             let unknownField = tg.field == nil
-            if (known || (unknownField && JavaNames.mutators.contains(method))) && !JavaNames.views.contains(method) {
+            if (known || (unknownField && methodVocab & VocabBits.mutator != 0)) && methodVocab & VocabBits.view == 0 {
                 do {
                     var keyType: String? = nil
                     var keyText: String? = nil
                     var valueText: String? = nil
                     if let k0 = argRanges.first {
                         keyText = text(k0.lowerBound, k0.upperBound, limit: 120)
-                        if k0.count == 1 && isIdent(k0.lowerBound), let ty = fn.locals[text(k0.lowerBound)], !ty.isEmpty { keyType = ty }
+                        if k0.count == 1 && isIdent(k0.lowerBound), let ty = localType(k0.lowerBound, fn), !ty.isEmpty { keyType = ty }
                     }
                     if argRanges.count > 1 { valueText = text(argRanges[1].lowerBound, argRanges[1].upperBound, limit: 120) }
                     let guarded = regions.contains { $0.kind == 4 && $0.name == tg.symbol.name }
                     // `threadLocal.set(null)` empties the thread's slot, like `d[k] = nil`.
                     var opName = OpName.call(method)
-                    if tg.field?.kind == .unknown && method == "set" && argRanges.count == 1 && argRanges[0].count == 1 {
+                    if tg.field?.kind == .unknown && identIs(m, "set") && argRanges.count == 1 && argRanges[0].count == 1 {
                         let a = argRanges[0].lowerBound
                         if isK(a, .null) { opName = OpName.indexSetNil }
                         // `finally { tl.set(save); }` with `save = tl.get()` read before and never
                         // reassigned: the thread's old value comes back (none at the outermost
                         // level) on every path, like a removal.
-                        if isIdent(a), regions.contains(where: { $0.kind == 2 }), let from = fn.savedFrom[text(a)],
+                        if isIdent(a), regions.contains(where: { $0.kind == 2 }), ever(a, Self.everSaved),
+                           let from = fn.savedFrom[ident(a)],
                            from == text(recvStart, recvEnd) { opName = OpName.indexSetNil }
                     }
                     var op = ContainerOp(target: tg.symbol, resolution: tg.resolution, op: opName,
@@ -1663,7 +1884,7 @@ final class JavaParser {
                 }
             }
             // Iterator bound to a local: `Iterator<…> it = f.entrySet().iterator();`
-            if method == "iterator" || method == "listIterator" {
+            if methodVocab & VocabBits.iterator != 0 {
                 if case .bound(let names) = resultUse(recvStart, argsClose + 1, fn: fn), let n = names.first {
                     fn.iteratorOf[n] = (tg.symbol, tg.resolution)
                 }
@@ -1671,17 +1892,17 @@ final class JavaParser {
         }
 
         // Thread / subclass start through a local or field.
-        if method == "start" && argRanges.isEmpty && hasReceiver {
+        if methodVocab & VocabBits.start != 0 && argRanges.isEmpty && hasReceiver {
             if recvEnd - recvStart == 1 && isIdent(recvStart) {
-                let n = text(recvStart)
-                if fn.locals[n] != nil {
+                let n = name(recvStart)
+                if localType(recvStart, fn) != nil {
                     fn.startedLocals.insert(n)
-                    if fn.threadLocals[n] == nil, let nt = fn.localNew[n], nt != "Thread" {
+                    if fn.threadLocals[n] == nil, let nt = fn.localNew[ident(recvStart)], nt != "Thread" {
                         facts.spawns.append(SpawnFact(kind: "Thread", at: ref(recvStart, argsClose + 1), function: fn.name,
                                                       role: fn.role, callee: SymbolRef(owner: nt, name: "run"),
                                                       handle: .bound([n])))
                     }
-                } else if let tg = resolveName(n, fn: fn) {
+                } else if let tg = resolveName(recvStart, fn: fn) {
                     markFieldStarted(tg, fn: fn, at: recvStart, end: argsClose + 1)
                 }
             } else if let tg = resolveTarget(recvStart, recvEnd, fn: fn), tg.resolution != .fieldOfUnknownOwner {
@@ -1690,7 +1911,7 @@ final class JavaParser {
         }
 
         // Executor spawns.
-        if hasReceiver && JavaNames.spawnCalls.contains(method), let first = argRanges.first {
+        if hasReceiver && methodVocab & VocabBits.spawnCall != 0, let first = argRanges.first {
             var argIdx = first
             if (method == "runAsync" || method == "supplyAsync") == false || true { argIdx = first }
             if let tgt = spawnTarget(argIdx.lowerBound, argIdx.upperBound, fn: fn) {
@@ -1705,17 +1926,20 @@ final class JavaParser {
 
         // CallFact.
         var receiverSymbol: SymbolRef? = nil
-        var wanted = interest.wants(method) || JavaNames.alwaysRecorded(method)
+        var wanted = wantedCall(m)
         // Only a ThreadLocal's set/get/remove or an `Executors.new…` call can still become wanted.
-        let threadLocalMethod = method == "set" || method == "get" || method == "remove"
-        if !wanted && !threadLocalMethod && !method.hasPrefix("new") { return }
+        let threadLocalMethod = methodVocab & VocabBits.threadLocalMethod != 0
+        let newPrefix = idents.flags[Int(ident(m))] & Self.nonASCII != 0 ? method.hasPrefix("new")
+            : tok(m).end - tok(m).start >= 3 && buf[Int(tok(m).start)] == UInt8(ascii: "n")
+                && buf[Int(tok(m).start) + 1] == UInt8(ascii: "e") && buf[Int(tok(m).start) + 2] == UInt8(ascii: "w")
+        if !wanted && !threadLocalMethod && !newPrefix { return }
         if hasReceiver, let tg = resolveTarget(aliasStart, aliasEnd, fn: fn) {
             if tg.resolution != .fieldOfUnknownOwner { receiverSymbol = tg.symbol }
             if let f = tg.field, f.typeBase == "ThreadLocal" || f.typeBase == "InheritableThreadLocal" {
-                if method == "set" || method == "get" || method == "remove" { wanted = true }
+                if threadLocalMethod { wanted = true }
             }
         }
-        if !wanted && method.hasPrefix("new") && recvEnd - recvStart == 1 && identIs(recvStart, "Executors") { wanted = true }
+        if !wanted && newPrefix && recvEnd - recvStart == 1 && identIs(recvStart, "Executors") { wanted = true }
         guard wanted else { return }
         let recvText: String? = hasReceiver ? text(aliasStart, aliasEnd, limit: 160) : nil
         let callee = recvText.map { "\($0).\(method)" } ?? method
@@ -1726,7 +1950,7 @@ final class JavaParser {
                             argLabels: argRanges.map { _ in nil }, result: result, deferred: deferred,
                             at: ref(hasReceiver ? recvStart : m, argsClose + 1), function: fn.name,
                             role: fn.role, inLoop: inLoop)
-        if hasReceiver && recvEnd - recvStart == 1 && isIdent(recvStart), let ty = fn.locals[text(recvStart)], !ty.isEmpty {
+        if hasReceiver && recvEnd - recvStart == 1 && isIdent(recvStart), let ty = localType(recvStart, fn), !ty.isEmpty {
             call.receiverType = ty
         }
         facts.calls.append(call)
@@ -1762,8 +1986,7 @@ final class JavaParser {
             if isK(a, .this) { return (nil, SymbolRef(owner: fn.cls.name, name: m)) }
             if isUpperIdent(a) { return (nil, SymbolRef(owner: classInChain(text(a), fn: fn)?.name ?? text(a), name: m)) }
             if isIdent(a) {
-                let n = text(a)
-                let ty = fn.localNew[n] ?? fn.locals[n] ?? resolveName(n, fn: fn)?.field.map { $0.newType ?? $0.typeBase }
+                let ty = fn.localNew[ident(a)] ?? fn.locals[ident(a)] ?? resolveName(a, fn: fn)?.field.map { $0.newType ?? $0.typeBase }
                 if let ty = ty, !ty.isEmpty { return (nil, SymbolRef(owner: ty, name: m)) }
             }
             return nil
@@ -1776,9 +1999,8 @@ final class JavaParser {
         }
         if isK(a, .this) && a + 1 == b { return (nil, SymbolRef(owner: fn.cls.name, name: "run")) }
         if isIdent(a) && a + 1 == b {
-            let n = text(a)
-            var ty: String? = fn.localNew[n] ?? fn.locals[n]
-            if ty == nil, let f = resolveName(n, fn: fn)?.field { ty = f.newType ?? f.typeBase }
+            var ty: String? = fn.localNew[ident(a)] ?? fn.locals[ident(a)]
+            if ty == nil, let f = resolveName(a, fn: fn)?.field { ty = f.newType ?? f.typeBase }
             if let ty = ty, !ty.isEmpty, !["Runnable", "Callable", "Thread", "Object", "var", "TimerTask"].contains(ty) {
                 return (nil, SymbolRef(owner: ty, name: "run"))
             }
@@ -1868,7 +2090,7 @@ final class JavaParser {
         var fresh = false
         if isK(rhs, .new) || isK(rhs, .null) { fresh = true }
         else if isIdent(rhs) && isP(rhs + 1, 0x2E) && isIdent(rhs + 2) && isP(rhs + 3, 0x28)
-                    && JavaNames.freshFactories.contains(text(rhs + 2)) && isUpperIdent(rhs) { fresh = true }
+                    && isVocab(rhs + 2, VocabBits.freshFactory) && isUpperIdent(rhs) { fresh = true }
         let known = tg.field?.kind != nil
         if let f = tg.field, !known {
             // Thread / runnable fields: remember `this.worker = new Worker()`.
@@ -1891,11 +2113,23 @@ final class JavaParser {
 
     // MARK: - Post-processing
 
+    /// `name.split(separator: ".").last ?? name` (`Outer.Inner` → `Inner`), on the bytes when
+    /// the name is ASCII and does not end with a dot (the usual case: type names are joined
+    /// identifiers).
+    static func lastComponent(_ name: String) -> String {
+        let u = name.utf8
+        if let last = u.last, last != UInt8(ascii: "."), !u.contains(where: { $0 >= 0x80 }) {
+            guard let dot = u.lastIndex(of: UInt8(ascii: ".")) else { return name }
+            return String(name[u.index(after: dot)...])
+        }
+        return name.split(separator: ".").last.map(String.init) ?? name
+    }
+
     func postProcess() {
         var simpleToQualified: [String: String] = [:]
         var ambiguous: Set<String> = []
         for t in facts.types where t.kind != "anonymous" {
-            let simple = t.name.split(separator: ".").last.map(String.init) ?? t.name
+            let simple = Self.lastComponent(t.name)
             if simpleToQualified[simple] != nil && simpleToQualified[simple] != t.name { ambiguous.insert(simple) }
             simpleToQualified[simple] = t.name
         }
@@ -1944,6 +2178,6 @@ extension Substring {
 }
 
 extension String {
-    /// `java . util . Map` → `java.util.Map`.
+    /// `java . util . Map` → `java.util.Map` (each byte taken as a Latin-1 scalar, as it always was).
     func replacingSpaces() -> String { String(self.utf8.filter { $0 != 0x20 }.map { Character(Unicode.Scalar($0)) }) }
 }

@@ -104,19 +104,38 @@ public struct JavaLexResult: Sendable {
 
 /// A byte-level Java tokenizer: one pass, integer cursor, no Strings per token.
 public enum JavaTokenizer {
-    /// Keyword table indexed by `length * 32 + (firstByte - 'a')`.
-    static let keywordTable: [[(bytes: [UInt8], kw: JavaKeyword)]] = {
-        var t = [[(bytes: [UInt8], kw: JavaKeyword)]](repeating: [], count: 13 * 32)
+    /// A keyword's bytes packed little-endian into two words (keywords are at most 12 bytes).
+    struct PackedKeyword {
+        var lo: UInt64
+        var hi: UInt64
+        var kw: JavaKeyword
+    }
+
+    /// Keywords grouped by `length * 32 + (firstByte - 'a')`: bucket `k` is
+    /// `keywords[keywordBuckets[k] ..< keywordBuckets[k + 1]]`. Flat arrays of plain values, so a
+    /// lookup retains nothing.
+    static let (keywordBuckets, keywords): ([Int32], [PackedKeyword]) = {
+        var byBucket = [[PackedKeyword]](repeating: [], count: 13 * 32)
         for k in JavaKeyword.allCases {
             let b = Array(k.spelling.utf8)
-            t[b.count * 32 + Int(b[0] &- 0x61)].append((b, k))
+            var lo: UInt64 = 0, hi: UInt64 = 0
+            for (q, x) in b.enumerated() {
+                if q < 8 { lo |= UInt64(x) << (8 * UInt64(q)) } else { hi |= UInt64(x) << (8 * UInt64(q - 8)) }
+            }
+            byBucket[b.count * 32 + Int(b[0] &- 0x61)].append(PackedKeyword(lo: lo, hi: hi, kw: k))
         }
-        return t
+        var starts: [Int32] = [0]
+        var flat: [PackedKeyword] = []
+        for bucket in byBucket { flat += bucket; starts.append(Int32(flat.count)) }
+        return (starts, flat)
     }()
 
-    /// Byte classes: 1 = identifier start, 2 = identifier part (digits), 4 = whitespace.
-    static let byteClass: [UInt8] = {
-        var c = [UInt8](repeating: 0, count: 256)
+    /// Byte classes: 1 = identifier start, 2 = identifier part (digits), 4 = whitespace. A
+    /// pointer to 256 immutable bytes made once (never freed): the hot loops index it without a
+    /// bounds check or an array retain.
+    nonisolated(unsafe) static let byteClass: UnsafePointer<UInt8> = {
+        let c = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+        c.initialize(repeating: 0, count: 256)
         for b in UInt8(ascii: "a")...UInt8(ascii: "z") { c[Int(b)] = 3 }
         for b in UInt8(ascii: "A")...UInt8(ascii: "Z") { c[Int(b)] = 3 }
         for b in UInt8(ascii: "0")...UInt8(ascii: "9") { c[Int(b)] = 2 }
@@ -126,7 +145,7 @@ public enum JavaTokenizer {
         // identifier bytes: Java allows Unicode letters in names, and this never splits a code point.
         for b in 0x80...0xFF { c[b] = 3 }
         c[0x20] = 4; c[0x09] = 4; c[0x0A] = 4; c[0x0D] = 4; c[0x0C] = 4
-        return c
+        return UnsafePointer(c)
     }()
 
     /// Tokenizes a whole file.
@@ -137,22 +156,42 @@ public enum JavaTokenizer {
     /// Tokenizes `buf`. Never fails: unterminated literals and comments end at the end of
     /// their line / of the file and are reported in `problems`.
     public static func tokenize(_ buf: UnsafeBufferPointer<UInt8>) -> JavaLexResult {
+        let r = tokenizeOwned(buf)
+        defer { r.tokens.deallocate() }
+        return JavaLexResult(tokens: Array(r.tokens), directiveComments: r.directiveComments, problems: r.problems)
+    }
+
+    /// `tokenize` with the tokens in a buffer the caller takes over (and deallocates): the
+    /// parser reads them in place, with no copy into an array.
+    static func tokenizeOwned(_ buf: UnsafeBufferPointer<UInt8>)
+        -> (tokens: UnsafeMutableBufferPointer<JavaToken>, directiveComments: [Range<Int>], problems: [String]) {
         let n = buf.count
-        var tokens: [JavaToken] = []
-        tokens.reserveCapacity(n / 5 + 16)
+        // Tokens are appended to a buffer grown by hand (no uniqueness check per append).
+        var capacity = n / 5 + 16
+        var tokens = UnsafeMutablePointer<JavaToken>.allocate(capacity: capacity)
+        var tokenCount = 0
         var comments: [Range<Int>] = []
         var problems: [String] = []
         let cls = byteClass
-        let kwTable = keywordTable
+        let kwBuckets = keywordBuckets, kws = keywords
         guard n > 0, let base = buf.baseAddress else {
-            return JavaLexResult(tokens: [], directiveComments: [], problems: [])
+            return (UnsafeMutableBufferPointer(start: tokens, count: 0), [], [])
         }
         var i = 0
         // Skip a UTF-8 BOM.
         if n >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF { i = 3 }
 
         @inline(__always) func emit(_ k: JavaTokenKind, _ code: UInt8, _ s: Int, _ e: Int) {
-            tokens.append(JavaToken(kind: k, code: code, start: UInt32(truncatingIfNeeded: s), end: UInt32(truncatingIfNeeded: e)))
+            if tokenCount == capacity {
+                let bigger = UnsafeMutablePointer<JavaToken>.allocate(capacity: capacity * 2)
+                bigger.moveInitialize(from: tokens, count: tokenCount)
+                tokens.deallocate()
+                tokens = bigger
+                capacity *= 2
+            }
+            (tokens + tokenCount).initialize(to: JavaToken(kind: k, code: code, start: UInt32(truncatingIfNeeded: s),
+                                                           end: UInt32(truncatingIfNeeded: e)))
+            tokenCount += 1
         }
         @inline(__always) func isHex(_ b: UInt8) -> Bool {
             (b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x66)
@@ -169,32 +208,38 @@ public enum JavaTokenizer {
         while i < n {
             let b = buf[i]
             let c = cls[Int(b)]
-            if c == 4 { i += 1; continue }
+            if c == 4 {
+                i += 1
+                // Indentation: eight spaces at a time.
+                while i + 8 <= n && UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) == 0x2020_2020_2020_2020 { i += 8 }
+                continue
+            }
             let s = i
             if c & 1 != 0 || (b == 0x5C && unicodeEscapeEnd(i) != nil) {
                 // Identifier or keyword.
-                var allLower = b >= 0x61 && b <= 0x7A
-                if b == 0x5C { i = unicodeEscapeEnd(i)!; allLower = false } else { i += 1 }
+                if b == 0x5C { i = unicodeEscapeEnd(i)! } else { i += 1 }
                 while i < n {
-                    let d = buf[i]
-                    let dc = cls[Int(d)]
-                    if dc & 2 != 0 {
-                        if d < 0x61 || d > 0x7A { allLower = false }
+                    let d = base[i]
+                    if cls[Int(d)] & 2 != 0 {
                         i += 1
                     } else if d == 0x5C, let e = unicodeEscapeEnd(i) {
-                        allLower = false; i = e
+                        i = e
                     } else { break }
                 }
                 let len = i - s
-                if allLower && len >= 2 && len <= 12 {
-                    let bucket = kwTable[len * 32 + Int(b &- 0x61)]
-                    var found: JavaKeyword? = nil
-                    for entry in bucket {
-                        var k = 1
-                        while k < len && entry.bytes[k] == buf[s + k] { k += 1 }
-                        if k == len { found = entry.kw; break }
+                // Keywords are 2 to 12 lowercase ASCII letters: an identifier with another byte
+                // (a capital, a digit, an escape's `\`) matches none of their packed words.
+                if b >= 0x61 && b <= 0x7A && len >= 2 && len <= 12 {
+                    let bucket = len * 32 + Int(b &- 0x61)
+                    var e = Int(kwBuckets[bucket])
+                    let eEnd = Int(kwBuckets[bucket + 1])
+                    if e < eEnd {
+                        var lo: UInt64 = 0, hi: UInt64 = 0
+                        for q in 0..<min(len, 8) { lo |= UInt64(base[s + q]) << (8 * UInt64(q)) }
+                        if len > 8 { for q in 8..<len { hi |= UInt64(base[s + q]) << (8 * UInt64(q - 8)) } }
+                        while e < eEnd && (kws[e].lo != lo || kws[e].hi != hi) { e += 1 }
+                        if e < eEnd { emit(.keyword, kws[e].kw.rawValue, s, i); continue }
                     }
-                    if let kw = found { emit(.keyword, kw.rawValue, s, i); continue }
                 }
                 emit(.identifier, 0, s, i)
                 continue
@@ -344,7 +389,7 @@ public enum JavaTokenizer {
                 i += 1; emit(.unknown, b, s, i)
             }
         }
-        return JavaLexResult(tokens: tokens, directiveComments: comments, problems: problems)
+        return (UnsafeMutableBufferPointer(start: tokens, count: tokenCount), comments, problems)
     }
 
     /// Non-zero when some byte of `x` equals `b` (the lowest set 0x80 bit marks the first one).

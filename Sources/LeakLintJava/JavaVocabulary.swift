@@ -51,21 +51,70 @@ enum JavaNames {
         "iterator", "listIterator", "spliterator",
     ]
 
-    /// Calls always recorded as `CallFact`s (besides the engine's interest set).
+    /// Calls always recorded as `CallFact`s (besides the engine's interest set and
+    /// `alwaysRecordedAffixes`).
     static let alwaysCalls: Set<String> = [
         "addShutdownHook", "removeShutdownHook", "start", "submit", "execute", "shutdown", "shutdownNow", "close",
         "cancel", "addObserver", "deleteObserver", "deleteObservers", "register", "unregister", "subscribe",
         "unsubscribe", "invokeAll", "invokeAny", "runAsync", "supplyAsync", "interrupt", "awaitTermination",
     ]
 
-    /// Whether `method` is recorded as a `CallFact` regardless of the interest set.
-    static func alwaysRecorded(_ method: String) -> Bool {
-        if alwaysCalls.contains(method) { return true }
-        if method.hasPrefix("schedule") { return true }
-        if method.hasSuffix("Listener") && (method.hasPrefix("add") || method.hasPrefix("remove")) { return true }
-        if method.hasSuffix("Listeners") && method.hasPrefix("remove") { return true }
+    /// Whether the method name `p[s..<e]` is recorded as a `CallFact` regardless of the interest
+    /// set by its prefix or suffix (`alwaysCalls` are the names recorded by their whole spelling).
+    static func alwaysRecordedAffixes(_ p: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> Bool {
+        @inline(__always) func has(prefix: StaticString) -> Bool {
+            let k = prefix.utf8CodeUnitCount
+            guard e - s >= k else { return false }
+            for q in 0..<k where p[s + q] != prefix.utf8Start[q] { return false }
+            return true
+        }
+        @inline(__always) func has(suffix: StaticString) -> Bool {
+            let k = suffix.utf8CodeUnitCount
+            guard e - s >= k else { return false }
+            for q in 0..<k where p[e - k + q] != suffix.utf8Start[q] { return false }
+            return true
+        }
+        if has(prefix: "schedule") { return true }
+        if has(suffix: "Listener") && (has(prefix: "add") || has(prefix: "remove")) { return true }
+        if has(suffix: "Listeners") && has(prefix: "remove") { return true }
         return false
     }
+
+    /// Whether `method` is recorded as a `CallFact` regardless of the interest set, by String
+    /// comparisons (for non-ASCII spellings; ASCII ones take `alwaysRecordedAffixes` and the
+    /// vocabulary table, which answer the same for them).
+    static func alwaysRecorded(_ method: String) -> Bool {
+        if alwaysCalls.contains(method) || method.hasPrefix("schedule") { return true }
+        if method.hasSuffix("Listener") && (method.hasPrefix("add") || method.hasPrefix("remove")) { return true }
+        return method.hasSuffix("Listeners") && method.hasPrefix("remove")
+    }
+
+    /// The word lists the structural pass asks about per identifier: word → `VocabBits`.
+    static let vocabularyWords: [String: UInt32] = {
+        var t: [String: UInt32] = [:]
+        func add<S: Sequence<String>>(_ words: S, _ bit: UInt32) { for w in words { t[w, default: 0] |= bit } }
+        add(alwaysCalls, VocabBits.alwaysCall)
+        add(mutators, VocabBits.mutator)
+        add(views, VocabBits.view)
+        add(spawnCalls, VocabBits.spawnCall)
+        add(interruptChecks, VocabBits.interruptCheck)
+        add(interruptibleCalls, VocabBits.interruptible)
+        add(constantFactories, VocabBits.constantFactory)
+        add(freshFactories, VocabBits.freshFactory)
+        add(["set", "get", "remove"], VocabBits.threadLocalMethod)
+        add(["start"], VocabBits.start)
+        add(["iterator", "listIterator"], VocabBits.iterator)
+        add(teardownNames, VocabBits.teardown)
+        return t
+    }()
+
+    /// `vocabularyWords` as a byte-keyed table (ASCII spellings are looked up by their bytes;
+    /// non-ASCII ones in `vocabularyWords`, by String equality as the word sets always were).
+    static let vocabulary: WordTable = {
+        var t = WordTable()
+        for (w, bits) in vocabularyWords { t.insert(w, bits) }
+        return t
+    }()
 
     /// Calls that hand a task to another thread: `SpawnFact.kind` is the method name.
     static let spawnCalls: Set<String> = [
@@ -98,18 +147,91 @@ enum JavaNames {
         "singletonMap", "values",
     ]
 
+    /// A bit mask over `JavaKeyword` raw values (all below 64): membership is one AND, no hashing.
+    struct KeywordSet {
+        let bits: UInt64
+        init(_ kws: [JavaKeyword]) { bits = kws.reduce(0) { $0 | (1 << UInt64($1.rawValue)) } }
+        @inline(__always) func contains(_ code: UInt8) -> Bool { code < 64 && bits & (1 << UInt64(code)) != 0 }
+    }
+
     /// Modifier keywords.
-    static let modifierKeywords: Set<UInt8> = [
-        JavaKeyword.public.rawValue, JavaKeyword.private.rawValue, JavaKeyword.protected.rawValue,
-        JavaKeyword.static.rawValue, JavaKeyword.final.rawValue, JavaKeyword.abstract.rawValue,
-        JavaKeyword.volatile.rawValue, JavaKeyword.transient.rawValue, JavaKeyword.synchronized.rawValue,
-        JavaKeyword.native.rawValue, JavaKeyword.strictfp.rawValue, JavaKeyword.default.rawValue,
-    ]
+    static let modifierKeywords = KeywordSet([
+        .public, .private, .protected, .static, .final, .abstract, .volatile, .transient, .synchronized,
+        .native, .strictfp, .default,
+    ])
 
     /// Primitive type keywords (and `void`).
-    static let primitiveKeywords: Set<UInt8> = [
-        JavaKeyword.boolean.rawValue, JavaKeyword.byte.rawValue, JavaKeyword.char.rawValue, JavaKeyword.short.rawValue,
-        JavaKeyword.int.rawValue, JavaKeyword.long.rawValue, JavaKeyword.float.rawValue, JavaKeyword.double.rawValue,
-        JavaKeyword.void.rawValue,
-    ]
+    static let primitiveKeywords = KeywordSet([.boolean, .byte, .char, .short, .int, .long, .float, .double, .void])
+}
+
+/// Bits of `JavaNames.vocabulary`: which word lists a spelling is on.
+enum VocabBits {
+    static let alwaysCall: UInt32 = 1 << 0
+    static let mutator: UInt32 = 1 << 1
+    static let view: UInt32 = 1 << 2
+    static let spawnCall: UInt32 = 1 << 3
+    static let interruptCheck: UInt32 = 1 << 4
+    static let interruptible: UInt32 = 1 << 5
+    static let constantFactory: UInt32 = 1 << 6
+    static let freshFactory: UInt32 = 1 << 7
+    /// `set`, `get`, `remove`: a ThreadLocal's methods.
+    static let threadLocalMethod: UInt32 = 1 << 8
+    static let start: UInt32 = 1 << 9
+    /// `iterator`, `listIterator`.
+    static let iterator: UInt32 = 1 << 10
+    static let teardown: UInt32 = 1 << 11
+    /// All bits above.
+    static let mask: UInt32 = (1 << 12) - 1
+}
+
+/// A fixed set of words with bits each, looked up by a byte range (no String, no SipHash):
+/// FNV-1a into an open-addressed table of word indexes.
+struct WordTable: Sendable {
+    private var bytes: [UInt8] = []
+    /// Per word: start in `bytes`, length, bits.
+    private var starts: [Int32] = [], lengths: [Int32] = [], bits: [UInt32] = []
+    /// Word index + 1 per slot; 0 = empty. Sized for a load of at most 1/4.
+    private var slots = [Int32](repeating: 0, count: 1024)
+
+    @inline(__always) private static func hash(_ p: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> Int {
+        var h: UInt32 = 2166136261
+        var k = s
+        while k < e { h = (h ^ UInt32(p[k])) &* 16777619; k += 1 }
+        return Int(h)
+    }
+
+    /// Adds `word` with `bit` (or-ed into its bits when it is already there).
+    mutating func insert(_ word: String, _ bit: UInt32) {
+        let w = Array(word.utf8)
+        w.withUnsafeBufferPointer { wb in
+            if let k = index(wb, 0, wb.count) { bits[k] |= bit; return }
+            precondition((starts.count + 1) * 4 <= slots.count, "WordTable is full")
+            var q = Self.hash(wb, 0, wb.count) & (slots.count - 1)
+            while slots[q] != 0 { q = (q + 1) & (slots.count - 1) }
+            slots[q] = Int32(starts.count + 1)
+            starts.append(Int32(bytes.count)); lengths.append(Int32(w.count)); bits.append(bit)
+            bytes += w
+        }
+    }
+
+    private func index(_ p: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> Int? {
+        var q = Self.hash(p, s, e) & (slots.count - 1)
+        while true {
+            let v = Int(slots[q])
+            if v == 0 { return nil }
+            let k = v - 1
+            if Int(lengths[k]) == e - s {
+                let o = Int(starts[k])
+                var j = 0
+                while j < e - s && bytes[o + j] == p[s + j] { j += 1 }
+                if j == e - s { return k }
+            }
+            q = (q + 1) & (slots.count - 1)
+        }
+    }
+
+    /// The bits of the word `p[s..<e]`, 0 when it is on no list.
+    func bits(_ p: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> UInt32 {
+        index(p, s, e).map { bits[$0] } ?? 0
+    }
 }
