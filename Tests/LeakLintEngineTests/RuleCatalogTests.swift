@@ -234,5 +234,8 @@ import Testing
         #expect(!swift.opOnlyMethods.contains("addObserver") && !swift.opOnlyMethods.contains("invalidate"))
         #expect(swift.wantsCall("removeAll") && swift.wantsCall("addObserver") && !swift.wantsCall("append"))
         #expect(swift.opOnlyMethods.isSubset(of: swift.methods))
+        // Words read from a call's chain (`subscribe-methods`) are not calls to record: a
+        // `*-calls` key there would keep every body that calls `sink` in the parse.
+        #expect(!swift.wantsCall("sink") && !swift.wantsCall("assign"))
     }
 }

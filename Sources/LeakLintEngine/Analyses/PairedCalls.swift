@@ -20,8 +20,9 @@ import LeakLintCore
 ///   (`*.scheduleAtFixedRate`): when that argument is a parameter of the enclosing function, the
 ///   function only forwards its caller's task (`static void scheduleTask(Runnable command, …)`)
 ///   and whether the task is ever cancelled is its callers' matter, not the wrapper's.
-/// - `inert-calls` with `subscribe-calls`: callee globs that only build a description of work
-///   (`Timer.publish`: a publisher) and the methods that start it (`sink`, `assign`, `connect`):
+/// - `inert-calls` with `subscribe-methods`: callee globs that only build a description of work
+///   (`Timer.publish`: a publisher) and the methods that start it (`sink`, `assign`, `connect`;
+///   read from `CallFact.chainMethods`, so not a `*-calls` key: front ends need not record them):
 ///   a call whose chain calls none of them starts nothing, wherever its result is kept (a stored
 ///   `Timer.publish(…).autoconnect()` fires only for its subscribers, whose own lifetimes decide).
 /// - `release-helpers`: method-name globs of utilities that release what they are handed
@@ -79,7 +80,7 @@ struct PairedCallsAnalysis: Analysis {
         let forwardedTasks = WordList(rule.words("forwarded-task-calls"))
         let releaseHelpers = WordList(rule.words("release-helpers"))
         let inert = WordList(rule.words("inert-calls"))
-        let subscribes = Set(rule.words("subscribe-calls"))
+        let subscribes = Set(rule.words("subscribe-methods"))
         var pairs: [String: String] = [:]
         for p in rule.words("pairs") {
             let parts = p.split(separator: "=", maxSplits: 1).map(String.init)

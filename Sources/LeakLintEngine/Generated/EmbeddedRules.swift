@@ -1678,7 +1678,7 @@ vocabulary:
   # A timer publisher fires only for subscribers: kept without one (a shared
   # `Timer.publish(…).autoconnect().share()` property), it starts nothing itself.
   inert-calls: ["Timer.publish"]
-  subscribe-calls: [sink, assign, connect, subscribe, values]
+  subscribe-methods: [sink, assign, connect, subscribe, values]
   release-verbs: ["Timer=invalidate", "*=cancel"]
 options:
   pairing: result
