@@ -91,7 +91,7 @@ public struct Config: Sendable, Equatable {
         "cancel-signals", "stop-calls", "run-once-functions", "bounded-key-types",
         "create-calls", "unstoppable-calls", "callback-types", "not-callback-types", "long-lived-type-names",
         "long-lived-traits", "endless-ranges", "request-key-hints", "pairs", "short-lived-receivers",
-        "future-listeners",
+        "future-listeners", "release-helpers", "forwarded-task-calls",
     ]
 
     /// Whether `ruleID` runs under this config.

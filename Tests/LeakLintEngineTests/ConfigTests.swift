@@ -137,3 +137,29 @@ import Testing
         #expect(c.severityOverride("java/unremoved-listener") == nil)
     }
 }
+
+/// A team's own release utility, taught through the config, releases what it is handed.
+@Suite struct ConfigVocabularyScanTests {
+    @Test func releaseHelpersFromTheConfigRelease() throws {
+        let dir = TestSupport.tempDir()
+        defer { TestSupport.remove(dir) }
+        TestSupport.write(dir, "src/Worker.java", """
+            package w;
+            import java.util.concurrent.*;
+            final class Worker {
+                private final ExecutorService pool = Executors.newFixedThreadPool(2);
+                public void close() { Pools.quietly(pool); }
+            }
+            final class Pools { static void quietly(ExecutorService p) { p.shutdownNow(); } }
+            """)
+        let rules = try RuleCatalog.builtin().filter { $0.id == "java/executor-never-shutdown" }
+        func findings(config: String?) throws -> Int {
+            var cfg: String? = nil
+            if let config { TestSupport.write(dir, ".leaklint.yml", config); cfg = dir + "/.leaklint.yml" }
+            let s = try LeakLintEngine.Scanner(options: ScanOptions(paths: [dir + "/src"], configPath: cfg, jobs: 1), rules: rules)
+            return s.run().findings.count
+        }
+        #expect(try findings(config: nil) == 1)
+        #expect(try findings(config: "vocabulary:\n  release-helpers: [quietly]\n") == 0)
+    }
+}
