@@ -60,6 +60,24 @@ struct JavaStructureTests {
         #expect(f.functions[0].params == [Param(name: "sessionId", type: "String"), Param(name: "session", type: "UserSession")])
     }
 
+    /// Names are compared as Swift compares Strings (canonically equivalent spellings are one
+    /// name) even though the parser looks them up by identifier id: a field declared with a
+    /// precomposed `é` and written through a decomposed one is the same field.
+    @Test func canonicallyEquivalentNamesAreOneName() {
+        let nfc = "caf\u{E9}s", nfd = "cafe\u{301}s"
+        #expect(nfc == nfd && Array(nfc.utf8) != Array(nfd.utf8))
+        let f = javaFacts("""
+            class A {
+                static final java.util.Map<String, String> \(nfc) = new java.util.HashMap<>();
+                static void add(String k) { \(nfd).put(k, k); }
+            }
+            """)
+        #expect(f.containers.map(\.symbol.name) == [nfc])
+        let put = f.ops.first { $0.op.hasSuffix("put") }
+        #expect(put?.target.name == nfc)
+        #expect(put?.target.owner == "A")
+    }
+
     @Test func caffeineBuilderInitializerIsKept() {
         let src = """
         public class UserSessionCache {
