@@ -4,7 +4,7 @@
 /// a method the rules want?"). Interning each spelling once (a byte hash into an open-addressed
 /// table) turns those questions into array reads: one String per distinct spelling instead of one
 /// per token, and no SipHash per lookup. `flags` is a per-id word the caller uses to cache answers.
-public struct IdentTable {
+public struct IdentTable: Sendable {
     /// id → spelling.
     public private(set) var names: [String] = []
     /// id → bits the caller defines (cached answers about the spelling).
@@ -23,17 +23,31 @@ public struct IdentTable {
         return h
     }
 
-    /// The id of the spelling `bytes[s..<e]`, new ids numbered from 0 in order of first sight.
-    public mutating func intern(_ bytes: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> Int32 {
+    /// The slot holding the spelling `bytes[s..<e]` (its id + 1 there), or the empty slot where it
+    /// would go (0 there), and the spelling's hash.
+    @inline(__always) private func probe(_ bytes: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> (slot: Int, hash: UInt32) {
         let h = IdentTable.hash(bytes, s, e)
-        var mask = slots.count - 1
+        let mask = slots.count - 1
         var k = Int(h) & mask
         while true {
             let v = slots[k]
-            if v == 0 { break }
-            if slotHashes[k] == h && IdentTable.same(names[Int(v - 1)], bytes, s, e) { return v - 1 }
+            if v == 0 || (slotHashes[k] == h && IdentTable.same(names[Int(v - 1)], bytes, s, e)) { return (k, h) }
             k = (k + 1) & mask
         }
+    }
+
+    /// The id of the spelling `bytes[s..<e]` when it has one; never adds it (a fixed word table
+    /// asks this).
+    public func find(_ bytes: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> Int32? {
+        let v = slots[probe(bytes, s, e).slot]
+        return v == 0 ? nil : v - 1
+    }
+
+    /// The id of the spelling `bytes[s..<e]`, new ids numbered from 0 in order of first sight.
+    public mutating func intern(_ bytes: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> Int32 {
+        let (k, h) = probe(bytes, s, e)
+        if slots[k] != 0 { return slots[k] - 1 }
+        var mask = slots.count - 1
         let id = Int32(names.count)
         names.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[s..<e]), as: UTF8.self))
         flags.append(0)

@@ -914,10 +914,11 @@ struct BodyWalker {
     /// returned. Its release is then decided where it went, as for a handle stored in a field.
     /// Uses through a selector (`t.C`, `t.Stop()`) are not hand-offs.
     func handedOn(_ name: String, from: Int, to: Int) -> Bool {
+        let id = p.intern(name)
         var k = from
         while k < to {
             defer { k += 1 }
-            guard p.toks[k].kind == .ident, p.name(p.ident(k)) == name else { continue }
+            guard p.toks[k].kind == .ident, p.ident(k) == id else { continue }
             let before = p.toks[k - 1], after = p.toks[k + 1]
             if before.kind == .keyword && before.code == GoKeyword.return.rawValue { return true }
             guard before.kind == .punct && (before.code == 0x28 || before.code == 0x2C || before.code == 0x7B) else { continue }

@@ -236,7 +236,7 @@ final class JavaParser {
         if f & Self.vocabKnown != 0 { return f & VocabBits.mask }
         if f & Self.nonASCII != 0 { return JavaNames.vocabularyWords[text(i)] ?? 0 }
         let t = toks[i]
-        let v = JavaNames.vocabulary.bits(buf, Int(t.start), Int(t.end))
+        let v = JavaNames.vocabularyBits(buf, Int(t.start), Int(t.end))
         idents.flags[id] = f | Self.vocabKnown | v
         return v
     }

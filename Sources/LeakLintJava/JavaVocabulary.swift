@@ -108,13 +108,19 @@ enum JavaNames {
         return t
     }()
 
-    /// `vocabularyWords` as a byte-keyed table (ASCII spellings are looked up by their bytes;
-    /// non-ASCII ones in `vocabularyWords`, by String equality as the word sets always were).
-    static let vocabulary: WordTable = {
-        var t = WordTable()
-        for (w, bits) in vocabularyWords { t.insert(w, bits) }
+    /// `vocabularyWords` as a byte-keyed table: each word interned, its `VocabBits` in its flags
+    /// (ASCII spellings are looked up by their bytes; non-ASCII ones in `vocabularyWords`, by
+    /// String equality as the word sets always were).
+    static let vocabulary: IdentTable = {
+        var t = IdentTable()
+        for (w, bits) in vocabularyWords.sorted(by: { $0.key < $1.key }) { t.flags[Int(t.intern(w))] = bits }
         return t
     }()
+
+    /// The `VocabBits` of the word `p[s..<e]`, 0 when it is on no list.
+    static func vocabularyBits(_ p: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> UInt32 {
+        vocabulary.find(p, s, e).map { vocabulary.flags[Int($0)] } ?? 0
+    }
 
     /// Calls that hand a task to another thread: `SpawnFact.kind` is the method name.
     static let spawnCalls: Set<String> = [
@@ -182,56 +188,4 @@ enum VocabBits {
     static let teardown: UInt32 = 1 << 11
     /// All bits above.
     static let mask: UInt32 = (1 << 12) - 1
-}
-
-/// A fixed set of words with bits each, looked up by a byte range (no String, no SipHash):
-/// FNV-1a into an open-addressed table of word indexes.
-struct WordTable: Sendable {
-    private var bytes: [UInt8] = []
-    /// Per word: start in `bytes`, length, bits.
-    private var starts: [Int32] = [], lengths: [Int32] = [], bits: [UInt32] = []
-    /// Word index + 1 per slot; 0 = empty. Sized for a load of at most 1/4.
-    private var slots = [Int32](repeating: 0, count: 1024)
-
-    @inline(__always) private static func hash(_ p: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> Int {
-        var h: UInt32 = 2166136261
-        var k = s
-        while k < e { h = (h ^ UInt32(p[k])) &* 16777619; k += 1 }
-        return Int(h)
-    }
-
-    /// Adds `word` with `bit` (or-ed into its bits when it is already there).
-    mutating func insert(_ word: String, _ bit: UInt32) {
-        let w = Array(word.utf8)
-        w.withUnsafeBufferPointer { wb in
-            if let k = index(wb, 0, wb.count) { bits[k] |= bit; return }
-            precondition((starts.count + 1) * 4 <= slots.count, "WordTable is full")
-            var q = Self.hash(wb, 0, wb.count) & (slots.count - 1)
-            while slots[q] != 0 { q = (q + 1) & (slots.count - 1) }
-            slots[q] = Int32(starts.count + 1)
-            starts.append(Int32(bytes.count)); lengths.append(Int32(w.count)); bits.append(bit)
-            bytes += w
-        }
-    }
-
-    private func index(_ p: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> Int? {
-        var q = Self.hash(p, s, e) & (slots.count - 1)
-        while true {
-            let v = Int(slots[q])
-            if v == 0 { return nil }
-            let k = v - 1
-            if Int(lengths[k]) == e - s {
-                let o = Int(starts[k])
-                var j = 0
-                while j < e - s && bytes[o + j] == p[s + j] { j += 1 }
-                if j == e - s { return k }
-            }
-            q = (q + 1) & (slots.count - 1)
-        }
-    }
-
-    /// The bits of the word `p[s..<e]`, 0 when it is on no list.
-    func bits(_ p: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> UInt32 {
-        index(p, s, e).map { bits[$0] } ?? 0
-    }
 }

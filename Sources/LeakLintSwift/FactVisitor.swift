@@ -1012,23 +1012,19 @@ final class FactVisitor: SyntaxVisitor {
         return false
     }
 
-    var inLoop: Bool {
-        var i = bodies.count - 1
-        while i >= 0 {
-            if !bodies[i].open.isEmpty { return true }
-            if bodies[i].kind != .closure || bodies[i].spawnIndex != nil { return false }
-            i -= 1
-        }
-        return false
-    }
+    var inLoop: Bool { inLoop { _ in true } }
 
     /// `inLoop` for container ops: a `for … in` over a collection fills a table once per
     /// element, so run-once code that loops over one fills it once (the loop keeps running only
     /// while `while`, `repeat` or `for await` does).
-    var inOpenEndedLoop: Bool {
+    var inOpenEndedLoop: Bool { inLoop { !$0.overCollection } }
+
+    /// Whether a loop `counts` encloses this point in the function, through closures that run
+    /// where they are written (not spawned ones).
+    func inLoop(_ counts: (OpenLoop) -> Bool) -> Bool {
         var i = bodies.count - 1
         while i >= 0 {
-            if bodies[i].open.contains(where: { !$0.overCollection }) { return true }
+            if bodies[i].open.contains(where: counts) { return true }
             if bodies[i].kind != .closure || bodies[i].spawnIndex != nil { return false }
             i -= 1
         }
@@ -1292,29 +1288,17 @@ final class FactVisitor: SyntaxVisitor {
         return b.as(FunctionCallExprSyntax.self)
     }
 
-    /// The methods the chain `node` heads calls on its result, in order (`autoconnect`, `sink`
-    /// for `Timer.publish(…).autoconnect().sink {}`).
-    static func chainMethods(_ node: FunctionCallExprSyntax) -> [String] {
-        var out: [String] = []
+    /// The chain `node` heads: its outermost call (`Timer.publish(…).autoconnect().sink {}` for
+    /// `Timer.publish(…)`) and the methods it calls on the result, in order (`autoconnect`, `sink`).
+    static func chain(_ node: FunctionCallExprSyntax) -> (top: FunctionCallExprSyntax, methods: [String]) {
         var top = node
-        while out.count < 32, let m = Syntax(top).parent?.as(MemberAccessExprSyntax.self),
+        var methods: [String] = []
+        while methods.count < 32, let m = Syntax(top).parent?.as(MemberAccessExprSyntax.self),
               let call = m.parent?.as(FunctionCallExprSyntax.self), call.calledExpression.id == m.id {
-            out.append(m.declName.baseName.text)
+            methods.append(m.declName.baseName.text)
             top = call
         }
-        return out
-    }
-
-    /// The outermost call of the chain `node` heads (`Timer.publish(…)` in `Timer.publish(…).autoconnect().sink {}`).
-    static func chainTop(_ node: FunctionCallExprSyntax) -> FunctionCallExprSyntax {
-        var top = node
-        var hops = 0
-        while hops < 32, let m = Syntax(top).parent?.as(MemberAccessExprSyntax.self),
-              let call = m.parent?.as(FunctionCallExprSyntax.self), call.calledExpression.id == m.id {
-            hops += 1
-            top = call
-        }
-        return top
+        return (top, methods)
     }
 
     func closureArgumentsCaptureSelf(_ node: FunctionCallExprSyntax) -> Bool {
@@ -1493,9 +1477,10 @@ final class FactVisitor: SyntaxVisitor {
                               deferred: body.deferredAll || body.deferredDepth > 0, at: at,
                               function: body.function, role: currentRole, inLoop: inLoop))
         calls[calls.count - 1].extent = ref(node)
-        calls[calls.count - 1].chainMethods = Self.chainMethods(node)
+        let chain = Self.chain(node)
+        calls[calls.count - 1].chainMethods = chain.methods
         if case .bound(let names) = result, names.count == 1 { calls[calls.count - 1].handedOn = handedOn(names[0], after: node) }
-        pendingCalls[Self.chainTop(node).id, default: []].append(calls.count - 1)
+        pendingCalls[chain.top.id, default: []].append(calls.count - 1)
         if let receiverTarget { addFixup(receiverTarget, .callReceiver(calls.count - 1)) }
         if let target { addFixup(target, .callResult(calls.count - 1)) }
     }
