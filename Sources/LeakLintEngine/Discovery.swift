@@ -85,7 +85,7 @@ struct Discovery {
     /// sorted by relative path, with the notifications the walk produced.
     func discover(paths: [String]) throws -> (files: [File], notifications: [ToolNotification]) {
         let cwd = FileManager.default.currentDirectoryPath
-        var starts: [(abs: String, rel: String, isDir: Bool)] = []
+        var starts: [(abs: String, rel: String, isDir: Bool, st: stat)] = []
         for p in paths {
             let abs = Paths.absolute(p, cwd: cwd)
             var st = stat()
@@ -94,12 +94,12 @@ struct Discovery {
                 if lstat(abs, &lst) == 0 { throw ScanError("broken symbolic link: \(p)") }
                 throw ScanError("no such file or directory: \(p)")
             }
-            starts.append((abs, Paths.relative(abs, to: root), (st.st_mode & S_IFMT) == S_IFDIR))
+            starts.append((abs, Paths.relative(abs, to: root), (st.st_mode & S_IFMT) == S_IFDIR, st))
         }
         var walker = Walker(discovery: self)
-        walker.scannedRoots = starts.filter(\.isDir).compactMap { Paths.real($0.abs) }
+        walker.startDirs = starts.filter(\.isDir).map(\.abs)
         for s in starts where !s.isDir {
-            walker.addExplicitFile(abs: s.abs, rel: s.rel)
+            walker.addExplicitFile(abs: s.abs, rel: s.rel, st: s.st)
         }
         for s in starts where s.isDir {
             walker.walk(abs: s.abs, rel: s.rel)
@@ -203,8 +203,17 @@ struct Walker {
     /// Directories reached through a symbolic link, walked after everything else.
     var linked: [Frame] = []
     var notifications: [ToolNotification] = []
-    var scannedRoots: [String] = []
+    /// The directories named on the command line (absolute, as given).
+    var startDirs: [String] = []
+    /// Their canonical paths: where a followed symbolic link may lead. Resolved at the first
+    /// link met (a file list names hundreds of directories; `realpath` costs a readlink per
+    /// path component of each).
+    lazy var scannedRoots: [String] = startDirs.compactMap { Paths.real($0) }
     var visitedDirs: Set<FileID> = []
+    /// Absolute paths of the files named on the command line and listed.
+    var explicitFiles: Set<String> = []
+    /// The .gitignore of each directory above a walk's start, by absolute path (nil: none).
+    var ancestorIgnores: [String: IgnoreFile?] = [:]
     /// `.git/info/exclude` of the root, loaded once.
     lazy var infoExclude: IgnoreFile? = {
         let text = Paths.readText(Paths.join(discovery.root, ".git/info/exclude"))
@@ -219,9 +228,8 @@ struct Walker {
         notifications.append(ToolNotification(level: level, id: id, message: message, path: path))
     }
 
-    mutating func addExplicitFile(abs: String, rel: String) {
-        var st = stat()
-        guard stat(abs, &st) == 0 else { return }
+    /// A file named on the command line; `st` is its `stat` (symbolic links followed).
+    mutating func addExplicitFile(abs: String, rel: String, st: stat) {
         guard (st.st_mode & S_IFMT) == S_IFREG else {
             note(.warning, "not-a-file", "\(rel) is not a regular file; skipped", rel)
             return
@@ -235,6 +243,7 @@ struct Walker {
             return
         }
         files.append((.init(absolute: abs, relative: rel, size: Int(st.st_size)), FileID(dev: UInt64(st.st_dev), ino: UInt64(st.st_ino)), false))
+        explicitFiles.insert(abs)
     }
 
     /// Walks the directory `abs` (root-relative `rel`, named on the command line).
@@ -251,7 +260,14 @@ struct Walker {
             var dir = discovery.root
             var base: [String] = []
             for seg in relSegs {
-                if let f = IgnoreFile.load(dir: dir, base: base) { ignores.append(f) }
+                // Many starts share their upper directories (a file list names hundreds of
+                // package directories): each .gitignore above them is read once.
+                let loaded = ancestorIgnores[dir] ?? {
+                    let f = IgnoreFile.load(dir: dir, base: base)
+                    ancestorIgnores[dir] = .some(f)
+                    return f
+                }()
+                if let f = loaded { ignores.append(f) }
                 dir = Paths.join(dir, seg)
                 base.append(seg)
             }
@@ -305,6 +321,9 @@ struct Walker {
                 let childRel = frame.rel.isEmpty ? name : frame.rel + "/" + name
                 if entry.type == Paths.Entry.regular && !discovery.includeTests
                     && Discovery.isTestFile(childRel, belowIndex: testBelow) { continue }
+                // Already listed under this very name (a file list names files of the package
+                // directories it also reads): the listing wins the dedupe anyway, so no lstat.
+                if entry.type == Paths.Entry.regular && !explicitFiles.isEmpty && explicitFiles.contains(childAbs) { continue }
                 var lst = stat()
                 if entry.type == Paths.Entry.directory {
                     lst.st_mode = S_IFDIR
@@ -546,32 +565,59 @@ struct IgnorePattern: Sendable {
 /// Path helpers over POSIX; every path is absolute or root-relative with `/` separators.
 enum Paths {
     /// `p` made absolute against `cwd`, with `.` and `..` segments and duplicate slashes removed
-    /// (lexically: symbolic links are not resolved).
+    /// (lexically: symbolic links are not resolved). Works on the UTF-8 bytes: a scan given
+    /// thousands of files calls this several times per file.
     static func absolute(_ p: String, cwd: String) -> String {
-        let full = p.hasPrefix("/") ? p : cwd + "/" + p
-        var out: [Substring] = []
-        for seg in full.split(separator: "/", omittingEmptySubsequences: true) {
-            if seg == "." { continue }
-            if seg == ".." { if !out.isEmpty { out.removeLast() }; continue }
-            out.append(seg)
-        }
-        return "/" + out.joined(separator: "/")
+        var out: [UInt8] = []
+        out.reserveCapacity(cwd.utf8.count + p.utf8.count + 1)
+        if p.utf8.first != slash { appendSegments(cwd, to: &out) }
+        appendSegments(p, to: &out)
+        return out.isEmpty ? "/" : String(decoding: out, as: UTF8.self)
     }
 
-    /// `abs` relative to `root` (`.` when equal), with `../` when outside it.
+    private static let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
+
+    /// Appends `/segment` for each segment of `path`, dropping empty and `.` segments and
+    /// letting `..` remove the last segment appended.
+    private static func appendSegments(_ path: String, to out: inout [UInt8]) {
+        var path = path
+        path.withUTF8 { b in
+            let n = b.count
+            var i = 0
+            while i < n {
+                while i < n && b[i] == slash { i += 1 }
+                let s = i
+                while i < n && b[i] != slash { i += 1 }
+                let len = i - s
+                if len == 0 || (len == 1 && b[s] == dot) { continue }
+                if len == 2 && b[s] == dot && b[s + 1] == dot {
+                    if let k = out.lastIndex(of: slash) { out.removeSubrange(k...) }
+                    continue
+                }
+                out.append(slash)
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: b[s..<i]))
+            }
+        }
+    }
+
+    /// `abs` relative to `root` (`.` when equal), with `../` when outside it. Paths compare as
+    /// bytes, as the file system does.
     static func relative(_ abs: String, to root: String) -> String {
-        if abs == root { return "." }
-        if root == "/" { return String(abs.dropFirst()) }
-        if abs.hasPrefix(root + "/") { return String(abs.dropFirst(root.count + 1)) }
-        let a = segments(abs), r = segments(root)
+        let a = abs.utf8, r = root.utf8
+        if a.elementsEqual(r) { return "." }
+        if r.count == 1 && r.first == slash { return String(decoding: a.dropFirst(), as: UTF8.self) }
+        if a.count > r.count + 1, a.starts(with: r), a[a.index(a.startIndex, offsetBy: r.count)] == slash {
+            return String(decoding: a.dropFirst(r.count + 1), as: UTF8.self)
+        }
+        let sa = segments(abs), sr = segments(root)
         var common = 0
-        while common < a.count && common < r.count && a[common] == r[common] { common += 1 }
-        let ups = Array(repeating: "..", count: r.count - common)
-        return (ups + a[common...]).joined(separator: "/")
+        while common < sa.count && common < sr.count && sa[common].utf8.elementsEqual(sr[common].utf8) { common += 1 }
+        let ups = Array(repeating: "..", count: sr.count - common)
+        return (ups + sa[common...]).joined(separator: "/")
     }
 
     static func segments(_ p: String) -> [String] {
-        p.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        p.utf8.split(separator: slash, omittingEmptySubsequences: true).map { String(decoding: $0, as: UTF8.self) }
     }
 
     static func join(_ dir: String, _ name: String) -> String {

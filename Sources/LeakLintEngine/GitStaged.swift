@@ -127,6 +127,7 @@ public enum ScopeExpansion {
         var out: Set<String> = []
         var deep: Set<String> = []
         var shallow: Set<String> = []
+        var dirKnown: [String: Bool] = [:]
         for rel in files {
             let abs = Paths.absolute(rel, cwd: root)
             out.insert(abs)
@@ -142,8 +143,14 @@ public enum ScopeExpansion {
                 }
             }
             let absDir = dir == "." ? root : Paths.absolute(dir, cwd: root)
-            var st = stat()
-            if stat(absDir, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR {
+            // One stat per directory, not per file named in it.
+            let isDir = dirKnown[absDir] ?? {
+                var st = stat()
+                let d = stat(absDir, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+                dirKnown[absDir] = d
+                return d
+            }()
+            if isDir {
                 out.insert(absDir)
                 if let fe, fe.language == .go || fe.language == .java { shallow.insert(absDir) } else { deep.insert(absDir) }
             }
@@ -157,9 +164,10 @@ extension ScopeExpansion {
     /// The scan root a scan of `paths` would use (see `Scanner.root`).
     public static func root(for paths: [String]) -> String { Discovery.scanRoot(for: paths.isEmpty ? ["."] : paths) }
 
-    /// Root-relative spelling of a path given on the command line (relative to the current
-    /// directory, or absolute).
-    public static func rootRelative(_ path: String, root: String) -> String {
-        Paths.relative(Paths.absolute(path, cwd: FileManager.default.currentDirectoryPath), to: root)
+    /// Root-relative spelling of a path given on the command line (relative to `cwd`, the
+    /// current directory unless given, or absolute).
+    public static func rootRelative(_ path: String, root: String,
+                                    cwd: String = FileManager.default.currentDirectoryPath) -> String {
+        Paths.relative(Paths.absolute(path, cwd: cwd), to: root)
     }
 }

@@ -187,7 +187,7 @@ struct ScanFlags: ParsableArguments {
     func plan(paths: [String]) throws -> Plan {
         let root = ScopeExpansion.root(for: paths)
         let cwd = FileManager.default.currentDirectoryPath
-        let givenRel = paths.map { ScopeExpansion.rootRelative($0, root: root) }
+        let givenRel = paths.map { ScopeExpansion.rootRelative($0, root: root, cwd: cwd) }
         if staged {
             var files = try GitStaged.files(root: root)
             if givenRel != ["."] {
@@ -234,6 +234,7 @@ struct ScanFlags: ParsableArguments {
         scanOptions.compileCommands = compileCommands
         scanOptions.shallowDirectories = plan.shallow
         scanOptions.lineHashes = format == .sarif
+        scanOptions.keepScanDataUntilExit = true
         let scanner: LeakLintEngine.Scanner
         do {
             scanner = try LeakLintEngine.Scanner(options: scanOptions)

@@ -227,6 +227,18 @@ import Testing
         #expect(Paths.relative("/r/a/b", to: "/r") == "a/b")
         #expect(Paths.relative("/r", to: "/r") == ".")
         #expect(Paths.relative("/s/x", to: "/r/q") == "../../s/x")
+        // Duplicate and trailing slashes, `..` past the root, the root itself.
+        #expect(Paths.absolute("//a//b/", cwd: "/x") == "/a/b")
+        #expect(Paths.absolute("a/../..", cwd: "/x") == "/")
+        #expect(Paths.absolute(".", cwd: "/x/y/") == "/x/y")
+        #expect(Paths.absolute("b", cwd: "/") == "/b")
+        #expect(Paths.absolute("..b/.c", cwd: "/x") == "/x/..b/.c")
+        #expect(Paths.absolute("dé/../ü.go", cwd: "/ß") == "/ß/ü.go")
+        // A sibling whose name starts like the root is outside it.
+        #expect(Paths.relative("/r2/a", to: "/r") == "../r2/a")
+        #expect(Paths.relative("/r/a", to: "/") == "r/a")
+        #expect(Paths.relative("/ß/é/a.go", to: "/ß") == "é/a.go")
+        #expect(Paths.segments("//a/b//c/") == ["a", "b", "c"])
         #expect(Paths.parent("/a") == "/")
         #expect(Paths.parent("/a/b") == "/a")
     }
