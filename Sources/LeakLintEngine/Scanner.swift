@@ -40,6 +40,9 @@ public struct ScanOptions: Sendable {
     /// exits after reporting, sets it: on the Go standard library that freeing was ~50 ms of one
     /// core). Embedders that scan many times leave it off.
     public var keepScanDataUntilExit = false
+    /// The caller has checked that every path exists (the CLI stats each one once): `init`
+    /// does not stat them again. A path that vanished since is reported by discovery.
+    public var pathsChecked = false
 
     public init(paths: [String] = ["."], configPath: String? = nil, includeTests: Bool? = nil, jobs: Int = 0,
                 onlyFiles: Set<String>? = nil) {
@@ -83,7 +86,7 @@ public struct Scanner {
         if options.paths.isEmpty { options.paths = ["."] }
         self.options = options
         let cwd = FileManager.default.currentDirectoryPath
-        for p in options.paths {
+        for p in options.paths where !options.pathsChecked {
             var st = stat()
             if stat(Paths.absolute(p, cwd: cwd), &st) != 0 {
                 throw ScanError("no such file or directory: \(p)")
@@ -112,6 +115,7 @@ public struct Scanner {
     /// Runs the scan. Never throws: files that cannot be read or parsed become notifications.
     public func run() -> ScanResult {
         var clock = PhaseClock()
+        clock.startUp()
         var notes: [ToolNotification] = []
         for r in rules {
             for name in Scanner.analysisNames(r) where Analyses.all[name] == nil && extraAnalyses[name] == nil {
@@ -506,8 +510,18 @@ public struct PhaseClock {
         return v.pointee != 0 && v.pointee != 0x30  // set, not "0"
     }()
     var last = DispatchTime.now().uptimeNanoseconds
+    /// When the command-line tool started (0: not set): the first lap of a scan then also
+    /// reports the start-up before it (arguments, rules, config, file plan).
+    nonisolated(unsafe) public static var processStart: UInt64 = 0
 
     public init() {}
+
+    /// Reports the time from `processStart` to now, if it was set.
+    public mutating func startUp() {
+        guard PhaseClock.enabled, PhaseClock.processStart > 0 else { return }
+        last = PhaseClock.processStart
+        lap("start-up: arguments, rules, config, plan")
+    }
 
     public mutating func lap(_ phase: @autoclosure () -> String) {
         guard PhaseClock.enabled else { return }

@@ -7,6 +7,7 @@ import LeakLintReport
 /// Parses the arguments, runs the command and returns the process exit status.
 enum CLI {
     static func run(_ arguments: [String]) -> Int32 {
+        if PhaseClock.enabled { PhaseClock.processStart = DispatchTime.now().uptimeNanoseconds }
         do {
             // swift-argument-parser's positional matching grows with the square of the argument
             // count: a pre-commit batch or a CI file list of thousands of paths spent seconds in
@@ -184,7 +185,8 @@ struct ScanFlags: ParsableArguments {
     /// Works out the paths to read: staged files or a list of files (a hook's) are expanded
     /// to their whole scopes, findings reported only for them; `--changed-since` reads the
     /// paths as given.
-    func plan(paths: [String]) throws -> Plan {
+    /// `allFiles`: every path names a regular file (the caller has stat'ed them).
+    func plan(paths: [String], allFiles: Bool) throws -> Plan {
         let root = ScopeExpansion.root(for: paths)
         let cwd = FileManager.default.currentDirectoryPath
         let givenRel = paths.map { ScopeExpansion.rootRelative($0, root: root, cwd: cwd) }
@@ -200,7 +202,6 @@ struct ScanFlags: ParsableArguments {
         }
         var changed: ChangedLines?
         if let rev = changedSince { changed = try ChangedLines.since(rev, root: root) }
-        let allFiles = paths.allSatisfy { LocalFiles.isRegularFile($0) }
         if allFiles && changed == nil {
             let abs = paths.map { ($0.hasPrefix("/") ? $0 : cwd + "/" + $0) }
             let read = ScopeExpansion.plan(forFiles: givenRel, root: root)
@@ -213,8 +214,12 @@ struct ScanFlags: ParsableArguments {
     /// Runs the scan, writes the report, returns the exit status.
     func execute(format: ReportFormat, fix: Bool = false, unsafeFixes: Bool = false) -> Int32 {
         let paths = self.paths.isEmpty ? ["."] : self.paths
-        for p in paths where !FileSystem.exists(p) {
-            return CLI.fail("no such file or directory: \(p)").rawValue
+        // One stat per path (a CI file list names thousands): it exists, and is it a file?
+        var allFiles = true
+        for p in paths {
+            var st = stat()
+            guard stat(p, &st) == 0 else { return CLI.fail("no such file or directory: \(p)").rawValue }
+            if (st.st_mode & S_IFMT) != S_IFREG { allFiles = false }
         }
         if let config, !FileSystem.exists(config) {
             return CLI.fail("no such config file: \(config)").rawValue
@@ -227,7 +232,7 @@ struct ScanFlags: ParsableArguments {
             do { accepted = try LeakLintEngine.Baseline.load(path: baseline) } catch { return CLI.fail("\(error)").rawValue }
         }
         let plan: Plan
-        do { plan = try self.plan(paths: paths) } catch { return CLI.fail("\(error)").rawValue }
+        do { plan = try self.plan(paths: paths, allFiles: allFiles) } catch { return CLI.fail("\(error)").rawValue }
         let options = ScanOptions(paths: plan.readPaths.isEmpty ? paths : plan.readPaths, configPath: config,
                                   includeTests: includeTests ? true : nil, jobs: jobs, onlyFiles: plan.onlyFiles)
         var scanOptions = options
@@ -235,6 +240,9 @@ struct ScanFlags: ParsableArguments {
         scanOptions.shallowDirectories = plan.shallow
         scanOptions.lineHashes = format == .sarif
         scanOptions.keepScanDataUntilExit = true
+        // The paths were checked above, or come from the plan, which stat'ed them (staged
+        // files come from git's index: one may be gone from the working tree).
+        scanOptions.pathsChecked = !staged
         let scanner: LeakLintEngine.Scanner
         do {
             scanner = try LeakLintEngine.Scanner(options: scanOptions)

@@ -9,16 +9,6 @@ import LeakLintCore
 import LeakLintEngine
 import LeakLintReport
 
-// MARK: - Files
-
-enum LocalFiles {
-    /// Whether `path` is a regular file (symlinks followed).
-    static func isRegularFile(_ path: String) -> Bool {
-        var st = stat()
-        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
-    }
-}
-
 // MARK: - baseline
 
 struct BaselineCommand: ParsableCommand {
