@@ -444,7 +444,7 @@ struct ContainerGrowthAnalysis: Analysis {
     func isConstantKey(_ k: String, _ ix: ScopeIndex) -> Bool {
         guard let f = k.first else { return false }
         if f == "\"" || f == "'" || f == "`" || f.isNumber { return !k.contains("+") }
-        return ix.constants.contains(k)
+        return ix.isConstant(k)
     }
 
     /// Captures whose words differ by language, from rule options (Go's words by default, so

@@ -64,6 +64,9 @@ final class ScopeMemo: @unchecked Sendable {
 
     func index(_ build: () -> ScopeIndex) -> ScopeIndex { index.get(build) }
 
+    private let constantSet = Once<Set<String>>()
+    func constants(_ build: () -> Set<String>) -> Set<String> { constantSet.get(build) }
+
     func runOnce(_ key: String, _ build: () -> Set<String>) -> Set<String> {
         entriesLock.lock()
         let entry: Once<Set<String>>
@@ -111,8 +114,8 @@ struct ScopeIndex {
     var instances: [InstanceFact] = []
     /// variable name → type name, for globals holding instances.
     var instanceOf: [String: String] = [:]
-    /// Names declared as compile-time constants in the scope (Go `const`).
-    var constants: Set<String> = []
+    /// Names declared as compile-time constants, per file (Go `const`); see `isConstant`.
+    private var constantLists: [[String]] = []
 
     let language: Language
     private let memo: ScopeMemo
@@ -135,7 +138,7 @@ struct ScopeIndex {
             fieldArguments.append(contentsOf: f.fieldArguments)
             fields.append(contentsOf: f.fields)
             instances.append(contentsOf: f.instances)
-            constants.formUnion(f.constants)
+            if !f.constants.isEmpty { constantLists.append(f.constants) }
             for t in f.types {
                 if var existing = types[t.name] {
                     existing.traits = Array(Set(existing.traits + t.traits)).sorted()
@@ -149,6 +152,14 @@ struct ScopeIndex {
         }
         for (k, op) in ops.enumerated() { opsByTarget[op.target.name, default: []].append(k) }
         for i in instances { instanceOf[i.variable] = i.typeName }
+    }
+
+    /// Whether the scope declares `name` as a compile-time constant. The set is built on the
+    /// first question, once per scope: few scopes ask, and generated packages (syscall's
+    /// tables) declare tens of thousands of constants.
+    func isConstant(_ name: String) -> Bool {
+        guard !constantLists.isEmpty else { return false }
+        return memo.constants { Set(constantLists.joined()) }.contains(name)
     }
 
     /// Functions that run once per process: start-up roles, names in `runOnce` (and functions with
