@@ -201,6 +201,10 @@ public struct ContainerOp: Sendable, Codable {
     public var inLoop: Bool
     /// Runs on the way out of its function on every path (`finally`, `defer`, a destructor body).
     public var deferred: Bool = false
+    /// Growth under a condition that caps the container's own size: `if (list.size() < max)`,
+    /// `if (idx >= pool.size())` (a pool that grows to the largest index asked for),
+    /// `if len(s) < n`, `if items.count < limit`. The container stays below that bound.
+    public var sizeCapped: Bool = false
 
     public init(target: SymbolRef, resolution: TargetResolution, op: String, keyText: String? = nil,
                 keyType: String? = nil, valueText: String? = nil, at: SourceRef, function: String,

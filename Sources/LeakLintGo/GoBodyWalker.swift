@@ -668,7 +668,9 @@ struct BodyWalker {
                             valueText: value, at: p.ref(a, close + 1), function: functionName, role: ctxRole,
                             via: via, inLoop: inLoop)
         o.guardedByEmptyCheck = false
-        o.duplicatePanics = panicsOnDuplicate(base: p.text(a, open), key: keyText)
+        let base = p.text(a, open)
+        o.duplicatePanics = panicsOnDuplicate(base: base, key: keyText)
+        o.sizeCapped = sizeCapped(base)
         recordOp(o)
     }
 
@@ -723,7 +725,25 @@ struct BodyWalker {
         var o = ContainerOp(target: sym, resolution: res, op: op, valueText: p.text(ra, rb, limit: 80),
                             at: p.ref(a, rb), function: functionName, role: ctxRole, via: via, inLoop: inLoop)
         o.guardedByEmptyCheck = guarded
+        if op == OpName.append { o.sizeCapped = sizeCapped(lhsText) }
         recordOp(o)
+    }
+
+    /// Inside an `if` whose condition caps `base`'s length: `len(base) < n`, `len(base) <= n`,
+    /// `n > len(base)`, `n >= len(base)`, with no `||` that lets the branch run without it.
+    func sizeCapped(_ base: String) -> Bool {
+        let l = "len(" + base + ")"
+        var k = frames.count - 1
+        while k > 0 {
+            if frames[k].kind == .ifBlock, let c = condText(frames[k]), !ByteText.contains(c, "||"),
+               ByteText.contains(c, l + " <") || ByteText.contains(c, l + "<")
+                || ByteText.contains(c, "> " + l) || ByteText.contains(c, ">" + l)
+                || ByteText.contains(c, ">= " + l) || ByteText.contains(c, ">=" + l) {
+                return true
+            }
+            k -= 1
+        }
+        return false
     }
 
     /// What a local is bound to: its type for field resolution, or an unbuffered channel.

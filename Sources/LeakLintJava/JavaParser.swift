@@ -1094,7 +1094,7 @@ final class JavaParser {
 
     struct Region {
         var end: Int
-        var kind: UInt8        // 1 loop, 2 finally, 3 try-resources, 4 empty-check guard, 5 for-each loop
+        var kind: UInt8        // 1 loop, 2 finally, 3 try-resources, 4 empty-check guard, 5 for-each loop, 6 size cap
         /// A loop of either kind.
         var isLoop: Bool { kind == 1 || kind == 5 }
         var name: String = ""
@@ -1473,6 +1473,9 @@ final class JavaParser {
                             let end = statementEnd(c + 1, b)
                             regions.append(Region(end: end, kind: 4, name: g))
                         }
+                        if let g = sizeCapName(i + 2, c) {
+                            regions.append(Region(end: statementEnd(c + 1, b), kind: 6, name: g))
+                        }
                     }
                 case JavaKeyword.class.rawValue, JavaKeyword.interface.rawValue, JavaKeyword.enum.rawValue:
                     if typeDeclKeyword(i) != nil && !isP(i - 1, 0x2E) {
@@ -1605,6 +1608,29 @@ final class JavaParser {
             if isIdent(k) && k + 1 == c { return text(k) }
         }
         return nil
+    }
+
+    /// The container whose size the condition `a..<c` caps: `list.size() < max`,
+    /// `this.list.size() <= n`, `idx >= pool.size()`, `max > list.size()` (the size on the small
+    /// side of the comparison). Nil when there is none, or when an `||` lets the branch run
+    /// without the cap.
+    func sizeCapName(_ a: Int, _ c: Int) -> String? {
+        var found: String? = nil
+        var j = a
+        while j < c {
+            if tok(j).isOp(.orOr) { return nil }
+            if isIdent(j) && isP(j + 1, 0x2E) && identIs(j + 2, "size") && isP(j + 3, 0x28) && isP(j + 4, 0x29) {
+                var before = j - 1
+                if isP(before, 0x2E) && isK(before - 1, .this) { before -= 2 }
+                let after = j + 5
+                if (after < c && (isP(after, 0x3C) || tok(after).isOp(.lessEq)))
+                    || (before >= a && (isP(before, 0x3E) || tok(before).isOp(.greaterEq))) {
+                    found = text(j)
+                }
+            }
+            j += 1
+        }
+        return found
     }
 
     /// When the identifier at `i` is the name in a declaration (`Map<K, V> name`), the simple type name.
@@ -1880,6 +1906,7 @@ final class JavaParser {
                                          at: ref(recvStart, argsClose + 1), function: fn.name, role: fn.role,
                                          guardedByEmptyCheck: guarded, inLoop: inOpenLoop)
                     op.deferred = regions.contains { $0.kind == 2 }
+                    op.sizeCapped = regions.contains { $0.kind == 6 && $0.name == tg.symbol.name }
                     facts.ops.append(op)
                 }
             }

@@ -104,7 +104,8 @@ struct ContainerGrowthAnalysis: Analysis {
                 let given = mine.filter { $0.op == OpName.assignFresh }
                 if !given.isEmpty && given.allSatisfy({ $0.valueText.map(bounded.matches) ?? false }) { continue }
             }
-            var growth = mine.filter { grow.matches($0.op) }
+            // Growth under a cap on the container's own size is bounded by that cap.
+            var growth = mine.filter { grow.matches($0.op) && !$0.sizeCapped }
             // Held long-lived only through one package-level variable: count growth in the
             // type's own methods and through that variable, not through other instances.
             if let v = instanceVar, let owner = decl.symbol.owner {

@@ -403,8 +403,9 @@ description: |
 
   A reslice (`s = s[n:]`, `s = s[:0]`), `append(s[:0], …)`, a reassignment (`s = nil`,
   `s = make(…)`), or any other assignment anywhere in the package makes the slice silent, as do
-  slices filled only by start-up code (`init`, `main`, `sync.Once`, `Register*`). Slices of
-  callbacks are the job of `go/unremoved-listener`.
+  slices filled only by start-up code (`init`, `main`, `sync.Once`, `Register*`), and appends
+  under a condition that caps the slice's own length (`if len(s) < max { s = append(s, x) }`).
+  Slices of callbacks are the job of `go/unremoved-listener`.
 
   ## Why is this a leak?
   `append` only grows the backing array; nothing ever lets go of the old elements.
@@ -689,7 +690,8 @@ description: |
   functions, registries whose insert panics when the key is already present
   (`if _, dup := m[k]; dup { panic(…) }`: one entry per registration in the code), and maps
   keyed by a bounded domain (`bool`, `reflect.Type`, an enum-like named integer type, literal
-  keys or the package's own `const` names) are silent too. Keys that look like request data raise the
+  keys or the package's own `const` names) are silent too, as are inserts under a condition that
+  caps the map's own length (`if len(m) < max { m[k] = v }`). Keys that look like request data raise the
   severity to error.
 
   ## Why is this a leak?
@@ -876,7 +878,9 @@ message: "{what} ({type}){why} is appended to in {function} and nothing in the p
 description: |
   A `List`, `Queue`, `Deque` or `StringBuilder` held by a static field or a long-lived
   singleton that code only adds to keeps every element it was given. History buffers, audit
-  logs, "recent events" lists and debug `StringBuilder`s are typical.
+  logs, "recent events" lists and debug `StringBuilder`s are typical. An add under a condition
+  that caps the collection's own size is bounded: `if (RECENT.size() < MAX) RECENT.add(x)`, and
+  a pool grown to the largest index asked for, `if (idx >= POOL.size()) POOL.add(…)`.
 
   ## Why is this a leak?
   The collection is reachable for the whole run of the JVM and nothing ever drops an element,
@@ -937,6 +941,9 @@ vocabulary:
   run-once-functions: [main, "<clinit>", "register*", "Register*"]
   callback-types: ["*Listener", "*Listener>", "*Callback", "*Observer", "*Hook", "Runnable", "Consumer<*", "*Subscriber"]
 options:
+  # Java's words for the container kinds in {what} (the defaults are Go's: slice).
+  noun.sequence: list
+  noun.text: string builder
   empty-guarded-growth: once
   elements: data
 
@@ -1195,7 +1202,8 @@ description: |
   `ConcurrentReferenceHashMap`, Commons `ReferenceMap`: the GC clears entries under memory
   pressure), maps filled only in a static initialiser from constants, and a long-lived
   object's maps filled only while it is built (in its constructors, or in `private` or
-  `init…` helpers that only they call). A `WeakHashMap` (or a Guava cache with `weakKeys()`) is a note: its entries go
+  `init…` helpers that only they call), and puts under a condition that caps the map's own
+  size (`if (MAP.size() < 10000) MAP.put(k, v)`). A `WeakHashMap` (or a Guava cache with `weakKeys()`) is a note: its entries go
   once their key is unreachable — unless the value refers to its key (`put(k, new Holder(k))`,
   `computeIfAbsent(k, x -> wrap(x))`), which keeps the key alive and the finding a warning.
 
@@ -1274,6 +1282,9 @@ vocabulary:
   request-key-hints: [id, ids, session, sid, user, uid, token, addr, conn, req, request, url, uri, header, client, remote, peer, ip, host]
   callback-types: ["*Listener", "*Listener>", "*Callback", "*Observer", "*Hook", "Runnable", "Consumer<*", "*Subscriber"]
 options:
+  # Java's words for the container kinds in {what} (the defaults are Go's: slice).
+  noun.sequence: list
+  noun.text: string builder
   empty-guarded-growth: once
   elements: data
   note-unless: value-mentions-key
@@ -1385,6 +1396,9 @@ vocabulary:
   short-lived-receivers: ["*Future", "*Future<*", "*future", "*Promise", "*Promise<*", "*promise", "CompletionStage*", "CompletableFuture*", "writeAndFlush(*", "write(*", "close()", "connect(*", "bind(*", "disconnect()", "deregister()", "newSucceededFuture()", "newFailedFuture(*", "shutdownGracefully(*", "terminationFuture()", "closeFuture()", "AsyncContext", "*.AsyncContext", "asyncContext", "*AsyncContext", "getAsyncContext()", "newPromise()", "unvoid()", "CancellationContext", "*.CancellationContext", "*CancellableContext", "getCancellationContext()"]
   future-listeners: ["*FutureListener*", "*PromiseListener*", "*PromiseNotifier*", "*.isSuccess()*", "*.getNow()*", "*.isDone()*", "*.isCancelled()*"]
 options:
+  # Java's words for the container kinds in {what} (the defaults are Go's: slice).
+  noun.sequence: list
+  noun.text: string builder
   pairing: receiver
   elements: callbacks
   message.paired-calls: "`{callee}({args})` in {function} {problem}: the registry keeps a strong reference to the listener (and everything it captures) after {function}'s owner is gone, and every call adds another"
