@@ -1033,8 +1033,9 @@ final class FactVisitor: SyntaxVisitor {
 
     var currentRole: FunctionRole { inEndlessLoop ? .normal : body.role }
 
+    /// `node`: the growth expression, when a condition above it may cap the container's size.
     func emitOp(_ target: Target, op: String, at: SourceRef, key: ExprSyntax? = nil, value: ExprSyntax? = nil,
-                guarded: Bool = false) {
+                guarded: Bool = false, node: Syntax? = nil) {
         var keyType: String? = nil
         if let key, let d = key.as(DeclReferenceExprSyntax.self) { keyType = body.params[d.baseName.text] }
         var symbol = target.symbol
@@ -1043,6 +1044,7 @@ final class FactVisitor: SyntaxVisitor {
                                keyText: key.map { text($0, limit: 80) }, keyType: keyType,
                                valueText: value.map { text($0, limit: 80) }, at: at, function: body.function,
                                role: currentRole, guardedByEmptyCheck: guarded, via: target.via, inLoop: inOpenEndedLoop))
+        if let node { ops[ops.count - 1].sizeCapped = sizeCapped(node, target.symbol.name) }
         addFixup(target, .opTarget(ops.count - 1))
     }
 
@@ -1057,7 +1059,7 @@ final class FactVisitor: SyntaxVisitor {
                 if case .target(let t) = resolve(sub.calledExpression) {
                     let isNil = simpleRHS && rhs.is(NilLiteralExprSyntax.self)
                     emitOp(t, op: isNil ? OpName.indexSetNil : OpName.indexSet, at: ref(node),
-                           key: sub.arguments.first?.expression, value: rhs)
+                           key: sub.arguments.first?.expression, value: rhs, node: isNil ? nil : Syntax(node))
                 }
             } else if let m = lhs.as(MemberAccessExprSyntax.self), let base = m.base,
                       m.declName.baseName.rawText == "countLimit" || m.declName.baseName.rawText == "totalCostLimit" {
@@ -1150,6 +1152,52 @@ final class FactVisitor: SyntaxVisitor {
         if let m = e.as(MemberAccessExprSyntax.self) { return m.declName.baseName.text }
         return nil
     }
+
+    /// Inside `if items.count < max {` (or `max > items.count`, `idx >= pool.count`): the
+    /// condition caps `name`'s size, unless an `||` lets the branch run without it.
+    func sizeCapped(_ node: Syntax, _ name: String) -> Bool {
+        var cur = node
+        var hops = 0
+        while let p = cur.parent, hops < 12 {
+            hops += 1
+            if let i = p.as(IfExprSyntax.self) {
+                // Only the `then` branch is under the condition.
+                guard cur.id == i.body.id else { return false }
+                let c = text(i.conditions, limit: 200)
+                if ByteText.contains(c, "||") { return false }
+                let count = name + ".count"
+                return Self.namedAt(c, count + " <") || Self.namedAt(c, count + "<")
+                    || Self.namedAt(c, "> ", count) || Self.namedAt(c, ">", count)
+                    || Self.namedAt(c, ">= ", count) || Self.namedAt(c, ">=", count)
+            }
+            if p.is(ClosureExprSyntax.self) || p.is(FunctionDeclSyntax.self) { return false }
+            cur = p
+        }
+        return false
+    }
+
+    /// Whether `text` has `lead + word` where `word` is not the tail of a longer name
+    /// (`items.count` in `self.items.count`, not in `oldItems.count`).
+    static func namedAt(_ text: String, _ lead: String, _ word: String) -> Bool {
+        let t = Array(text.utf8), needle = Array((lead + word).utf8)
+        guard needle.count <= t.count else { return false }
+        let wordStart = lead.utf8.count
+        var i = 0
+        while i + needle.count <= t.count {
+            if t[i..<(i + needle.count)].elementsEqual(needle) {
+                let k = i + wordStart
+                let before = k > 0 ? t[k - 1] : 0x20
+                let partOfName = (before >= 0x30 && before <= 0x39) || (before >= 0x41 && before <= 0x5A)
+                    || (before >= 0x61 && before <= 0x7A) || before == 0x5F
+                if wordStart > 0 || !partOfName { return true }
+            }
+            i += 1
+        }
+        return false
+    }
+
+    /// `namedAt(text, word)`: `word` not preceded by a name character.
+    static func namedAt(_ text: String, _ word: String) -> Bool { namedAt(text, "", word) }
 
     /// Inside `if x.isEmpty {` / `if x == nil {`: lazy initialisation.
     func guardedByEmptyCheck(_ node: some SyntaxProtocol) -> Bool {
@@ -1449,7 +1497,7 @@ final class FactVisitor: SyntaxVisitor {
         } else if method == "removeValue" || method == "removeObject" {
             key = first; value = nil
         }
-        emitOp(t, op: OpName.call(method), at: ref(node), key: key, value: value)
+        emitOp(t, op: OpName.call(method), at: ref(node), key: key, value: value, node: Syntax(node))
     }
 
     func recordCall(_ node: FunctionCallExprSyntax, method: String, base: ExprSyntax?) {

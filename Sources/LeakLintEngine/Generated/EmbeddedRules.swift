@@ -1412,7 +1412,7 @@ severity: warning
 family: append-only
 languages: [swift]
 analysis: container-growth
-message: "{lifetime} collection `{name}` ({type}) is appended to in {function} and nothing in the module ever removes from it, trims it or replaces it: it grows with every call"
+message: "{what} ({type}){why} is appended to in {function} and nothing in the module ever removes from it, trims it or replaces it: it grows with every call"
 description: |
   An array or set that lives as long as the process — a global, a `static var`, or a stored
   property of a singleton (`static let shared = T()`), a globally held instance or an app
@@ -1496,6 +1496,9 @@ vocabulary:
 options:
   lifetime.global: global
   lifetime.staticMember: static
+  # Swift's words in {what} ("array field `Feed.items`", "static set `Cache.seen`").
+  noun.sequence: array
+  storage-word.global: global
   elements: data
 
 """#),
@@ -1706,7 +1709,7 @@ severity: warning
 family: unbounded-map
 languages: [swift]
 analysis: container-growth
-message: "{lifetime} dictionary `{name}` ({type}) gains entries in {function} and nothing in the module ever removes an entry, clears it, replaces it or caps it: it grows with every distinct key"
+message: "{what} ({type}){why} gains entries in {function} and nothing in the module ever removes an entry, clears it, replaces it or caps it: it grows with every distinct key"
 description: |
   A dictionary (or `NSCache`, `OrderedDictionary`) that lives as long as the process —
   a global, a `static var`, or a stored property of a singleton (`static let shared = T()`),
@@ -1805,8 +1808,11 @@ vocabulary:
 options:
   lifetime.global: global
   lifetime.staticMember: static
+  # Swift's words in {what} ("dictionary field `Store.byID`", "global dictionary `cache`").
+  noun.map: dictionary
+  storage-word.global: global
   elements: data
-  message.note-types: "{lifetime} cache `{name}` ({type}) gains entries in {function} and has no countLimit or totalCostLimit: NSCache evicts on its own only under memory pressure on Apple platforms, and never on Linux"
+  message.note-types: "`{name}` ({type}){why} gains entries in {function} and has no countLimit or totalCostLimit: NSCache evicts on its own only under memory pressure on Apple platforms, and never on Linux"
 
 """#),
         (path: "swift/unremoved-observer.yaml", yaml: #"""
@@ -1816,7 +1822,7 @@ severity: warning
 family: listener
 languages: [swift]
 analysis: container-growth, paired-calls
-message: "{lifetime} handler list `{name}` ({type}) gains a closure in {function} and has no way to remove one: every registration, and everything its closure captures, stays alive as long as `{name}`"
+message: "{what} ({type}){why} gains a closure in {function} and has no way to remove one: every registration, and everything its closure captures, stays alive as long as `{name}`"
 description: |
   `NotificationCenter.addObserver(forName:object:queue:using:)` returns a token; the block
   stays registered — and keeps everything it captures alive, often `self` — until that token
@@ -1908,6 +1914,10 @@ vocabulary:
 options:
   lifetime.global: global
   lifetime.staticMember: static
+  # Swift's words in {what} ("handler list field `Bus.handlers`", "static handler list `Hub.all`").
+  noun.sequence: handler list
+  noun.map: handler table
+  storage-word.global: global
   elements: callbacks
   message.paired-calls: "block-based `{callee}(…)` in {function} {problem}: the block stays registered, and keeps everything it captures alive, until its token is removed (removeObserver(self) does not remove block-based observers)"
   fix-description.paired-calls: "Keep the token in a property; remove it before replacing it and in deinit"
