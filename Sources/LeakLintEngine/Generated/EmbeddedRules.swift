@@ -1426,7 +1426,9 @@ description: |
   type): `removeFirst`, `removeAll`, `popLast`, `remove(at:)`, a trim such as
   `xs = Array(xs.suffix(n))` / `xs.removeFirst(xs.count - n)`, a reassignment (`xs = []`),
   or handing the array `inout` to another function anywhere in the module makes it silent.
-  Growth only in global / `static let` initialisers or in `init` of the owner is silent too.
+  Growth only in global / `static let` initialisers or in `init` of the owner is silent too,
+  as is growth under a condition that caps the collection's own count
+  (`if recent.count < 100 { recent.append(q) }`).
   Arrays of callbacks are reported by `swift/unremoved-observer` instead.
 
   ## Why is this a leak?
@@ -1723,7 +1725,8 @@ description: |
   function anywhere in the module makes it silent (an `NSCache` with no limit at all is a
   note: it evicts under memory pressure on Apple platforms, never on Linux). Dictionaries filled only in global or
   `static let` initialisers or in `init` of their owner, and keys from a bounded domain
-  (`Bool`, metatypes, literal keys) are silent too. Sets are covered by
+  (`Bool`, metatypes, literal keys) are silent too, as are inserts under a condition that caps
+  the dictionary's own count (`if cache.count < 500 { cache[k] = v }`). Sets are covered by
   `swift/append-only-array`. Keys that look like request data raise the severity
   to error. Bounded cache types your project uses can be declared in `.leaklint.yml` under
   `vocabulary: bounded-types:`.
