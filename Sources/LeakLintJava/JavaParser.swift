@@ -1476,6 +1476,10 @@ final class JavaParser {
                         if let g = sizeCapName(i + 2, c) {
                             regions.append(Region(end: statementEnd(c + 1, b), kind: 6, name: g))
                         }
+                        // `if (list.size() >= MAX) return;` caps what follows in its block.
+                        if let g = sizeCapName(i + 2, c, atCap: true), exitsAtOnce(c + 1) {
+                            regions.append(Region(end: blockEnds.last ?? b, kind: 6, name: g))
+                        }
                     }
                 case JavaKeyword.class.rawValue, JavaKeyword.interface.rawValue, JavaKeyword.enum.rawValue:
                     if typeDeclKeyword(i) != nil && !isP(i - 1, 0x2E) {
@@ -1614,23 +1618,40 @@ final class JavaParser {
     /// `this.list.size() <= n`, `idx >= pool.size()`, `max > list.size()` (the size on the small
     /// side of the comparison). Nil when there is none, or when an `||` lets the branch run
     /// without the cap.
-    func sizeCapName(_ a: Int, _ c: Int) -> String? {
+    ///
+    /// `atCap`: the mirror, a condition that holds once the container is full
+    /// (`list.size() >= MAX`, `MAX <= list.size()`), for an `if` that then leaves; an `&&` there
+    /// lets the code past it run at the cap.
+    func sizeCapName(_ a: Int, _ c: Int, atCap: Bool = false) -> String? {
         var found: String? = nil
         var j = a
         while j < c {
-            if tok(j).isOp(.orOr) { return nil }
+            if tok(j).isOp(atCap ? .andAnd : .orOr) { return nil }
             if isIdent(j) && isP(j + 1, 0x2E) && identIs(j + 2, "size") && isP(j + 3, 0x28) && isP(j + 4, 0x29) {
                 var before = j - 1
                 if isP(before, 0x2E) && isK(before - 1, .this) { before -= 2 }
                 let after = j + 5
-                if (after < c && (isP(after, 0x3C) || tok(after).isOp(.lessEq)))
-                    || (before >= a && (isP(before, 0x3E) || tok(before).isOp(.greaterEq))) {
-                    found = text(j)
-                }
+                let small = (after < c && (isP(after, 0x3C) || tok(after).isOp(.lessEq)))
+                    || (before >= a && (isP(before, 0x3E) || tok(before).isOp(.greaterEq)))
+                let big = (after < c && (isP(after, 0x3E) || tok(after).isOp(.greaterEq)))
+                    || (before >= a && (isP(before, 0x3C) || tok(before).isOp(.lessEq)))
+                if atCap ? big : small { found = text(j) }
             }
             j += 1
         }
         return found
+    }
+
+    /// Whether the statement at `s` leaves at once: `return …;`, `throw …;`, `break;`,
+    /// `continue;`, alone or as the only statement of a block.
+    func exitsAtOnce(_ s: Int) -> Bool {
+        var k = s
+        if isP(k, 0x7B) { k += 1 }
+        guard isK(k, .return) || isK(k, .throw) || isK(k, .break) || isK(k, .continue) else { return false }
+        guard isP(s, 0x7B) else { return true }
+        var j = k
+        while j < count && !isP(j, 0x3B) { j = isP(j, 0x7B) || isP(j, 0x28) || isP(j, 0x5B) ? close(j) + 1 : j + 1 }
+        return isP(j + 1, 0x7D) && close(s) == j + 1
     }
 
     /// When the identifier at `i` is the name in a declaration (`Map<K, V> name`), the simple type name.

@@ -404,7 +404,7 @@ description: |
   A reslice (`s = s[n:]`, `s = s[:0]`), `append(s[:0], …)`, a reassignment (`s = nil`,
   `s = make(…)`), or any other assignment anywhere in the package makes the slice silent, as do
   slices filled only by start-up code (`init`, `main`, `sync.Once`, `Register*`), and appends
-  under a condition that caps the slice's own length (`if len(s) < max { s = append(s, x) }`).
+  under a condition that caps the slice's own length (`if len(s) < max { s = append(s, x) }`, or after `if len(s) >= max { return }` in the same block).
   Slices of callbacks are the job of `go/unremoved-listener`.
 
   ## Why is this a leak?
@@ -691,7 +691,8 @@ description: |
   (`if _, dup := m[k]; dup { panic(…) }`: one entry per registration in the code), and maps
   keyed by a bounded domain (`bool`, `reflect.Type`, an enum-like named integer type, literal
   keys or the package's own `const` names) are silent too, as are inserts under a condition that
-  caps the map's own length (`if len(m) < max { m[k] = v }`). Keys that look like request data raise the
+  caps the map's own length (`if len(m) < max { m[k] = v }`, or after
+  `if len(m) >= max { return … }` in the same block). Keys that look like request data raise the
   severity to error.
 
   ## Why is this a leak?
@@ -880,7 +881,8 @@ description: |
   singleton that code only adds to keeps every element it was given. History buffers, audit
   logs, "recent events" lists and debug `StringBuilder`s are typical. An add under a condition
   that caps the collection's own size is bounded: `if (RECENT.size() < MAX) RECENT.add(x)`, and
-  a pool grown to the largest index asked for, `if (idx >= POOL.size()) POOL.add(…)`.
+  a pool grown to the largest index asked for, `if (idx >= POOL.size()) POOL.add(…)`, and an add
+  after `if (LIST.size() >= MAX) return;` in the same block.
 
   ## Why is this a leak?
   The collection is reachable for the whole run of the JVM and nothing ever drops an element,
@@ -1203,7 +1205,7 @@ description: |
   pressure), maps filled only in a static initialiser from constants, and a long-lived
   object's maps filled only while it is built (in its constructors, or in `private` or
   `init…` helpers that only they call), and puts under a condition that caps the map's own
-  size (`if (MAP.size() < 10000) MAP.put(k, v)`). A `WeakHashMap` (or a Guava cache with `weakKeys()`) is a note: its entries go
+  size (`if (MAP.size() < 10000) MAP.put(k, v)`, or after `if (MAP.size() >= MAX) return …;`). A `WeakHashMap` (or a Guava cache with `weakKeys()`) is a note: its entries go
   once their key is unreachable — unless the value refers to its key (`put(k, new Holder(k))`,
   `computeIfAbsent(k, x -> wrap(x))`), which keeps the key alive and the finding a warning.
 
