@@ -331,7 +331,15 @@ public struct FunctionFact: Sendable, Codable {
         self.name = name; self.owner = owner; self.at = at; self.role = role
         self.params = params; self.body = body
     }
-    public var qualifiedName: String { owner.map { "\($0).\(name)" } ?? name }
+    /// `Owner.name` (concatenation, not interpolation: the call graph asks for every function's).
+    public var qualifiedName: String {
+        guard let o = owner else { return name }
+        var q = o
+        q.reserveCapacity(o.utf8.count + 1 + name.utf8.count)
+        q += "."
+        q += name
+        return q
+    }
 }
 
 /// Something that runs on its own: a goroutine, Task, Thread, executor job, std::thread.

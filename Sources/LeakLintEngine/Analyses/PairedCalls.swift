@@ -96,11 +96,7 @@ struct PairedCallsAnalysis: Analysis {
         var out: [Finding] = []
         lazy var onceSet = ix.runOnceFunctions(runOnce, propagate: ix.language == .go || ix.language == .java)
         // Parameter names per function, for first-arg pairing and forwarded tasks (built only when asked).
-        lazy var paramsByFunction: [String: Set<String>] = {
-            var m: [String: Set<String>] = [:]
-            for fn in ix.functions { m[fn.qualifiedName, default: []].formUnion(fn.params.map(\.name)) }
-            return m
-        }()
+        lazy var paramsByFunction = ix.paramNamesByFunction()
 
         for c in ix.calls where scope.reports(c.at.path) {
             let isUnstoppable = unstoppable.matches(c.callee)

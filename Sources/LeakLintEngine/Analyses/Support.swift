@@ -67,6 +67,9 @@ final class ScopeMemo: @unchecked Sendable {
     private let constantSet = Once<Set<String>>()
     func constants(_ build: () -> Set<String>) -> Set<String> { constantSet.get(build) }
 
+    private let paramNames = Once<[String: Set<String>]>()
+    func paramNames(_ build: () -> [String: Set<String>]) -> [String: Set<String>] { paramNames.get(build) }
+
     func runOnce(_ key: String, _ build: () -> Set<String>) -> Set<String> {
         entriesLock.lock()
         let entry: Once<Set<String>>
@@ -152,6 +155,15 @@ struct ScopeIndex {
         }
         for (k, op) in ops.enumerated() { opsByTarget[op.target.name, default: []].append(k) }
         for i in instances { instanceOf[i.variable] = i.typeName }
+    }
+
+    /// Parameter names per function (qualified name), built once per scope on first use.
+    func paramNamesByFunction() -> [String: Set<String>] {
+        memo.paramNames {
+            var m: [String: Set<String>] = [:]
+            for fn in functions where !fn.params.isEmpty { m[fn.qualifiedName, default: []].formUnion(fn.params.map(\.name)) }
+            return m
+        }
     }
 
     /// Whether the scope declares `name` as a compile-time constant. The set is built on the
