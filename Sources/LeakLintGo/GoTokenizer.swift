@@ -77,8 +77,9 @@ struct GoLexed {
     /// The tokens; the last one is `.eof`.
     var tokens: UnsafeMutableBufferPointer<GoToken>
     /// Per token, as many as `tokens`: for `(` `[` `{` the index of the closer that matches it
-    /// (an opener still open at a closer of another kind closes there; one never closed closes at
-    /// the `.eof` token); for a closer, its opener's index, or -1 when none is open; else -1.
+    /// (a closer matches the innermost open opener of its kind, and openers still open inside
+    /// that one close at it too; openers never closed close at the `.eof` token); for a closer,
+    /// its opener's index, or -1 when no opener of its kind is open; else -1.
     var match: UnsafeMutableBufferPointer<Int32>
     var comments: [GoComment]
     var problems: [String]
@@ -329,8 +330,12 @@ public enum GoTokenizer {
                     }
                 case cPunct:
                     break
+                case cOther, 13, 14, 15:
+                    // Control bytes: skipped. (Every value of the low 4 bits has a case, so the
+                    // jump needs no range check.)
+                    i &+= 1
+                    continue
                 default:
-                    // Control bytes: skipped.
                     i &+= 1
                     continue
                 }
