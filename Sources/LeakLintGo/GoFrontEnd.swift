@@ -9,20 +9,20 @@ public struct GoFrontEnd: FrontEnd {
 
     public func facts(for file: SourceFile, interest: CallInterest) -> FileFacts {
         file.bytes.withUnsafeBufferPointer { buf in
-            let tokens = GoTokenizer.tokenize(buf)
-            let parser = GoParser(buf: buf, tokens: tokens, path: file.path,
+            let lexed = GoTokenizer.lex(buf)
+            let parser = GoParser(buf: buf, lexed: lexed, path: file.path,
                                   scopeKey: scopeKey(forPath: file.path), interest: interest)
             var facts = parser.run()
-            facts.suppressions = GoFrontEnd.suppressions(buf, tokens, file: file)
+            facts.suppressions = GoFrontEnd.suppressions(buf, lexed.comments, file: file)
             return facts
         }
     }
 
     /// `// leaklint:ignore …` comments: a trailing comment applies to its own line, a comment
     /// alone on its line to the next line.
-    static func suppressions(_ buf: UnsafeBufferPointer<UInt8>, _ tokens: GoTokens, file: SourceFile) -> [SuppressionFact] {
+    static func suppressions(_ buf: UnsafeBufferPointer<UInt8>, _ comments: [GoComment], file: SourceFile) -> [SuppressionFact] {
         var out: [SuppressionFact] = []
-        for c in tokens.comments {
+        for c in comments {
             let r = Int(c.start)..<Int(c.end)
             guard SuppressionDirective.mentions(buf, r) else { continue }
             let text = String(decoding: UnsafeBufferPointer(rebasing: buf[r]), as: UTF8.self)

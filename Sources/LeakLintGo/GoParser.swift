@@ -24,20 +24,22 @@ final class GoParser {
     let toks: UnsafeBufferPointer<GoToken>
     let path: String
     let interest: CallInterest
+    /// Per token: its bracket's partner, or -1 (see `GoLexed.match`).
     let match: UnsafeBufferPointer<Int32>
     var facts: FileFacts
     var packageName = ""
 
-    init(buf: UnsafeBufferPointer<UInt8>, tokens: GoTokens, path: String, scopeKey: String, interest: CallInterest) {
+    /// Takes over `lexed`'s token and match buffers (freed in `deinit`).
+    init(buf: UnsafeBufferPointer<UInt8>, lexed: GoLexed, path: String, scopeKey: String, interest: CallInterest) {
         self.buf = buf
-        self.toks = GoParser.owned(tokens.tokens)
+        self.toks = UnsafeBufferPointer(lexed.tokens)
         self.path = path
         self.interest = interest
         var f = FileFacts(path: path, language: .go, scopeKey: scopeKey)
-        f.problems = tokens.problems
+        f.problems = lexed.problems
         self.facts = f
-        self.match = GoParser.owned(GoParser.matchBrackets(tokens.tokens))
-        let n = max(1, tokens.tokens.count)
+        self.match = UnsafeBufferPointer(lexed.match)
+        let n = max(1, lexed.tokens.count)
         self.tokId = UnsafeMutableBufferPointer<Int32>.allocate(capacity: n)
         self.tokId.initialize(repeating: -1)
         self.tokFlags = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: n)
@@ -118,13 +120,6 @@ final class GoParser {
         idents.flags[id] |= 4
     }
 
-    /// A copy of `a` in a buffer the caller owns (never empty: `deallocate` needs an allocation).
-    private static func owned<T>(_ a: [T]) -> UnsafeBufferPointer<T> {
-        let m = UnsafeMutableBufferPointer<T>.allocate(capacity: max(1, a.count))
-        _ = m.initialize(from: a)
-        return UnsafeBufferPointer(start: m.baseAddress, count: a.count)
-    }
-
     // MARK: Token helpers
 
     @inline(__always) func isP(_ i: Int, _ code: UInt32) -> Bool {
@@ -181,33 +176,6 @@ final class GoParser {
         return SourceRef(path: path, start: s, end: max(s, e))
     }
     func ref(_ i: Int) -> SourceRef { ref(i, i + 1) }
-
-    /// Matches ( [ { with their closers using an explicit stack. Unmatched openers close at EOF.
-    static func matchBrackets(_ toks: [GoToken]) -> [Int32] {
-        var m = [Int32](repeating: -1, count: toks.count)
-        var stack: [Int32] = []
-        stack.reserveCapacity(64)
-        for (i, t) in toks.enumerated() where t.kind == .punct {
-            switch t.code {
-            case 0x28, 0x5B, 0x7B: stack.append(Int32(i))
-            case 0x29, 0x5D, 0x7D:
-                let want: UInt32 = t.code == 0x29 ? 0x28 : (t.code == 0x5D ? 0x5B : 0x7B)
-                // Pop to the matching opener; mismatched inner openers close here.
-                var k = stack.count - 1
-                while k >= 0 && toks[Int(stack[k])].code != want { k -= 1 }
-                if k >= 0 {
-                    while stack.count > k + 1 { let o = stack.removeLast(); m[Int(o)] = Int32(i) }
-                    let o = stack.removeLast()
-                    m[Int(o)] = Int32(i)
-                    m[i] = o
-                }
-            default: break
-            }
-        }
-        let last = Int32(max(0, toks.count - 1))
-        for o in stack { m[Int(o)] = last }
-        return m
-    }
 
     // MARK: File level
 

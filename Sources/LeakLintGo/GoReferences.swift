@@ -14,8 +14,7 @@ extension GoFrontEnd {
         return file.bytes.withUnsafeBufferPointer { buf in
             // A file whose bytes never spell a name has no use of it: no need to tokenize it.
             guard names.contains(where: { n in var n = n; return n.withUTF8 { ByteText.contains(buf, $0) } }) else { return [] }
-            let tokens = GoTokenizer.tokenize(buf)
-            let parser = GoParser(buf: buf, tokens: tokens, path: file.path, scopeKey: scopeKey(forPath: file.path),
+            let parser = GoParser(buf: buf, lexed: GoTokenizer.lex(buf), path: file.path, scopeKey: scopeKey(forPath: file.path),
                                   interest: CallInterest(methods: []))
             return parser.uses(of: names)
         }
