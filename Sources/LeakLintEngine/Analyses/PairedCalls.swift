@@ -186,9 +186,19 @@ struct PairedCallsAnalysis: Analysis {
                 if let r = c.receiver, r == "this" || r == "super" || r == "self" { continue }
                 if let l = c.args.first, futureListeners.matches(l) { continue }
                 let recv = c.receiver ?? ""
+                // The listener is the last argument (`addPropertyChangeListener(name, listener)`).
+                let arg = c.args.last ?? ""
+                let namedListener = Self.isPlainName(arg) && arg != "this" && arg != "self"
+                let owner = Self.ownerPart(c.function)
                 let released = ix.calls.contains { r in
-                    r.method == release && (r.receiver ?? "") == recv
-                } || ix.calls.contains { r in r.method == release && (r.receiver?.lastComponent ?? "") == recv.lastComponent }
+                    guard r.method == release else { return false }
+                    if (r.receiver ?? "") == recv || (r.receiver?.lastComponent ?? "") == recv.lastComponent { return true }
+                    // The same named listener removed, by the same class, from whichever source held it.
+                    if namedListener && r.args.last == arg && Self.ownerPart(r.function) == owner { return true }
+                    // The swap idiom: the registering function first removes the listener from the
+                    // previous source (`current.removeListener(L); property.addListener(L); current = property`).
+                    return r.function == c.function && r.at.path == c.at.path && r.at.start < c.at.start
+                }
                 if !released { problem = "has no matching \(release)" }
             case "result-or-receiver":
                 // Released through its owner: a periodic task dies with the executor it runs on.
@@ -373,6 +383,22 @@ struct PairedCallsAnalysis: Analysis {
 
     /// The last selector of a receiver expression, brackets kept whole:
     /// `ch.writeAndFlush(a.b(c))` → `writeAndFlush(a.b(c))`, `s.future` → `future`.
+    /// A name or a dotted chain of names (`LISTENER`, `this.listener`, `Holder.LISTENER`): an
+    /// expression that names one object, unlike `new L()` or a lambda.
+    /// `Owner` of `Owner.method` (`""` for a free function).
+    static func ownerPart(_ function: String) -> Substring {
+        guard let dot = function.utf8.lastIndex(of: UInt8(ascii: ".")) else { return "" }
+        return function[..<dot]
+    }
+
+    static func isPlainName(_ s: String) -> Bool {
+        guard let f = s.utf8.first, f == UInt8(ascii: "_") || (f | 0x20 >= UInt8(ascii: "a") && f | 0x20 <= UInt8(ascii: "z")) else { return false }
+        return s.utf8.allSatisfy { b in
+            b == UInt8(ascii: "_") || b == UInt8(ascii: ".") || b == UInt8(ascii: "$") || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9"))
+                || (b | 0x20 >= UInt8(ascii: "a") && b | 0x20 <= UInt8(ascii: "z"))
+        }
+    }
+
     static func lastSelector(_ text: String) -> String {
         let b = Array(text.utf8)
         var depth = 0

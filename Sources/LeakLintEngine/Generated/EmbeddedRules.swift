@@ -272,7 +272,7 @@ vocabulary:
   long-lived-traits: [singleton-accessor, static-instance]
   long-lived-type-names: ["*Manager", "*Registry", "*Service", "*Server", "*Store", "*Hub", "*Broker"]
   run-once-functions: [main, "Register*", "register*", "init", "Init", "initialise*", "initialize*", "Initialize*", "setUp*", "SetUp*"]
-  bounded-key-types: ["kind:enum", bool, char, "unsigned char", int8_t, uint8_t, "std::type_index", type_index, "const std::type_info*", "*Type", "*Kind", "*Enum", "*::Type", "*::Kind"]
+  bounded-key-types: ["kind:enum", bool, char, "unsigned char", int8_t, uint8_t, int16_t, uint16_t, short, "unsigned short", char16_t, "std::type_index", type_index, "const std::type_info*", "*Type", "*Kind", "*Enum", "*::Type", "*::Kind"]
   request-key-hints: [id, ids, session, sid, user, token, addr, conn, req, request, url, uri, header, client, remote, peer, ip, host, key, name]
   callback-types: ["std::function<*", "function<*", "*Listener*", "*Callback*", "*Handler*", "*Observer*", "*Delegate*", "*Subscriber*", "*Hook*", "*Slot*"]
 options:
@@ -689,7 +689,7 @@ description: |
   silent. Maps filled only in `init`, `main`, a `sync.Once` or by `Register*`-style start-up
   functions, registries whose insert panics when the key is already present
   (`if _, dup := m[k]; dup { panic(…) }`: one entry per registration in the code), and maps
-  keyed by a bounded domain (`bool`, `reflect.Type`, an enum-like named integer type, literal
+  keyed by a bounded domain (`bool`, 8- and 16-bit integers (at most 65,536 keys), `reflect.Type`, an enum-like named integer type, literal
   keys or the package's own `const` names) are silent too, as are inserts under a condition that
   caps the map's own length (`if len(m) < max { m[k] = v }`, or after
   `if len(m) >= max { return … }` in the same block). Keys that look like request data raise the
@@ -756,7 +756,7 @@ vocabulary:
   long-lived-traits: []
   long-lived-type-names: ["*Server", "*Store", "*Manager", "*Registry", "*Hub", "*Broker", "*Service"]
   run-once-functions: [init, main, Main, "Register*", "register*", "MustRegister*", "Must*", Publish, "param:*cobra.Command", "param:*cli.Context", "param:*cli.Command"]
-  bounded-key-types: [bool, byte, uint8, int8, rune, "*Type", "*rtype", "*_type", "*Kind", "*types.*", "*types2.*", "unsafe.Pointer", uintptr]
+  bounded-key-types: [bool, byte, uint8, int8, uint16, int16, rune, "*Type", "*rtype", "*_type", "*Kind", "*types.*", "*types2.*", "unsafe.Pointer", uintptr]
   request-key-hints: [id, ids, session, sid, user, token, addr, conn, req, request, url, uri, header, client, remote, peer, ip, host]
   callback-types: ["func(*", "func()*", "*Handler", "*HandlerFunc", "*Listener", "*Callback", "*Hook", "*Observer", "*Func"]
   not-callback-types: ["net.Listener", "*net.*Listener", "*quic.*Listener", "quic.*Listener", "*http3.*Listener", "http3.*Listener"]
@@ -1280,7 +1280,7 @@ vocabulary:
   long-lived-traits: [static-instance, singleton-accessor, enum-singleton, "annotation:Component", "annotation:Service", "annotation:Singleton", "annotation:Repository", "annotation:Controller", "annotation:RestController", "annotation:Configuration", "annotation:ApplicationScoped"]
   long-lived-type-names: ["*Cache", "*Registry", "*Manager", "*Service", "*Repository", "*Store"]
   run-once-functions: [main, "<clinit>", "register*", "Register*"]
-  bounded-key-types: [boolean, Boolean, byte, Byte, "Class", "Class<*", "*Enum", "*Kind", "*Type", "Locale", "Charset", "Method", "Field", "Module"]
+  bounded-key-types: [boolean, Boolean, byte, Byte, short, Short, char, Character, "Class", "Class<*", "*Enum", "*Kind", "*Type", "Locale", "Charset", "Method", "Field", "Module"]
   request-key-hints: [id, ids, session, sid, user, uid, token, addr, conn, req, request, url, uri, header, client, remote, peer, ip, host]
   callback-types: ["*Listener", "*Listener>", "*Callback", "*Observer", "*Hook", "Runnable", "Consumer<*", "*Subscriber"]
 options:
@@ -1727,7 +1727,7 @@ description: |
   function anywhere in the module makes it silent (an `NSCache` with no limit at all is a
   note: it evicts under memory pressure on Apple platforms, never on Linux). Dictionaries filled only in global or
   `static let` initialisers or in `init` of their owner, and keys from a bounded domain
-  (`Bool`, metatypes, literal keys) are silent too, as are inserts under a condition that caps
+  (`Bool`, 8- and 16-bit integers, metatypes, literal keys) are silent too, as are inserts under a condition that caps
   the dictionary's own count (`if cache.count < 500 { cache[k] = v }`). Sets are covered by
   `swift/append-only-array`. Keys that look like request data raise the severity
   to error. Bounded cache types your project uses can be declared in `.leaklint.yml` under
@@ -1804,7 +1804,7 @@ vocabulary:
   long-lived-traits: [static-instance, global-instance, "annotation:main", "conforms:UIApplicationDelegate", "conforms:NSApplicationDelegate", "conforms:App"]
   long-lived-type-names: []
   run-once-functions: [main, "register*", "Register*", "setUp*", "setup*", "bootstrap*", "configure*", applicationDidFinishLaunching, applicationWillFinishLaunching, "param:*LaunchOptionsKey*"]
-  bounded-key-types: [Bool, "ObjectIdentifier", "*.Type", "Any.Type", "AnyKeyPath", "PartialKeyPath<*>"]
+  bounded-key-types: [Bool, UInt8, Int8, UInt16, Int16, "ObjectIdentifier", "*.Type", "Any.Type", "AnyKeyPath", "PartialKeyPath<*>"]
   request-key-hints: ["id", "ID", "Id", "url", "URL", "request", "user", "User", "session", "token", "key", "name", "path", "host"]
   callback-types: []
   # An NSCache with no limit still evicts under memory pressure on Apple platforms (never on
