@@ -210,6 +210,19 @@ public enum ByteSniff {
     }
 }
 
+/// Manually managed buffers (the tokenizers' token, comment and bracket-stack buffers).
+public enum RawBuffer {
+    /// Doubles `buffer`, which holds `count` initialised elements in room for `capacity`: the
+    /// elements move to a new allocation twice the size, and the old one is freed.
+    @inlinable public static func grow<T>(_ buffer: inout UnsafeMutablePointer<T>, count: Int, capacity: inout Int) {
+        let bigger = UnsafeMutablePointer<T>.allocate(capacity: capacity * 2)
+        bigger.moveInitialize(from: buffer, count: count)
+        buffer.deallocate()
+        buffer = bigger
+        capacity *= 2
+    }
+}
+
 /// Eight bytes at a time.
 public enum SWAR {
     /// Whether any byte of `v` equals `b` (the classic "has zero byte" test on `v ^ b…b`).

@@ -186,13 +186,7 @@ public enum GoTokenizer {
             lineMark = count
         }
         @inline(__always) func comment(_ s: Int, _ e: Int) {
-            if commentCount == commentCapacity {
-                let bigger = UnsafeMutablePointer<GoComment>.allocate(capacity: commentCapacity * 2)
-                bigger.moveInitialize(from: comments, count: commentCount)
-                comments.deallocate()
-                comments = bigger
-                commentCapacity *= 2
-            }
+            if commentCount == commentCapacity { RawBuffer.grow(&comments, count: commentCount, capacity: &commentCapacity) }
             (comments + commentCount).initialize(to: GoComment(start: Int32(truncatingIfNeeded: s),
                                                                end: Int32(truncatingIfNeeded: e), trailing: count > lineMark))
             commentCount &+= 1
@@ -238,13 +232,7 @@ public enum GoTokenizer {
                     put(.number, 0, s, i)
                     continue
                 case cOpen:
-                    if depth == stackCapacity {
-                        let bigger = UnsafeMutablePointer<Int32>.allocate(capacity: stackCapacity * 2)
-                        bigger.moveInitialize(from: stack, count: depth)
-                        stack.deallocate()
-                        stack = bigger
-                        stackCapacity *= 2
-                    }
+                    if depth == stackCapacity { RawBuffer.grow(&stack, count: depth, capacity: &stackCapacity) }
                     (stack + depth).initialize(to: Int32(truncatingIfNeeded: count))
                     depth &+= 1
                     put(.punct, UInt32(b), i, i &+ 1)

@@ -182,13 +182,7 @@ public enum JavaTokenizer {
         if n >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF { i = 3 }
 
         @inline(__always) func emit(_ k: JavaTokenKind, _ code: UInt8, _ s: Int, _ e: Int) {
-            if tokenCount == capacity {
-                let bigger = UnsafeMutablePointer<JavaToken>.allocate(capacity: capacity * 2)
-                bigger.moveInitialize(from: tokens, count: tokenCount)
-                tokens.deallocate()
-                tokens = bigger
-                capacity *= 2
-            }
+            if tokenCount == capacity { RawBuffer.grow(&tokens, count: tokenCount, capacity: &capacity) }
             (tokens + tokenCount).initialize(to: JavaToken(kind: k, code: code, start: UInt32(truncatingIfNeeded: s),
                                                            end: UInt32(truncatingIfNeeded: e)))
             tokenCount += 1
