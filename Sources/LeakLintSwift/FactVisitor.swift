@@ -1153,27 +1153,53 @@ final class FactVisitor: SyntaxVisitor {
         return nil
     }
 
-    /// Inside `if items.count < max {` (or `max > items.count`, `idx >= pool.count`): the
-    /// condition caps `name`'s size, unless an `||` lets the branch run without it.
+    /// Whether a condition above `node` caps `name`'s size: the `then` branch of
+    /// `if items.count < max {` (or `max > items.count`, `idx >= pool.count`), or code after
+    /// `guard items.count < max else { … }` or `if items.count >= max { return }` in the same
+    /// block. An `||` in a cap (an `&&` in an early exit) lets the growth run without it.
     func sizeCapped(_ node: Syntax, _ name: String) -> Bool {
         var cur = node
         var hops = 0
-        while let p = cur.parent, hops < 12 {
+        while let p = cur.parent, hops < 16 {
             hops += 1
-            if let i = p.as(IfExprSyntax.self) {
-                // Only the `then` branch is under the condition.
-                guard cur.id == i.body.id else { return false }
-                let c = text(i.conditions, limit: 200)
-                if ByteText.contains(c, "||") { return false }
-                let count = name + ".count"
-                return Self.namedAt(c, count + " <") || Self.namedAt(c, count + "<")
-                    || Self.namedAt(c, "> ", count) || Self.namedAt(c, ">", count)
-                    || Self.namedAt(c, ">= ", count) || Self.namedAt(c, ">=", count)
+            if let i = p.as(IfExprSyntax.self), cur.id == i.body.id,
+               Self.capsCount(text(i.conditions, limit: 200), name, atCap: false) { return true }
+            if let list = p.as(CodeBlockItemListSyntax.self) {
+                for item in list {
+                    if item.id == cur.id { break }
+                    if let g = item.item.as(GuardStmtSyntax.self),
+                       Self.capsCount(text(g.conditions, limit: 200), name, atCap: false) { return true }
+                    if let e = item.item.as(ExpressionStmtSyntax.self), let i = e.expression.as(IfExprSyntax.self),
+                       i.elseBody == nil, Self.exitsAtOnce(i.body),
+                       Self.capsCount(text(i.conditions, limit: 200), name, atCap: true) { return true }
+                }
             }
             if p.is(ClosureExprSyntax.self) || p.is(FunctionDeclSyntax.self) { return false }
             cur = p
         }
         return false
+    }
+
+    /// Whether condition text `c` compares `name.count` as a cap: on the small side of the
+    /// comparison, or (`atCap`) on the large side, for an early exit once full.
+    static func capsCount(_ c: String, _ name: String, atCap: Bool) -> Bool {
+        if ByteText.contains(c, atCap ? "&&" : "||") { return false }
+        let count = name + ".count"
+        if atCap {
+            return namedAt(c, count + " >") || namedAt(c, count + ">")
+                || namedAt(c, "< ", count) || namedAt(c, "<", count)
+                || namedAt(c, "<= ", count) || namedAt(c, "<=", count)
+        }
+        return namedAt(c, count + " <") || namedAt(c, count + "<")
+            || namedAt(c, "> ", count) || namedAt(c, ">", count)
+            || namedAt(c, ">= ", count) || namedAt(c, ">=", count)
+    }
+
+    /// A block whose only statement leaves: `return`, `throw`, `break` or `continue`.
+    static func exitsAtOnce(_ body: CodeBlockSyntax) -> Bool {
+        guard body.statements.count == 1, let only = body.statements.first?.item else { return false }
+        return only.is(ReturnStmtSyntax.self) || only.is(ThrowStmtSyntax.self)
+            || only.is(BreakStmtSyntax.self) || only.is(ContinueStmtSyntax.self)
     }
 
     /// Whether `text` has `lead + word` where `word` is not the tail of a longer name

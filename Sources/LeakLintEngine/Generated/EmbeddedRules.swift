@@ -1430,7 +1430,7 @@ description: |
   or handing the array `inout` to another function anywhere in the module makes it silent.
   Growth only in global / `static let` initialisers or in `init` of the owner is silent too,
   as is growth under a condition that caps the collection's own count
-  (`if recent.count < 100 { recent.append(q) }`).
+  (`if recent.count < 100 { recent.append(q) }`, or after `guard recent.count < 100 else { return }`).
   Arrays of callbacks are reported by `swift/unremoved-observer` instead.
 
   ## Why is this a leak?
@@ -1728,7 +1728,8 @@ description: |
   note: it evicts under memory pressure on Apple platforms, never on Linux). Dictionaries filled only in global or
   `static let` initialisers or in `init` of their owner, and keys from a bounded domain
   (`Bool`, 8- and 16-bit integers, metatypes, literal keys) are silent too, as are inserts under a condition that caps
-  the dictionary's own count (`if cache.count < 500 { cache[k] = v }`). Sets are covered by
+  the dictionary's own count (`if cache.count < 500 { cache[k] = v }`, or after
+  `guard cache.count < 500 else { return }`). Sets are covered by
   `swift/append-only-array`. Keys that look like request data raise the severity
   to error. Bounded cache types your project uses can be declared in `.leaklint.yml` under
   `vocabulary: bounded-types:`.
