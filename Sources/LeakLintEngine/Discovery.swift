@@ -686,13 +686,14 @@ enum Paths {
 
     struct ReadError: Error { var code: Int32 }
 
-    /// Every byte of a regular file.
-    static func readBytes(_ path: String) throws -> [UInt8] {
+    /// Every byte of a regular file; `EFBIG` when it is larger than `limit` bytes.
+    static func readBytes(_ path: String, limit: Int = Int.max) throws -> [UInt8] {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw ReadError(code: errno) }
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw ReadError(code: errno) }
+        guard Int(st.st_size) <= limit else { throw ReadError(code: EFBIG) }
         // Read the size fstat reports (into uninitialised storage: no zero-fill pass over every
         // byte), then keep reading in chunks in case the file grew.
         let size = max(0, Int(st.st_size))

@@ -282,13 +282,23 @@ enum FileLoader {
              frontEnds: frontEnds)
     }
 
+    /// The largest file a front end is given. The tokenizers reserve buffers in proportion to a
+    /// file's size (the Go tokenizer ~20 bytes per byte, as address space), and no hand-written
+    /// source file comes near this: the biggest generated tables and amalgamations are ~10 MB.
+    static let maximumFileBytes = 128 << 20
+
     /// Reads one file and runs its front end with the calls its language's rules want.
     static func load(absolute: String, relative: String, interests: [Language: CallInterest], frontEnds: FrontEnds.Table) -> Outcome {
         guard let fe = frontEnds.forPath(relative) else { return Outcome() }
         let interest = interests[fe.language] ?? CallInterest(methods: [])
         let bytes: [UInt8]
         do {
-            bytes = try Paths.readBytes(absolute)
+            bytes = try Paths.readBytes(absolute, limit: maximumFileBytes)
+        } catch let e as Paths.ReadError where e.code == EFBIG {
+            return Outcome(notifications: [ToolNotification(
+                level: .error, id: "file-too-large",
+                message: "\(relative) is larger than \(maximumFileBytes >> 20) MB, the most leaklint analyses in one file (generated data rather than code?); skipped",
+                path: relative)])
         } catch let e as Paths.ReadError {
             return Outcome(notifications: [ToolNotification(
                 level: .error, id: "unreadable-file",

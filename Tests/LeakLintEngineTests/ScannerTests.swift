@@ -234,6 +234,24 @@ struct ScopeAnalysis: Analysis {
         #expect(result.notifications.isEmpty)
     }
 
+    /// A file past the size limit (sparse: no disk is used) is an error notification, is never
+    /// read, and the other files are scanned.
+    @Test func fileOverTheSizeLimitIsReportedAndSkipped() throws {
+        let dir = TestSupport.tempDir()
+        defer { TestSupport.remove(dir) }
+        TestSupport.write(dir, "ok.go", "package big\nvar tail = LEAK(1)\n")
+        let fd = open(dir + "/huge.go", O_CREAT | O_WRONLY, 0o644)
+        #expect(fd >= 0)
+        #expect(ftruncate(fd, off_t(FileLoader.maximumFileBytes + 1)) == 0)
+        close(fd)
+        let result = try TestSupport.scanner([dir], rules: [marker]).run()
+        #expect(result.findings.map(\.location.path) == ["ok.go"])
+        let notes = result.notifications.filter { $0.path == "huge.go" }
+        #expect(notes.map(\.id) == ["file-too-large"])
+        #expect(notes.first?.level == .error)
+        #expect(result.filesScanned == 1)
+    }
+
     @Test func onlyFilesKeepsFindingsOfThoseFiles() throws {
         let dir = TestSupport.tempDir()
         defer { TestSupport.remove(dir) }
