@@ -509,6 +509,20 @@ struct BodyWalker {
         pf.isFuncLit = true
         pf.spawnTok = spawnTok
         pf.deferred = deferUntil > i
+        // A functional option: `return func(s *Server) { s.before = append(s.before, f) }` (or
+        // wrapped, `return optionFunc(func(o *options) { … })`). It runs when a constructor
+        // applies its options to the value it builds: growth there is construction.
+        var back = i - 1
+        var wraps = 0
+        while wraps < 3 && back >= 2 && p.isP(back, 0x28) && p.isIdent(back - 1) {
+            back -= 2
+            while back >= 2 && p.isP(back, 0x2E) && p.isIdent(back - 1) { back -= 2 }  // pkg.Option(
+            wraps += 1
+        }
+        let returned = back >= 0 && p.isK(back, .return)
+        if returned, ps.count == 1, let t = ps.first?.type, t.utf8.first == UInt8(ascii: "*"), t.utf8.count > 1 {
+            pf.roleOverride = .constructor
+        }
         // once.Do(func() { … }) / sync.OnceFunc(func() { … }): runs once.
         if i >= 2 && p.isP(i - 1, 0x28) && p.isIdent(i - 2) {
             let callee = p.text(i - 2)
