@@ -188,6 +188,11 @@ struct PairedCallsAnalysis: Analysis {
                 let recv = c.receiver ?? ""
                 // The listener is the last argument (`addPropertyChangeListener(name, listener)`).
                 let arg = c.args.last ?? ""
+                // A registration method of the same name passing on the listener its caller hands
+                // in (`static void addShutdownHook(String name, Runnable hook) { adder.addShutdownHook(name, hook); }`)
+                // only forwards it: its callers' registrations are reported, and must be paired.
+                if !arg.isEmpty, c.function.lastComponent == c.method,
+                   paramsByFunction[c.function]?.contains(arg) == true { continue }
                 let namedListener = Self.isPlainName(arg) && arg != "this" && arg != "self"
                 let owner = Self.ownerPart(c.function)
                 let released = ix.calls.contains { r in
