@@ -154,3 +154,54 @@ public enum ByteText {
         return pi == p.count
     }
 }
+
+/// Conditions that cap a container's own size, read on folded condition text (the Go and
+/// Swift front ends; Java reads its tokens).
+public enum SizeCap {
+    /// Whether `condition` compares `measure` (`len(s.items)`, `items.count`) as a cap:
+    /// `measure < n`, `measure <= n`, `n > measure`, `n >= measure` — growth under it stays
+    /// below `n`. `atCap`: the mirror, a condition that holds once the container is full
+    /// (`measure >= n`, `measure > n`, `n <= measure`, `n < measure`), for an early exit before
+    /// the growth. `measure` must not be the tail of a longer name (`items.count` does not
+    /// match `oldItems.count`; a receiver before it, `self.items.count`, is read as part of
+    /// it). A `||` in a cap, or an `&&` in an early exit, lets the growth
+    /// run past it: false.
+    public static func caps(_ condition: String, _ measure: String, atCap: Bool) -> Bool {
+        let c = Array(condition.utf8), m = Array(measure.utf8)
+        guard !m.isEmpty, c.count >= m.count else { return false }
+        let veto: UInt8 = atCap ? 0x26 : 0x7C  // `&&` / `||`
+        for k in 0..<(c.count - 1) where c[k] == veto && c[k + 1] == veto { return false }
+        var i = 0
+        while i + m.count <= c.count {
+            defer { i += 1 }
+            guard c[i..<(i + m.count)].elementsEqual(m) else { continue }
+            if i > 0 && isNameByte(c[i - 1]) { continue }
+            // The operator after the measure: `<`, `<=` (small side) or `>`, `>=` (large side).
+            var a = i + m.count
+            if a < c.count && c[a] == 0x20 { a += 1 }
+            if a < c.count, c[a] == 0x3C || c[a] == 0x3E {
+                let next: UInt8 = a + 1 < c.count ? c[a + 1] : 0x20
+                if next != c[a] && next != 0x2D {  // not `<<`, `>>`, `<-`
+                    if (c[a] == 0x3C) != atCap { return true }
+                }
+            }
+            // The operator before it (and before a receiver chain: `self.items.count`): `>`,
+            // `>=` (small side) or `<`, `<=` (large side).
+            var b = i - 1
+            while b >= 0 && (c[b] == 0x2E || isNameByte(c[b])) { b -= 1 }
+            if b >= 0 && c[b] == 0x20 { b -= 1 }
+            if b >= 0 && c[b] == 0x3D { b -= 1 }
+            if b >= 0, c[b] == 0x3C || c[b] == 0x3E {
+                let prev: UInt8 = b > 0 ? c[b - 1] : 0x20
+                if prev != c[b] && prev != 0x2D && prev != 0x3D {  // not `<<`, `->`, `=>`/`==`
+                    if (c[b] == 0x3E) != atCap { return true }
+                }
+            }
+        }
+        return false
+    }
+
+    @inline(__always) static func isNameByte(_ b: UInt8) -> Bool {
+        (b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A) || b == 0x5F
+    }
+}

@@ -41,8 +41,9 @@ struct BodyWalker {
         var ifBrace: Int = -1
         var clauses: Int = 0         // select/switch: number of case/default clauses
         var clauseHeads: [(Int, Int)] = []
-        /// Containers an earlier `if len(x) >= max { return }` of this block caps from there on.
-        var capped: [String] = []
+        /// Conditions (token ranges) of earlier `if … { return }` statements of this block: one
+        /// like `len(x) >= max` caps `x` from there on.
+        var earlyExits: [(Int, Int)] = []
     }
 
     /// One function context: the named function or a function literal.
@@ -421,32 +422,10 @@ struct BodyWalker {
         while j < brace { if p.isSemi(j) { semi = j; break }; j = p.skip(j) }
         if let s = semi { classify(i + 1, s) }
         setPending(brace, PendingFrame(kind: .ifBlock, label: nil, ifCondStart: (semi ?? i) + 1, ifStart: i + 1))
-        // `if len(x) >= max { return }`: what follows in this block runs below the cap.
-        if let x = lengthAtCap((semi ?? i) + 1, brace), exitsAtOnce(brace), !frames.isEmpty {
-            frames[frames.count - 1].capped.append(x)
+        // `if len(x) >= max { return }`: what follows in this block may run below a cap.
+        if exitsAtOnce(brace), !frames.isEmpty {
+            frames[frames.count - 1].earlyExits.append(((semi ?? i) + 1, brace))
         }
-    }
-
-    /// The `x` of a condition that holds once `x` is full: `len(x) >= n`, `len(x) > n`,
-    /// `n <= len(x)`, `n < len(x)`, with no `&&` that could let the code after it run at the cap.
-    func lengthAtCap(_ a: Int, _ b: Int) -> String? {
-        var found: String? = nil
-        var j = a
-        while j < b {
-            if p.isP(j, 0x2626) { return nil }
-            if p.identIs(j, "len") && p.isP(j + 1, 0x28) {
-                let close = Int(p.match[j + 1])
-                guard close > j + 2 else { j += 1; continue }
-                let after = close + 1, before = j - 1
-                if (after < b && (p.isP(after, 0x3E) || p.isP(after, 0x3D3E)))
-                    || (before >= a && (p.isP(before, 0x3C) || p.isP(before, 0x3D3C))) {
-                    found = p.text(j + 2, close)
-                }
-                j = close
-            }
-            j += 1
-        }
-        return found
     }
 
     /// Whether the block at `brace` only leaves: `{ return … }`, `{ continue }`, `{ break }`.
@@ -781,19 +760,15 @@ struct BodyWalker {
         recordOp(o)
     }
 
-    /// Inside an `if` whose condition caps `base`'s length: `len(base) < n`, `len(base) <= n`,
-    /// `n > len(base)`, `n >= len(base)`, with no `||` that lets the branch run without it.
+    /// Whether a condition caps `base`'s length here: an enclosing `if len(base) < n {` (see
+    /// `SizeCap.caps`), or an earlier `if len(base) >= n { return }` of an enclosing block.
     func sizeCapped(_ base: String) -> Bool {
-        let l = "len(" + base + ")"
+        let measure = "len(" + base + ")"
         var k = frames.count - 1
         while k >= 0 {
-            if frames[k].capped.contains(base) { return true }
-            if k > 0, frames[k].kind == .ifBlock, let c = condText(frames[k]), !ByteText.contains(c, "||"),
-               ByteText.contains(c, l + " <") || ByteText.contains(c, l + "<")
-                || ByteText.contains(c, "> " + l) || ByteText.contains(c, ">" + l)
-                || ByteText.contains(c, ">= " + l) || ByteText.contains(c, ">=" + l) {
-                return true
-            }
+            for (a, b) in frames[k].earlyExits where SizeCap.caps(p.text(a, b), measure, atCap: true) { return true }
+            if k > 0, frames[k].kind == .ifBlock, let c = condText(frames[k]),
+               SizeCap.caps(c, measure, atCap: false) { return true }
             k -= 1
         }
         return false

@@ -1163,15 +1163,15 @@ final class FactVisitor: SyntaxVisitor {
         while let p = cur.parent, hops < 16 {
             hops += 1
             if let i = p.as(IfExprSyntax.self), cur.id == i.body.id,
-               Self.capsCount(text(i.conditions, limit: 200), name, atCap: false) { return true }
+               SizeCap.caps(text(i.conditions, limit: 200), name + ".count", atCap: false) { return true }
             if let list = p.as(CodeBlockItemListSyntax.self) {
                 for item in list {
                     if item.id == cur.id { break }
                     if let g = item.item.as(GuardStmtSyntax.self),
-                       Self.capsCount(text(g.conditions, limit: 200), name, atCap: false) { return true }
+                       SizeCap.caps(text(g.conditions, limit: 200), name + ".count", atCap: false) { return true }
                     if let e = item.item.as(ExpressionStmtSyntax.self), let i = e.expression.as(IfExprSyntax.self),
                        i.elseBody == nil, Self.exitsAtOnce(i.body),
-                       Self.capsCount(text(i.conditions, limit: 200), name, atCap: true) { return true }
+                       SizeCap.caps(text(i.conditions, limit: 200), name + ".count", atCap: true) { return true }
                 }
             }
             if p.is(ClosureExprSyntax.self) || p.is(FunctionDeclSyntax.self) { return false }
@@ -1180,50 +1180,12 @@ final class FactVisitor: SyntaxVisitor {
         return false
     }
 
-    /// Whether condition text `c` compares `name.count` as a cap: on the small side of the
-    /// comparison, or (`atCap`) on the large side, for an early exit once full.
-    static func capsCount(_ c: String, _ name: String, atCap: Bool) -> Bool {
-        if ByteText.contains(c, atCap ? "&&" : "||") { return false }
-        let count = name + ".count"
-        if atCap {
-            return namedAt(c, count + " >") || namedAt(c, count + ">")
-                || namedAt(c, "< ", count) || namedAt(c, "<", count)
-                || namedAt(c, "<= ", count) || namedAt(c, "<=", count)
-        }
-        return namedAt(c, count + " <") || namedAt(c, count + "<")
-            || namedAt(c, "> ", count) || namedAt(c, ">", count)
-            || namedAt(c, ">= ", count) || namedAt(c, ">=", count)
-    }
-
     /// A block whose only statement leaves: `return`, `throw`, `break` or `continue`.
     static func exitsAtOnce(_ body: CodeBlockSyntax) -> Bool {
         guard body.statements.count == 1, let only = body.statements.first?.item else { return false }
         return only.is(ReturnStmtSyntax.self) || only.is(ThrowStmtSyntax.self)
             || only.is(BreakStmtSyntax.self) || only.is(ContinueStmtSyntax.self)
     }
-
-    /// Whether `text` has `lead + word` where `word` is not the tail of a longer name
-    /// (`items.count` in `self.items.count`, not in `oldItems.count`).
-    static func namedAt(_ text: String, _ lead: String, _ word: String) -> Bool {
-        let t = Array(text.utf8), needle = Array((lead + word).utf8)
-        guard needle.count <= t.count else { return false }
-        let wordStart = lead.utf8.count
-        var i = 0
-        while i + needle.count <= t.count {
-            if t[i..<(i + needle.count)].elementsEqual(needle) {
-                let k = i + wordStart
-                let before = k > 0 ? t[k - 1] : 0x20
-                let partOfName = (before >= 0x30 && before <= 0x39) || (before >= 0x41 && before <= 0x5A)
-                    || (before >= 0x61 && before <= 0x7A) || before == 0x5F
-                if wordStart > 0 || !partOfName { return true }
-            }
-            i += 1
-        }
-        return false
-    }
-
-    /// `namedAt(text, word)`: `word` not preceded by a name character.
-    static func namedAt(_ text: String, _ word: String) -> Bool { namedAt(text, "", word) }
 
     /// Inside `if x.isEmpty {` / `if x == nil {`: lazy initialisation.
     func guardedByEmptyCheck(_ node: some SyntaxProtocol) -> Bool {

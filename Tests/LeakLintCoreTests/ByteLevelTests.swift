@@ -191,4 +191,24 @@ import Testing
         #expect(LineHash.hashes(bad) == Self.reference(bad))
         #expect(LineHash.hashes(bad, lines: [2]) == Self.reference(bad).filter { $0.key == 2 })
     }
+
+    @Test func sizeCapsReadBothSidesOfTheComparison() {
+        // A cap: the measure on the small side.
+        for c in ["len(s.items) < max", "len(s.items)<=max", "max > len(s.items)", "n >= len(s.items) && ok"] {
+            #expect(SizeCap.caps(c, "len(s.items)", atCap: false), "\(c)")
+            #expect(!SizeCap.caps(c, "len(s.items)", atCap: true), "\(c)")
+        }
+        // Full: the measure on the large side, for an early exit.
+        for c in ["items.count >= 50", "items.count>50", "50 <= items.count", "limit < self.items.count || closed"] {
+            #expect(SizeCap.caps(c, "items.count", atCap: true), "\(c)")
+            #expect(!SizeCap.caps(c, "items.count", atCap: false), "\(c)")
+        }
+        // Not a comparison of this measure, or one an `||` (`&&` at the cap) lets past.
+        #expect(!SizeCap.caps("oldItems.count < 5", "items.count", atCap: false))
+        #expect(!SizeCap.caps("urgent || len(q) < max", "len(q)", atCap: false))
+        #expect(!SizeCap.caps("len(q) >= max && strict", "len(q)", atCap: true))
+        #expect(!SizeCap.caps("len(q) == max", "len(q)", atCap: false))
+        #expect(!SizeCap.caps("len(q) << 1 > max", "len(q)", atCap: false))
+        #expect(!SizeCap.caps("x => len(q)", "len(q)", atCap: true))
+    }
 }

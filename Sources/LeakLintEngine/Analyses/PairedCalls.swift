@@ -386,16 +386,14 @@ struct PairedCallsAnalysis: Analysis {
         return f.releaseBeforeAssignment(c.at, field: sym.name, statement: stmt) + f.addToDeinit(owner: sym.owner, statement: stmt, ix: ix, near: field)
     }
 
-    /// The last selector of a receiver expression, brackets kept whole:
-    /// `ch.writeAndFlush(a.b(c))` → `writeAndFlush(a.b(c))`, `s.future` → `future`.
-    /// A name or a dotted chain of names (`LISTENER`, `this.listener`, `Holder.LISTENER`): an
-    /// expression that names one object, unlike `new L()` or a lambda.
     /// `Owner` of `Owner.method` (`""` for a free function).
     static func ownerPart(_ function: String) -> Substring {
         guard let dot = function.utf8.lastIndex(of: UInt8(ascii: ".")) else { return "" }
         return function[..<dot]
     }
 
+    /// A name or a dotted chain of names (`LISTENER`, `this.listener`, `Holder.LISTENER`): an
+    /// expression that names one object, unlike `new L()` or a lambda.
     static func isPlainName(_ s: String) -> Bool {
         guard let f = s.utf8.first, f == UInt8(ascii: "_") || (f | 0x20 >= UInt8(ascii: "a") && f | 0x20 <= UInt8(ascii: "z")) else { return false }
         return s.utf8.allSatisfy { b in
@@ -404,6 +402,8 @@ struct PairedCallsAnalysis: Analysis {
         }
     }
 
+    /// The last selector of a receiver expression, brackets kept whole:
+    /// `ch.writeAndFlush(a.b(c))` → `writeAndFlush(a.b(c))`, `s.future` → `future`.
     static func lastSelector(_ text: String) -> String {
         let b = Array(text.utf8)
         var depth = 0
