@@ -11,15 +11,17 @@ import LeakLintCore
 /// so the parser never sees their contents (they are replaced by spaces, byte offsets unchanged).
 ///
 /// Parsing is most of a scan's time and most function bodies hold nothing the analyses read:
-/// no loop, no spawn, no call the rules or the visitor record, no container method but on a
-/// name, no nested declaration, no assignment to a name that could be a container. Only bodies
+/// no loop that may be endless, no spawn, no call the rules or the visitor record, no container
+/// method but on a name, no static storage, no assignment to a name that could be a container. Only bodies
 /// of `func` / `init` / `deinit` declarations whose enclosing braces are all type bodies (or the
 /// file) are candidates, so their facts are the body's own: the declaration's signature, its
 /// `FunctionFact` (name, owner, role, parameters) and its type's method list come from the text
 /// outside the braces and stay as they are. What a skipped body loses is `BodyFact.calls` (the
 /// direct calls a body makes), which the Swift analyses do not read (run-once propagation is
-/// off for Swift), and the `LoopFact`s of plain `for … in` loops (not endless, no async
-/// sequence: no analysis reads them). A word of the calls' vocabulary keeps a body only where
+/// off for Swift), the `LoopFact`s of loops that end by their own condition (`for … in` over a
+/// collection, `while let`, `while i < n`: no analysis reads a loop that is not endless), and the
+/// local types and functions it declares when none has static storage (their own bodies'
+/// spawns, calls and ops keep the body like any other). A word of the calls' vocabulary keeps a body only where
 /// it names a call (`(`, a trailing closure's `{`, `<` or `.init` follows it); loop and
 /// declaration keywords keep it anywhere but after a `.`. A container method called on a name
 /// (`items.append(x)`) is an op on that name and is listed like an assignment (the rules read
@@ -84,15 +86,22 @@ struct BodySkipper {
         }
     }
 
-    /// Words that give a body facts wherever they stand: loops and nested declarations (keywords,
-    /// so not after a `.`: `kind == .struct` is a member), and cache limits (`cache.countLimit = n`
-    /// is an op).
-    static let keywordWords: [String] = [
-        "while", "repeat",
+    /// Words that give a body facts wherever they stand (keywords, so not after a `.`: `kind ==
+    /// .struct` is a member): loops that may never end (`repeat`; `while` only before `true`,
+    /// `(` or `!`: a loop's fact is read only when it is endless, and `while let x = …` or
+    /// `while i < n` is not), static storage (`static`: only a local type's member has it in a
+    /// function body), and cache limits (`cache.countLimit = n` is an op).
+    static let keywordWords: [String] = ["while", "repeat", "static"]
+    /// Nested declarations. A local type or function of a body gives facts of its own (a type,
+    /// its fields and methods) that no analysis reads unless it is static storage (`static`
+    /// keeps the body) or does what keeps a body anyway (a spawn, a recorded call, a loop, an op
+    /// on a declared container). So these keywords alone do not keep a body. They are in the
+    /// vocabulary so that `x.init(…)` is seen as a call.
+    static let nestedDeclarationWords: [String] = [
         "func", "init", "deinit", "subscript", "class", "struct", "enum", "actor", "protocol", "extension",
     ]
     static let limitWords: [String] = ["countLimit", "totalCostLimit"]
-    static let declarationWords: [String] = keywordWords + limitWords
+    static let declarationWords: [String] = keywordWords + nestedDeclarationWords + limitWords
 
     /// Words that give a body facts as the name of a call: spawns and `store(in:)`. (The
     /// cancellation checks `isCancelled`, `checkCancellation()` and `sleep(…)` are signals of the
@@ -103,8 +112,11 @@ struct BodySkipper {
     /// Words that give a body facts whatever the rules ask for.
     static let structuralWords: [String] = declarationWords + spawnWords
 
-    /// `declarationWords` as a table: the other words of a `Words` count only as a call's name.
-    static let anywhereWords = Words(declarationWords)
+    /// `keywordWords` and `limitWords` as a table: the other words of a `Words` count only as a
+    /// call's name.
+    static let anywhereWords = Words(keywordWords + limitWords)
+    /// `nestedDeclarationWords` as a table.
+    static let nestedDeclarationTable = Words(nestedDeclarationWords)
     /// `limitWords` as a table: the words that count after a `.`.
     static let afterDotWords = Words(limitWords)
 
@@ -639,6 +651,12 @@ struct BodySkipper {
                             if afterDot && wordIs(i, e, "init") {
                                 // `x.init(…)` / `.init(…)` / `super.init(…)` are calls, not declarations.
                                 if initIsInteresting { candInteresting = true }
+                            } else if !afterDot && Self.nestedDeclarationTable.contains(buf, i, e) {
+                                // A local declaration: see `nestedDeclarationWords`.
+                            } else if !afterDot && wordIs(i, e, "while") {
+                                if Self.mayBeEndless(buf, e) { candInteresting = true }
+                            } else if !afterDot && wordIs(i, e, "static") {
+                                if Self.mayBeStaticStorage(buf, e) { candInteresting = true }
                             } else if (afterDot ? Self.afterDotWords : Self.anywhereWords).contains(buf, i, e) || callFollows(e) {
                                 // A loop, a declaration, or the name of a call (not a label, a
                                 // property, a type annotation, a function reference).
@@ -787,6 +805,79 @@ struct BodySkipper {
         }
         flushLine()
         return out
+    }
+
+    /// Whether the condition of the `while` ending at `from` may be one the visitor calls endless
+    /// (`true`, `!Task.isCancelled`): it starts with `true`, `(`, `!`, a comment or nothing.
+    static func mayBeEndless(_ buf: UnsafeBufferPointer<UInt8>, _ from: Int) -> Bool {
+        var k = from
+        let n = buf.count
+        while k < n && (buf[k] == 32 || buf[k] == 9 || buf[k] == 10 || buf[k] == 13) { k += 1 }
+        guard k < n else { return true }
+        switch buf[k] {
+        case UInt8(ascii: "!"), UInt8(ascii: "("), UInt8(ascii: "/"):
+            return true
+        case UInt8(ascii: "t"):
+            var e = k
+            while e < n && ((buf[e] >= 97 && buf[e] <= 122) || (buf[e] >= 65 && buf[e] <= 90) || (buf[e] >= 48 && buf[e] <= 57)
+                            || buf[e] == 95) { e += 1 }
+            return e - k == 4 && buf[k + 1] == UInt8(ascii: "r") && buf[k + 2] == UInt8(ascii: "u") && buf[k + 3] == UInt8(ascii: "e")
+        default:
+            return false
+        }
+    }
+
+    /// Whether the `static` ending at `from` may declare storage the analyses read: anything but
+    /// a method (`static func`) or a constant initialised with a string or number literal
+    /// (`static let databaseTableName = "players"`).
+    static func mayBeStaticStorage(_ buf: UnsafeBufferPointer<UInt8>, _ from: Int) -> Bool {
+        let n = buf.count
+        func skipSpace(_ k: Int) -> Int {
+            var k = k
+            while k < n && (buf[k] == 32 || buf[k] == 9 || buf[k] == 10 || buf[k] == 13) { k += 1 }
+            return k
+        }
+        func wordEnd(_ k: Int) -> Int {
+            var e = k
+            while e < n && ((buf[e] >= 97 && buf[e] <= 122) || (buf[e] >= 65 && buf[e] <= 90) || (buf[e] >= 48 && buf[e] <= 57)
+                            || buf[e] == 95) { e += 1 }
+            return e
+        }
+        func isWord(_ k: Int, _ e: Int, _ w: StaticString) -> Bool {
+            guard e - k == w.utf8CodeUnitCount else { return false }
+            for j in 0..<(e - k) where buf[k + j] != w.utf8Start[j] { return false }
+            return true
+        }
+        let k = skipSpace(from)
+        let e = wordEnd(k)
+        if isWord(k, e, "func") { return false }
+        guard isWord(k, e, "let") || isWord(k, e, "var") else { return true }
+        let name = skipSpace(e)
+        let nameEnd = wordEnd(name)
+        guard nameEnd > name else { return true }
+        let eq = skipSpace(nameEnd)
+        guard eq < n, buf[eq] == UInt8(ascii: "=") else { return true }
+        let value = skipSpace(eq + 1)
+        guard value < n else { return true }
+        let c = buf[value]
+        // A string literal (`#"…"#` too) or a number; the line must end with it (`"a" + x` or
+        // `1 ... n` might be anything).
+        guard c == UInt8(ascii: "\"") || c == UInt8(ascii: "#") || (c >= 48 && c <= 57) else { return true }
+        var j = value + 1
+        if c == UInt8(ascii: "\"") || c == UInt8(ascii: "#") {
+            j = value
+            while j < n && buf[j] == UInt8(ascii: "#") { j += 1 }
+            guard j < n, buf[j] == UInt8(ascii: "\""), !(j + 2 < n && buf[j + 1] == UInt8(ascii: "\"") && buf[j + 2] == UInt8(ascii: "\"")) else { return true }
+            j += 1
+            while j < n && buf[j] != UInt8(ascii: "\"") && buf[j] != UInt8(ascii: "\\") && buf[j] != 10 && buf[j] != 13 { j += 1 }
+            guard j < n, buf[j] == UInt8(ascii: "\"") else { return true }
+            j += 1
+            while j < n && buf[j] == UInt8(ascii: "#") { j += 1 }
+        } else {
+            while j < n && ((buf[j] >= 48 && buf[j] <= 57) || buf[j] == UInt8(ascii: "_") || buf[j] == UInt8(ascii: ".")) { j += 1 }
+        }
+        while j < n && (buf[j] == 32 || buf[j] == 9) { j += 1 }
+        return !(j >= n || buf[j] == 10 || buf[j] == 13 || buf[j] == UInt8(ascii: ";") || buf[j] == UInt8(ascii: "}"))
     }
 
     /// Whether the next word after `from` (past spaces, newlines and comments) is `await` or `try`.

@@ -97,12 +97,13 @@ import Testing
         """
         let scan = Self.scan(src)
         let found = scan.bodies.map { Self.name(before: $0.open, in: src) }
+        // `nested()` only declares a local function: no fact an analysis reads.
         #expect(found == ["func describe() -> String", "init(limit: Int)", "func grow()", "func each()", "deinit",
-                          "func helper(_ x: Int) -> Int"])
+                          "func nested()", "func helper(_ x: Int) -> Int"])
         #expect(scan.bodies[1].assigned == ["limit"])
         // `items.append(1)` is an op on `items`, like an assignment.
         #expect(scan.bodies[2].assigned == ["items"])
-        #expect(scan.bodies[5].assigned == [])
+        #expect(scan.bodies[6].assigned == [])
         // `items` could be a container (its line has a `[`); `limit = 3` cannot.
         #expect(scan.declared.contains("items"))
         #expect(!scan.declared.contains("limit"))
@@ -113,9 +114,47 @@ import Testing
         // Every body found is a function body of the tree, brace for brace.
         Self.expectBodiesInTree(scan.bodies, src)
         // The initialiser assigns only `limit`: skipped, and `limit` is left to the scope.
-        #expect(scan.skipping(reading: []).bodies.count == 5)
+        #expect(scan.skipping(reading: []).bodies.count == 6)
         #expect(scan.skipping(reading: []).unread == ["limit"])
-        #expect(scan.skipping(reading: ["limit"]).bodies.count == 4)
+        #expect(scan.skipping(reading: ["limit"]).bodies.count == 5)
+    }
+
+    @Test func loopsAndLocalDeclarationsKeepABodyOnlyWhenTheirFactsAreRead() {
+        let src = """
+        final class Worker {
+            func drain() { while let x = queue.popFirst() { print(x) } }
+            func count() { var i = 0; while i < 3 { i += 1 } }
+            func spin() { while true { } }
+            func spinParens() { while (true) { } }
+            func untilCancelled() async { while !Task.isCancelled { } }
+            func commented() { while /* forever */ true { } }
+            func again() { repeat { } while false }
+            func localType() { struct Row { var id: Int; func f() { } }; print(Row(id: 1)) }
+            func localClass() { final class Box { init() { } deinit { } } }
+            func localStatic() { struct Memo { static var seen: [Int] = [] } }
+            func localStaticFunc() { enum E { static func make() -> Int { 1 } } }
+            func localConstants() { struct Row { static let table = "rows"; static let width = 3 } }
+            func localShared() { final class Hub { static let shared = Hub() } }
+            func localComputed() { struct K { static let key = "a" + suffix } }
+            func member() { let k = kind == .struct ? 1 : 2; print(k) }
+        }
+        """
+        let found = Self.scan(src).bodies.map { Self.name(before: $0.open, in: src) }
+        // A loop's fact is read only when it is endless (`while true`, `!Task.isCancelled`); a local
+        // type's only when it may have static storage (not a static method, not a constant
+        // initialised with a lone string or number literal).
+        #expect(found == ["func drain()", "func count()", "func localType()", "func localClass()",
+                          "func localStaticFunc()", "func localConstants()", "func member()"])
+        Self.expectBodiesInTree(Self.scan(src).bodies, src)
+        // The local type with static storage keeps its container and its ops; the endless loops
+        // keep their facts; the skipped local types are gone with their bodies.
+        let (whole, skipped) = Self.extractions(src, "Worker.swift")
+        #expect(skipped.containers.map(\.symbol.display) == whole.containers.map(\.symbol.display))
+        #expect(skipped.containers.contains { $0.symbol.display == "Memo.seen" })
+        let endless = { (f: FileFacts) in f.functions.filter { $0.body.loops.contains(where: \.endless) }.map(\.name) }
+        #expect(endless(skipped) == ["spin", "spinParens", "untilCancelled", "commented"])
+        #expect(endless(skipped) == endless(whole))
+        #expect(whole.types.contains { $0.name == "Row" } && !skipped.types.contains { $0.name == "Row" })
     }
 
     @Test func stringsCommentsAndRegexLiteralsDoNotMoveBraces() {
@@ -469,10 +508,11 @@ import Testing
         """
         let scan = Self.scan(src)
         // An array or string literal's method: no name this scan can give; `removeAll` is also a
-        // call the rules pair (a timer's stop); a nested declaration and a cache limit are facts.
+        // call the rules pair (a timer's stop); a cache limit is a fact. A local type without
+        // static storage is not (see `loopsAndLocalDeclarationsKeepABodyOnlyWhenTheirFactsAreRead`).
         #expect(scan.bodies.map { Self.name(before: $0.open, in: src) }
-                == ["func a()", "func b()", "func c()", "func f()", "func i()", "func m()", "func p()"])
-        #expect(scan.bodies.map(\.assigned) == [["items"], ["x", "y"], ["d", "e"], [], ["z", "filtered"], ["w"], ["q"]])
+                == ["func a()", "func b()", "func c()", "func f()", "func i()", "func m()", "func o()", "func p()"])
+        #expect(scan.bodies.map(\.assigned) == [["items"], ["x", "y"], ["d", "e"], [], ["z", "filtered"], ["w"], [], ["q"]])
         Self.expectBodiesInTree(scan.bodies, src)
     }
 
@@ -519,8 +559,9 @@ import Testing
 
     static func encoded(_ f: FileFacts) -> String {
         var f = f
-        // What a skipped body may lose: its direct calls, and plain `for … in` loops (neither
-        // endless nor over a sequence), which no analysis reads.
+        // What a skipped body may lose: its direct calls, and loops that end by their own
+        // condition (`for … in`, `while let`: neither endless nor over a sequence), which no
+        // analysis reads.
         for i in f.functions.indices {
             f.functions[i].body.calls = []
             f.functions[i].body.loops.removeAll { !$0.endless && $0.rangeOver == nil }
