@@ -408,7 +408,7 @@ final class FactVisitor: SyntaxVisitor {
     // MARK: Functions
 
     func pushFunction(name: String, nameToken: some SyntaxProtocol, role: FunctionRole, isStatic: Bool,
-                      params: FunctionParameterListSyntax?, hasBody: Bool) {
+                      params: FunctionParameterListSyntax?, hasBody: Bool, walked: Bool = true) {
         let owner = currentType
         var ps: [Param] = []
         var names: [String: String] = [:]
@@ -418,8 +418,11 @@ final class FactVisitor: SyntaxVisitor {
                 let n = (p.secondName ?? p.firstName).text
                 let t = text(p.type, limit: 80)
                 ps.append(Param(name: n, type: t))
-                names[n] = t
-                locals.insert(n)
+                // Name resolution inside the body: none when nothing of it is walked.
+                if walked {
+                    names[n] = t
+                    locals.insert(n)
+                }
             }
         }
         var index: Int? = nil
@@ -481,9 +484,10 @@ final class FactVisitor: SyntaxVisitor {
         let body = node.body
         let params = node.signature.parameterClause.parameters
         confirmSkipped(body)
+        let nothing = Self.nothingToWalk(body, params)
         pushFunction(name: name, nameToken: node.name, role: role, isStatic: isStatic,
-                     params: params, hasBody: body != nil)
-        return Self.nothingToWalk(body, params) ? .skipChildren : .visitChildren
+                     params: params, hasBody: body != nil, walked: !nothing)
+        return nothing ? .skipChildren : .visitChildren
     }
     override func visitPost(_ node: FunctionDeclSyntax) { popBody() }
 
@@ -491,9 +495,10 @@ final class FactVisitor: SyntaxVisitor {
         let body = node.body
         let params = node.signature.parameterClause.parameters
         confirmSkipped(body)
+        let nothing = Self.nothingToWalk(body, params)
         pushFunction(name: "init", nameToken: node.initKeyword, role: .constructor, isStatic: false,
-                     params: params, hasBody: body != nil)
-        return Self.nothingToWalk(body, params) ? .skipChildren : .visitChildren
+                     params: params, hasBody: body != nil, walked: !nothing)
+        return nothing ? .skipChildren : .visitChildren
     }
     override func visitPost(_ node: InitializerDeclSyntax) { popBody() }
 
