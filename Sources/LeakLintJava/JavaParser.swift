@@ -630,6 +630,8 @@ final class JavaParser {
                 var role: FunctionRole = .normal
                 if mods.isPrivate { privateMethods.insert(nameAt) }
                 if mods.annotations.contains("PreDestroy") || isVocab(nameAt, VocabBits.teardown) { role = .teardown }
+                // Called once, right after the constructor, by the container that made the object.
+                else if mods.annotations.contains("PostConstruct") && params.isEmpty { role = .constructor }
                 if name == "main" && mods.isStatic { role = .main }
                 if mods.isStatic && params.isEmpty && ty.base == cls.simple {
                     let lower = name.lowercased()
@@ -1094,10 +1096,56 @@ final class JavaParser {
 
     struct Region {
         var end: Int
-        var kind: UInt8        // 1 loop, 2 finally, 3 try-resources, 4 empty-check guard, 5 for-each loop, 6 size cap
+        var kind: UInt8        // 1 loop, 2 finally, 3 try-resources, 4 empty-check guard, 5 for-each loop, 6 size cap,
+                               // 7 once guard (static flag), 8 once-per-object guard (instance flag)
         /// A loop of either kind.
         var isLoop: Bool { kind == 1 || kind == 5 }
         var name: String = ""
+    }
+
+    /// The role of code at this point of `fn`: inside a once guard (see `onceGuard`), `once` for
+    /// a static flag and `constructor` (once per object) for an instance flag.
+    static func role(_ fn: JavaFnCtx, _ regions: [Region]) -> FunctionRole {
+        if fn.role == .initializer || fn.role == .main || fn.role == .once { return fn.role }
+        if regions.contains(where: { $0.kind == 7 }) { return .once }
+        if fn.role == .normal && regions.contains(where: { $0.kind == 8 }) { return .constructor }
+        return fn.role
+    }
+
+    /// Whether the condition `a..<c` (inside an `if`'s parentheses) lets its statement run once
+    /// per flag — `flag.compareAndSet(false, true)`, `!flag.getAndSet(true)` on a plain name or
+    /// field chain (`this.started`, `STARTED`): Java's `sync.Once` — and how often that is: 7 once
+    /// per process (a static flag: a static field of the class, or an upper-case name it does not
+    /// declare), 8 once per object (an instance field), 0 not a once guard.
+    func onceGuard(_ a: Int, _ c: Int, cls: JavaClassCtx) -> UInt8 {
+        var k = a
+        let negated = isP(k, 0x21)
+        if negated { k += 1 }
+        guard k < c, isIdent(k) || isK(k, .this) else { return 0 }
+        k += 1
+        while k + 1 < c && isP(k, 0x2E) && isIdent(k + 1) {
+            k += 2
+            if isP(k, 0x28) { break }
+        }
+        // `k` is the `(` after the method name at `k - 1`; the flag is the name before it.
+        guard k < c, isP(k, 0x28), close(k) == c - 1, k >= a + 3, isIdent(k - 3) else { return 0 }
+        let method = k - 1
+        let shape: Bool
+        if !negated && identIs(method, "compareAndSet") {
+            shape = k + 4 == c - 1 && isK(k + 1, .false) && isP(k + 2, 0x2C) && isK(k + 3, .true)
+        } else if negated && identIs(method, "getAndSet") {
+            shape = k + 2 == c - 1 && isK(k + 1, .true)
+        } else {
+            shape = false
+        }
+        guard shape else { return 0 }
+        let flag = text(k - 3)
+        var owner: JavaClassCtx? = cls
+        while let o = owner {
+            if let f = o.fields[flag] { return f.isStatic ? 7 : 8 }
+            owner = o.parent
+        }
+        return flag.utf8.allSatisfy({ ($0 >= 65 && $0 <= 90) || $0 == 95 || ($0 >= 48 && $0 <= 57) }) ? 7 : 8
     }
 
     /// End of the statement starting at `s` (exclusive), bounded to `limit` and to a fixed
@@ -1294,6 +1342,18 @@ final class JavaParser {
                 i = max(end, i + 1)
                 continue
             }
+            // `if (started.compareAndSet(false, true)) { start(); }`: what the guard calls runs once
+            // (`once:`, a static flag) or once per object (`init:`, an instance flag).
+            if t.kind == .keyword && t.code == JavaKeyword.if.rawValue && isP(i + 1, 0x28) {
+                let c = close(i + 1)
+                let once = onceGuard(i + 2, c, cls: cls)
+                if once != 0 {
+                    let end = statementEnd(c + 1, b)
+                    for k in (c + 1)..<max(c + 1, end) where isDirectCall(k) && body.calls.count < 64 {
+                        body.calls.append((once == 7 ? "once:" : "init:") + name(k))
+                    }
+                }
+            }
             if isDirectCall(i) { add(i, literal: false) }
             i += 1
         }
@@ -1476,6 +1536,10 @@ final class JavaParser {
                         if let g = sizeCapName(i + 2, c) {
                             regions.append(Region(end: statementEnd(c + 1, b), kind: 6, name: g))
                         }
+                        let once = onceGuard(i + 2, c, cls: fn.cls)
+                        if once != 0 {
+                            regions.append(Region(end: statementEnd(c + 1, b), kind: once))
+                        }
                         // `if (list.size() >= MAX) return;` caps what follows in its block.
                         if let g = sizeCapName(i + 2, c, atCap: true), exitsAtOnce(c + 1) {
                             regions.append(Region(end: blockEnds.last ?? b, kind: 6, name: g))
@@ -1527,7 +1591,7 @@ final class JavaParser {
                             // try-with-resources: close() runs on the way out.
                             facts.calls.append(CallFact(callee: "\(name).close", method: "close", receiver: name,
                                                         result: .discarded, deferred: true, at: ref(i, i + 1),
-                                                        function: fn.name, role: fn.role, inLoop: regions.contains { $0.isLoop }))
+                                                        function: fn.name, role: Self.role(fn, regions), inLoop: regions.contains { $0.isLoop }))
                         }
                     } else if next.code == 0x3D {
                         if !isP(i - 1, 0x2E) {
@@ -1924,7 +1988,7 @@ final class JavaParser {
                     }
                     var op = ContainerOp(target: tg.symbol, resolution: tg.resolution, op: opName,
                                          keyText: keyText, keyType: keyType, valueText: valueText,
-                                         at: ref(recvStart, argsClose + 1), function: fn.name, role: fn.role,
+                                         at: ref(recvStart, argsClose + 1), function: fn.name, role: Self.role(fn, regions),
                                          guardedByEmptyCheck: guarded, inLoop: inOpenLoop)
                     op.deferred = regions.contains { $0.kind == 2 }
                     op.sizeCapped = regions.contains { $0.kind == 6 && $0.name == tg.symbol.name }
@@ -1947,7 +2011,7 @@ final class JavaParser {
                     fn.startedLocals.insert(n)
                     if fn.threadLocals[n] == nil, let nt = fn.localNew[ident(recvStart)], nt != "Thread" {
                         facts.spawns.append(SpawnFact(kind: "Thread", at: ref(recvStart, argsClose + 1), function: fn.name,
-                                                      role: fn.role, callee: SymbolRef(owner: nt, name: "run"),
+                                                      role: Self.role(fn, regions), callee: SymbolRef(owner: nt, name: "run"),
                                                       handle: .bound([n])))
                     }
                 } else if let tg = resolveName(recvStart, fn: fn) {
@@ -1965,7 +2029,7 @@ final class JavaParser {
             if let tgt = spawnTarget(argIdx.lowerBound, argIdx.upperBound, fn: fn) {
                 let e = chainEnd(argsClose + 1)
                 let handle = resultUse(recvStart, e == argsClose + 1 ? e : e, fn: fn)
-                facts.spawns.append(SpawnFact(kind: method, at: ref(m, argsClose + 1), function: fn.name, role: fn.role,
+                facts.spawns.append(SpawnFact(kind: method, at: ref(m, argsClose + 1), function: fn.name, role: Self.role(fn, regions),
                                               callee: tgt.callee, body: tgt.body, handle: handle,
                                               args: argRanges.map { text($0.lowerBound, $0.upperBound, limit: 120) },
                                               inLoop: inLoop))
@@ -1997,7 +2061,7 @@ final class JavaParser {
                             args: argRanges.map { text($0.lowerBound, $0.upperBound, limit: 120) },
                             argLabels: argRanges.map { _ in nil }, result: result, deferred: deferred,
                             at: ref(hasReceiver ? recvStart : m, argsClose + 1), function: fn.name,
-                            role: fn.role, inLoop: inLoop)
+                            role: Self.role(fn, regions), inLoop: inLoop)
         if hasReceiver && recvEnd - recvStart == 1 && isIdent(recvStart), let ty = localType(recvStart, fn), !ty.isEmpty {
             call.receiverType = ty
         }
@@ -2070,7 +2134,7 @@ final class JavaParser {
             let args = splitTopLevel(open + 1, c).map { text($0.lowerBound, $0.upperBound, limit: 120) }
             facts.calls.append(CallFact(callee: "new \(ty.base)", method: "new \(ty.base)", receiver: nil, args: args,
                                         argLabels: args.map { _ in nil }, result: resultUse(i, exprEnd, fn: fn),
-                                        deferred: false, at: ref(i, c + 1), function: fn.name, role: fn.role,
+                                        deferred: false, at: ref(i, c + 1), function: fn.name, role: Self.role(fn, regions),
                                         inLoop: regions.contains { $0.isLoop }))
         }
         guard ty.base == "Thread" else {
@@ -2078,7 +2142,7 @@ final class JavaParser {
             if isP(c + 1, 0x2E) && identIs(c + 2, "start") && isP(c + 3, 0x28) && isP(c + 4, 0x29) {
                 var callee = SymbolRef(owner: ty.base, name: "run")
                 if isP(c + 1, 0x7B) { callee = SymbolRef(owner: anonName(c + 1, enclosing: fn.cls.name), name: "run") }
-                facts.spawns.append(SpawnFact(kind: "Thread", at: ref(i, c + 1), function: fn.name, role: fn.role,
+                facts.spawns.append(SpawnFact(kind: "Thread", at: ref(i, c + 1), function: fn.name, role: Self.role(fn, regions),
                                               callee: callee, handle: .discarded))
             } else if isP(c + 1, 0x7B) && ty.base != "Runnable" {
                 // An anonymous Thread subclass started directly: `new Thread() { run() {…} }.start()`.
@@ -2103,7 +2167,7 @@ final class JavaParser {
         }
         let startedDirectly = isP(exprEnd, 0x2E) && identIs(exprEnd + 1, "start") && isP(exprEnd + 2, 0x28)
         let handle = startedDirectly ? ResultUse.discarded : resultUse(i, exprEnd, fn: fn)
-        let spawn = SpawnFact(kind: "Thread", at: ref(i, c + 1), function: fn.name, role: fn.role, callee: callee,
+        let spawn = SpawnFact(kind: "Thread", at: ref(i, c + 1), function: fn.name, role: Self.role(fn, regions), callee: callee,
                               body: body, handle: handle,
                               args: splitTopLevel(open + 1, c).map { text($0.lowerBound, $0.upperBound, limit: 120) },
                               inLoop: regions.contains { $0.isLoop })
@@ -2156,7 +2220,7 @@ final class JavaParser {
         facts.ops.append(ContainerOp(target: tg.symbol, resolution: tg.resolution,
                                      op: fresh ? OpName.assignFresh : OpName.assignOther,
                                      valueText: text(rhs, e, limit: 120), at: ref(s, e), function: fn.name,
-                                     role: fn.role, guardedByEmptyCheck: guarded, inLoop: regions.contains { $0.kind == 1 }))
+                                     role: Self.role(fn, regions), guardedByEmptyCheck: guarded, inLoop: regions.contains { $0.kind == 1 }))
     }
 
     // MARK: - Post-processing

@@ -99,8 +99,12 @@ struct PairedCallsAnalysis: Analysis {
         lazy var paramsByFunction = ix.paramNamesByFunction()
 
         for c in ix.calls where scope.reports(c.at.path) {
-            let isUnstoppable = unstoppable.matches(c.callee)
-            guard isUnstoppable || creates.matches(c.callee) || creates.matches(c.method) else { continue }
+            // A call on a call's result (`Executors.newSingleThreadExecutor().execute(r)`) is matched
+            // by its method on an unnamed receiver: a `*` in `Executors.new*` must not reach across
+            // the inner call, which is a call fact of its own.
+            let callee = c.callee.utf8.contains(UInt8(ascii: "(")) ? "_." + c.method : c.callee
+            let isUnstoppable = unstoppable.matches(callee)
+            guard isUnstoppable || creates.matches(callee) || creates.matches(c.method) else { continue }
             // A publisher nobody subscribes to here runs nothing.
             if !inert.isEmpty, inert.matches(c.callee) || inert.matches(c.method),
                !c.chainMethods.contains(where: subscribes.contains) { continue }
@@ -108,7 +112,10 @@ struct PairedCallsAnalysis: Analysis {
             if !forwardedTasks.isEmpty, forwardedTasks.matches(c.callee) || forwardedTasks.matches(c.method),
                let task = c.args.first, paramsByFunction[c.function]?.contains(task) == true { continue }
             // Only now: the run-once set is the costly part, and most calls acquire nothing.
-            let oncePlace = !c.inLoop && (c.role.runsOnce || runOnce.matches(c.function.lastComponent) || onceSet.contains(c.function))
+            // (Code that runs once per object — a constructor, a once-per-object guard — runs once
+            // when the object does: its type's `<init>` is in the run-once set.)
+            let oncePlace = !c.inLoop && (c.role.runsOnce || runOnce.matches(c.function.lastComponent) || onceSet.contains(c.function)
+                                          || (c.role == .constructor && onceSet.contains(c.function.ownerPart + ".<init>")))
             if isUnstoppable {
                 if oncePlace { continue }
                 var caps = captures(c)
@@ -120,7 +127,7 @@ struct PairedCallsAnalysis: Analysis {
             }
             if oncePlace { continue }
             // The first word whose callee glob and argument labels both match.
-            guard let word = createWords.first(where: { ($0 == c.callee || ByteText.glob($0, c.callee) || ByteText.glob($0, c.method)) &&
+            guard let word = createWords.first(where: { ($0 == callee || ByteText.glob($0, callee) || ByteText.glob($0, c.method)) &&
                                                         Self.labelsMatch(c, labelSpecs[$0]) }) else { continue }
             var pairing = defaultPairing
             var resultIndex = defaultIndex

@@ -41,7 +41,8 @@ struct SpawnLoopAnalysis: Analysis {
             }()
             let counts: (String) -> Bool = { sig in signals.matches(sig) && (handleWorks || !handleSignals.matches(sig)) }
             // A process-lifetime worker started once is by design.
-            if (spawn.role.runsOnce || runOnce.matches(spawn.function.lastComponent) || onceSet.contains(spawn.function)) && !spawn.inLoop { continue }
+            if (spawn.role.runsOnce || runOnce.matches(spawn.function.lastComponent) || onceSet.contains(spawn.function)
+                || (spawn.role == .constructor && onceSet.contains(spawn.function.ownerPart + ".<init>"))) && !spawn.inLoop { continue }
             // Resolve the body: a literal, or the named function of the scope.
             var body: BodyFact? = spawn.body
             var calleeFn: FunctionFact? = nil

@@ -198,6 +198,9 @@ struct ScopeIndex {
         var distinctParamTypes: [String] = []
         var runsOnce: [Bool] = []
         var onceTargets: [String] = []
+        /// `Owner.method` for each `init:method` call (Java: called under a once-per-object guard,
+        /// so it runs once in the object's life, like a constructor).
+        var initTargets: [String] = []
         /// Unexported functions called only from outside function literals: (function, callers).
         var candidates: [(index: Int, callers: [Int])] = []
         /// Constructors, and the candidates of construction (`candidates` plus `init…` helpers of
@@ -260,11 +263,20 @@ struct ScopeIndex {
             if let f = name.utf8.first { firstAndLength[Int(f)] |= 1 << UInt64(min(name.utf8.count, 63)) }
         }
         var callers: [String: [(caller: Int, literal: Bool)]] = [:]   // callee name → call sites
+        // Java: a private method is called from its own class or a class nested in it, so its
+        // call sites are listed by `Owner.name` for the caller's class and each class around it
+        // (two classes of a file may have private methods of one name).
+        let java = language == .java
+        var ownCallers: [String: [(caller: Int, literal: Bool)]] = [:]
         for i in 0..<n {
             for c in functions[i].body.calls {
                 let u = c.utf8
                 guard let first = u.first else { continue }
                 if first == UInt8(ascii: "o") && c.hasPrefix("once:") { g.onceTargets.append(String(c.dropFirst(5))); continue }
+                if first == UInt8(ascii: "i") && c.hasPrefix("init:") {
+                    if let owner = functions[i].owner { g.initTargets.append(owner + "." + String(c.dropFirst(5))) }
+                    continue
+                }
                 let lit = first == UInt8(ascii: "l") && c.hasPrefix("lit:")
                 let calleeFirst = lit ? u.dropFirst(4).first : first
                 let calleeLength = lit ? u.count - 4 : u.count
@@ -272,10 +284,19 @@ struct ScopeIndex {
                 let callee = lit ? String(c.dropFirst(4)) : c
                 guard candidateNames.contains(callee) else { continue }
                 callers[callee, default: []].append((i, lit))
+                if java, var owner = functions[i].owner {
+                    while true {
+                        ownCallers[owner + "." + callee, default: []].append((i, lit))
+                        let up = owner.ownerPart
+                        if up.isEmpty { break }
+                        owner = up
+                    }
+                }
             }
         }
         for i in 0..<n where helper[i] {
-            guard let cs = callers[functions[i].name], !cs.isEmpty, !cs.contains(where: \.literal) else { continue }
+            let sites = java && eligible[i] ? ownCallers[functions[i].qualifiedName] : callers[functions[i].name]
+            guard let cs = sites, !cs.isEmpty, !cs.contains(where: \.literal) else { continue }
             if eligible[i] { g.candidates.append((i, cs.map(\.caller))) }
             g.constructionCandidates.append((i, cs.map(\.caller)))
         }
@@ -323,8 +344,9 @@ struct ScopeIndex {
         let g = memo.callGraph { buildCallGraph() }
         let qualified = g.qualified
         var once = Set(g.onceTargets)
-        // Names are matched against the name words only (`param:` words are about signatures).
-        let nameWords = WordList(runOnce.words.filter { !$0.hasPrefix("param:") })
+        // Names are matched against the name words only (`param:`, `singleton:`, `many:` and
+        // `setup:` words are about signatures and owners).
+        let nameWords = WordList(runOnce.words.filter { !Self.isOwnerWord($0) })
         for i in g.names.indices where g.runsOnce[i] || nameWords.matches(g.names[i]) { once.insert(qualified[i]) }
         // `param:<type glob>` words: entry points by signature (a cobra command's
         // `func(cmd *cobra.Command, args []string)` runs once per invocation of the program).
@@ -338,6 +360,9 @@ struct ScopeIndex {
         // `once:f` names a function, not a qualified method: match by name.
         let onceNames = Set(once.map { $0.lastComponent })
         for i in g.names.indices where onceNames.contains(g.names[i]) { once.insert(qualified[i]) }
+        // Owners that exist once per process (after the name matching above: these are methods of
+        // one type, not every function of the name).
+        once.formUnion(singletonSetupFunctions(runOnce, initTargets: g.initTargets))
         // Propagation needs to know which functions have no callers outside the scope: Go says
         // so by case (lowercase = unexported); other front ends set `privateToScope`.
         guard propagate, !g.candidates.isEmpty else { return once }
@@ -359,6 +384,65 @@ struct ScopeIndex {
             }
         }
         return once
+    }
+
+    /// Run-once words about owners rather than names.
+    static func isOwnerWord(_ w: String) -> Bool {
+        w.hasPrefix("param:") || w.hasPrefix("singleton:") || w.hasPrefix("many:") || w.hasPrefix("setup:")
+    }
+
+    /// Qualified names of the functions that set up an object the process makes once (with
+    /// `Owner.<init>`, where field initialisers run, whether or not the type declares a
+    /// constructor), by the run-once words about owners:
+    /// - `singleton:<glob>`: a type with a trait (`annotation:Service`, `static-instance`) or a
+    ///   supertype (`super:InitializingBean`) matching the glob is made once, so its
+    ///   constructors (role `constructor`: Java constructors and `@PostConstruct` methods) run
+    ///   once;
+    /// - `many:<glob>`: a trait or supertype that says the type is made many times after all
+    ///   (`annotation:Scope`: a prototype or request-scoped bean) voids that;
+    /// - `setup:<Super>.<method>`: `method` of a type with supertype `Super` is called once in the
+    ///   object's life (`InitializingBean.afterPropertiesSet`, `ApplicationRunner.run`), so it is
+    ///   a constructor for the rule above; so is a method called under a once-per-object guard
+    ///   (`initTargets`).
+    func singletonSetupFunctions(_ runOnce: WordList, initTargets: [String] = []) -> Set<String> {
+        var single: [String] = [], many: [String] = [], setup: [(owner: String, method: String)] = []
+        for w in runOnce.words {
+            if w.hasPrefix("singleton:") { single.append(String(w.dropFirst(10))) }
+            else if w.hasPrefix("many:") { many.append(String(w.dropFirst(5))) }
+            else if w.hasPrefix("setup:"), let dot = w.lastIndex(of: ".") {
+                setup.append((String(w[w.index(w.startIndex, offsetBy: 6)..<dot]), String(w[w.index(after: dot)...])))
+            }
+        }
+        guard !single.isEmpty else { return [] }
+        var made: Set<String> = []
+        for (name, t) in types {
+            let marks = t.traits + t.superTypes.map { "super:" + Self.baseTypeName($0) }
+            if marks.contains(where: { m in single.contains { ByteText.glob($0, m) } }),
+               !marks.contains(where: { m in many.contains { ByteText.glob($0, m) } }) {
+                made.insert(name)
+            }
+        }
+        guard !made.isEmpty else { return [] }
+        var out: Set<String> = []
+        for name in made { out.insert(name + ".<init>") }
+        // Methods called under a once-per-object guard of a type made once.
+        for q in initTargets where made.contains(q.ownerPart) { out.insert(q) }
+        for fn in functions {
+            guard let owner = fn.owner, made.contains(owner), let t = types[owner] else { continue }
+            if fn.role == .constructor
+                || setup.contains(where: { s in s.method == fn.name && t.superTypes.contains { Self.baseTypeName($0) == s.owner } }) {
+                out.insert(fn.qualifiedName)
+            }
+        }
+        return out
+    }
+
+    /// `java.util.EventListener`, `ApplicationListener<ContextRefreshedEvent>` → the simple name.
+    static func baseTypeName(_ t: String) -> String {
+        var s = Substring(t)
+        if let lt = s.firstIndex(of: "<") { s = s[..<lt] }
+        if let dot = s.lastIndex(of: ".") { s = s[s.index(after: dot)...] }
+        return String(s).trimmingCharacters(in: .whitespaces)
     }
 
     /// Functions named `name` (any owner when `owner` is `*`).
@@ -522,6 +606,13 @@ extension String {
     var lastComponent: String {
         guard let d = lastIndex(of: ".") else { return self }
         return String(self[index(after: d)...])
+    }
+
+    /// All but the last `.`-separated component (the owner of a qualified name): `A.B.run` → `A.B`;
+    /// empty when there is no `.`.
+    var ownerPart: String {
+        guard let d = lastIndex(of: ".") else { return "" }
+        return String(self[..<d])
     }
 }
 

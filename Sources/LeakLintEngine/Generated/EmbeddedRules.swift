@@ -882,7 +882,9 @@ description: |
   logs, "recent events" lists and debug `StringBuilder`s are typical. An add under a condition
   that caps the collection's own size is bounded: `if (RECENT.size() < MAX) RECENT.add(x)`, and
   a pool grown to the largest index asked for, `if (idx >= POOL.size()) POOL.add(…)`, and an add
-  after `if (LIST.size() >= MAX) return;` in the same block.
+  after `if (LIST.size() >= MAX) return;` in the same block. Queues with a capacity are bounded
+  too: `ArrayBlockingQueue`, `new LinkedBlockingQueue<>(n)`, Guava's
+  `Queues.newLinkedBlockingQueue(n)` (`offer` drops what does not fit).
 
   ## Why is this a leak?
   The collection is reachable for the whole run of the JVM and nothing ever drops an element,
@@ -937,7 +939,7 @@ vocabulary:
   grow-calls: ["call:add", "call:addAll", "call:addFirst", "call:addLast", "call:offer", "call:offerFirst", "call:offerLast", "call:push", "call:append", "call:insert", "call:put"]
   shrink-calls: ["call:remove", "call:removeAll", "call:removeIf", "call:retainAll", "call:removeFirst", "call:removeLast", "call:clear", "call:poll", "call:pollFirst", "call:pollLast", "call:pop", "call:take", "call:drainTo", "call:setLength", "call:delete", "call:deleteCharAt", "call:replace", assign-fresh, assign-other, escape]
   init-calls: [assign-fresh]
-  bounded-types: ["ArrayBlockingQueue*", "new ArrayBlockingQueue*", "*EvictingQueue*", "*CircularFifoQueue*", "*RingBuffer*", "new LinkedBlockingQueue<*>(?*)", "new LinkedBlockingDeque<*>(?*)", "*Collections.unmodifiable*", "*Collections.empty*", "*List.of(*", "Immutable*", "*ImmutableList*", "*Arrays.asList(*", "*ReferenceQueue*"]
+  bounded-types: ["ArrayBlockingQueue*", "new ArrayBlockingQueue*", "*EvictingQueue*", "*CircularFifoQueue*", "*RingBuffer*", "new LinkedBlockingQueue<*>(?*)", "new LinkedBlockingDeque<*>(?*)", "*Queues.newArrayBlockingQueue(*", "*Queues.newLinkedBlockingQueue(?*)", "*Queues.newLinkedBlockingDeque(?*)", "*Collections.unmodifiable*", "*Collections.empty*", "*List.of(*", "Immutable*", "*ImmutableList*", "*Arrays.asList(*", "*ReferenceQueue*"]
   long-lived-traits: [static-instance, singleton-accessor, enum-singleton, "annotation:Component", "annotation:Service", "annotation:Singleton", "annotation:Repository", "annotation:Controller", "annotation:RestController", "annotation:Configuration", "annotation:ApplicationScoped"]
   long-lived-type-names: ["*Cache", "*Registry", "*Manager", "*Service", "*Repository", "*Store", "*Log", "*Logger", "*Recorder", "*Tracker"]
   run-once-functions: [main, "<clinit>", "register*", "Register*"]
@@ -966,7 +968,11 @@ description: |
   `scheduleAtFixedRate` / `scheduleWithFixedDelay` whose future is never cancelled on an
   executor that is never shut down (shutting the executor down cancels its periodic tasks).
   Executors handed in through the constructor are owned by someone else and are silent, as are
-  executors created once in a static initialiser or `main`. An executor field handed whole to
+  executors created once in a static initialiser or `main`, and those an object the process
+  makes once creates while it is set up: a singleton (its own static instance, an enum
+  constant) or a container's singleton bean (`@Component`, `@Service`, … without `@Scope`; an
+  `InitializingBean` or `ApplicationRunner`) in its constructor, its `@PostConstruct` method,
+  `afterPropertiesSet()` or `run(…)`, and private methods only those call. An executor field handed whole to
   a utility named for shutting down (`ThreadUtils.shutdownThreadPool(executor, log)`,
   `MoreExecutors.shutdownAndAwaitTermination(executor, …)`, `closeQuietly(executor)`) is shut
   down, whatever class the utility lives in. A method that schedules the
@@ -1024,7 +1030,19 @@ vocabulary:
   # Thread pools by class: a class that merely ends in "Executor" (a command runner) starts no thread.
   create-calls: ["Executors.new*", "new ThreadPoolExecutor", "new ScheduledThreadPoolExecutor", "new *ThreadPoolExecutor", "new ForkJoinPool", "new *ExecutorService", "new Timer", "*.scheduleAtFixedRate@result-or-receiver", "*.scheduleWithFixedDelay@result-or-receiver"]
   stop-calls: [shutdown, shutdownNow, close, cancel, stop]
-  run-once-functions: [main, "<clinit>"]
+  # Objects the process makes once (a container's singleton beans, singletons by their own
+  # static instance): what their constructors, @PostConstruct methods and start-up callbacks
+  # acquire is acquired once. `many:` traits say a bean is made per request or injection.
+  run-once-functions: [main, "<clinit>",
+    "singleton:static-instance", "singleton:singleton-accessor", "singleton:enum-singleton",
+    "singleton:annotation:Component", "singleton:annotation:Service", "singleton:annotation:Repository",
+    "singleton:annotation:Controller", "singleton:annotation:RestController", "singleton:annotation:Configuration",
+    "singleton:annotation:Singleton", "singleton:annotation:ApplicationScoped",
+    "singleton:super:InitializingBean", "singleton:super:ApplicationRunner", "singleton:super:CommandLineRunner",
+    "singleton:super:SmartInitializingSingleton",
+    "many:annotation:Scope", "many:annotation:RequestScoped", "many:annotation:SessionScoped", "many:annotation:Dependent",
+    "setup:InitializingBean.afterPropertiesSet", "setup:ApplicationRunner.run", "setup:CommandLineRunner.run",
+    "setup:SmartInitializingSingleton.afterSingletonsInstantiated"]
   # Utilities that shut down the executor handed to them (nacos' ThreadUtils.shutdownThreadPool,
   # Guava's MoreExecutors.shutdownAndAwaitTermination, ExecutorUtil.gracefulShutdown …).
   release-helpers: ["*shutdown*", "*Shutdown*", "close*", "destroy*", "terminate*", "stop*"]
@@ -1048,7 +1066,11 @@ description: |
   uncaught `InterruptedException` and no volatile stop flag runs until the JVM exits. Started
   from code that runs many times — a constructor, a request handler — each call adds a thread
   that never ends. Threads started once from `main` or a static initialiser are
-  process-lifetime by design and are silent.
+  process-lifetime by design and are silent, and so are those an object the process makes
+  once starts while it is set up: a singleton (its own static instance, an enum constant) or a
+  container's singleton bean (`@Component`, `@Service`, … without `@Scope`; an
+  `InitializingBean` or `ApplicationRunner`) in its constructor, its `@PostConstruct` method,
+  `afterPropertiesSet()` or `run(…)`, and private methods only those call.
 
   ## Why is this a leak?
   A running thread is a GC root: its stack, the `Runnable` and everything they reference can
@@ -1107,7 +1129,19 @@ vocabulary:
   spawn-kinds: [Thread, submit, execute, schedule, scheduleAtFixedRate, scheduleWithFixedDelay, runAsync, supplyAsync]
   cancel-signals: ["*"]
   endless-ranges: []
-  run-once-functions: [main, "<clinit>"]
+  # Objects the process makes once (a container's singleton beans, singletons by their own
+  # static instance): what their constructors, @PostConstruct methods and start-up callbacks
+  # acquire is acquired once. `many:` traits say a bean is made per request or injection.
+  run-once-functions: [main, "<clinit>",
+    "singleton:static-instance", "singleton:singleton-accessor", "singleton:enum-singleton",
+    "singleton:annotation:Component", "singleton:annotation:Service", "singleton:annotation:Repository",
+    "singleton:annotation:Controller", "singleton:annotation:RestController", "singleton:annotation:Configuration",
+    "singleton:annotation:Singleton", "singleton:annotation:ApplicationScoped",
+    "singleton:super:InitializingBean", "singleton:super:ApplicationRunner", "singleton:super:CommandLineRunner",
+    "singleton:super:SmartInitializingSingleton",
+    "many:annotation:Scope", "many:annotation:RequestScoped", "many:annotation:SessionScoped", "many:annotation:Dependent",
+    "setup:InitializingBean.afterPropertiesSet", "setup:ApplicationRunner.run", "setup:CommandLineRunner.run",
+    "setup:SmartInitializingSingleton.afterSingletonsInstantiated"]
 
 """#),
         (path: "java/threadlocal-not-removed.yaml", yaml: #"""
@@ -1325,7 +1359,11 @@ description: |
   request, nor on a call's cancellation context (gRPC's `CancellableContext`, Dubbo's
   `CancellationContext`): it ends with its call. Nor are listeners an object registers on
   itself (`super.addListener(…)` in a dispatcher's constructor): its listener list lives exactly
-  as long as it does.
+  as long as it does. Nor are listeners an object the process makes once registers while it is
+  set up: a singleton (its own static instance, an enum constant) or a container's singleton
+  bean (`@Component`, `@Service`, … without `@Scope`; an `InitializingBean` or
+  `ApplicationRunner`) in its constructor, its `@PostConstruct` method, `afterPropertiesSet()`
+  or `run(…)`, and private methods only those call.
 
   ## Why is this a leak?
   The subject's listener list is reachable as long as the subject is. A listener registered by
@@ -1383,7 +1421,19 @@ checklist: Event listeners are properly removed
 vocabulary:
   create-calls: ["*.addListener", "*.addChangeListener", "*.addPropertyChangeListener", "*.addVetoableChangeListener", "*.addNotificationListener", "*.addPreferenceChangeListener", "*.addNodeChangeListener", "*.addEventListener", "*.addObserver", "*us.register", "*us.subscribe", "*.addShutdownHook"]
   pairs: ["addListener=removeListener", "addChangeListener=removeChangeListener", "addPropertyChangeListener=removePropertyChangeListener", "addVetoableChangeListener=removeVetoableChangeListener", "addNotificationListener=removeNotificationListener", "addPreferenceChangeListener=removePreferenceChangeListener", "addNodeChangeListener=removeNodeChangeListener", "addEventListener=removeEventListener", "addObserver=deleteObserver", "register=unregister", "subscribe=unsubscribe", "addShutdownHook=removeShutdownHook"]
-  run-once-functions: [main, "<clinit>"]
+  # Objects the process makes once (a container's singleton beans, singletons by their own
+  # static instance): what their constructors, @PostConstruct methods and start-up callbacks
+  # acquire is acquired once. `many:` traits say a bean is made per request or injection.
+  run-once-functions: [main, "<clinit>",
+    "singleton:static-instance", "singleton:singleton-accessor", "singleton:enum-singleton",
+    "singleton:annotation:Component", "singleton:annotation:Service", "singleton:annotation:Repository",
+    "singleton:annotation:Controller", "singleton:annotation:RestController", "singleton:annotation:Configuration",
+    "singleton:annotation:Singleton", "singleton:annotation:ApplicationScoped",
+    "singleton:super:InitializingBean", "singleton:super:ApplicationRunner", "singleton:super:CommandLineRunner",
+    "singleton:super:SmartInitializingSingleton",
+    "many:annotation:Scope", "many:annotation:RequestScoped", "many:annotation:SessionScoped", "many:annotation:Dependent",
+    "setup:InitializingBean.afterPropertiesSet", "setup:ApplicationRunner.run", "setup:CommandLineRunner.run",
+    "setup:SmartInitializingSingleton.afterSingletonsInstantiated"]
   container-kinds: [sequence, set, map]
   storage: [staticMember, instanceMember]
   grow-calls: ["call:add", "call:addAll", "call:addIfAbsent", "call:put", "call:putIfAbsent", "call:computeIfAbsent", "call:offer", "call:push", "call:addElement"]
