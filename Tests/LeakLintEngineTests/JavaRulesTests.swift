@@ -86,4 +86,37 @@ import Testing
         #expect(e.first?.replacement.contains("expireAfterAccess(java.time.Duration.ofMinutes(10)).<String, Duration>build()") == true)
         #expect(e.last?.replacement == "\nimport com.github.benmanes.caffeine.cache.Caffeine;")
     }
+
+    @Test func aPeriodicTaskOnAReportedExecutorIsARelatedLocationOfItsFinding() throws {
+        let r = try scan(["P.java": """
+        import java.util.concurrent.*;
+        final class Poller {
+            private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+            void start() {
+                timer.scheduleWithFixedDelay(this::poll, 0, 10, TimeUnit.SECONDS);
+            }
+            void local() {
+                ScheduledExecutorService s = Executors.newScheduledThreadPool(1);
+                s.scheduleAtFixedRate(this::poll, 0, 1, TimeUnit.SECONDS);
+            }
+            void shared() {
+                Shared.POOL.scheduleAtFixedRate(this::poll, 0, 1, TimeUnit.SECONDS);
+            }
+            void poll() {}
+        }
+        final class Shared {
+            static final ScheduledExecutorService POOL = Executors.newScheduledThreadPool(1);
+        }
+        """])
+        let f = r.findings.filter { $0.ruleID == "java/executor-never-shutdown" }
+        // The field's executor and the local one, each with its task; the task on an executor
+        // created once in a static initialiser stays a finding of its own.
+        #expect(f.map(\.location.region.startLine) == [3, 8, 12])
+        #expect(f[0].related.contains { $0.location.region.startLine == 5 && $0.message.contains("periodic task") })
+        #expect(f[1].related.contains { $0.location.region.startLine == 9 && $0.message.contains("periodic task") })
+        #expect(!f[2].related.contains { $0.message.contains("periodic task") })
+        // The suggested code names the field, not `Poller.timer`.
+        #expect(f[0].fix?.snippet.contains("timer.shutdown();") == true)
+        #expect(f[0].fix?.snippet.contains("Poller.timer") == false)
+    }
 }

@@ -98,6 +98,10 @@ struct PairedCallsAnalysis: Analysis {
         // Parameter names per function, for first-arg pairing and forwarded tasks (built only when asked).
         lazy var paramsByFunction = ix.paramNamesByFunction()
 
+        // Findings' resources by holder (`holderKey`, or `local:<function>.<name>`), and periodic
+        // tasks reported on a receiver: merged below.
+        var heldIn: [String: Int] = [:]
+        var tasks: [(index: Int, key: String, at: SourceRef)] = []
         for c in ix.calls where scope.reports(c.at.path) {
             // A call on a call's result (`Executors.newSingleThreadExecutor().execute(r)`) is matched
             // by its method on an unnamed receiver: a `*` in `Executors.new*` must not reach across
@@ -262,12 +266,37 @@ struct PairedCallsAnalysis: Analysis {
             var caps = captures(c)
             caps["problem"] = p
             let endless = usedInEndlessLoop(c, ix, endlessRanges)
+            // What the finding's resource is held in, and, for a periodic task, what it runs on.
+            if pairing != "result-or-receiver" {
+                switch c.result {
+                case .stored(let sym): heldIn[Self.holderKey(sym)] = out.count
+                case .bound(let names):
+                    if let n = names.first(where: { $0 != "_" }) { heldIn["local:" + c.function + "." + n] = out.count }
+                default: break
+                }
+            } else if let rs = c.receiverSymbol {
+                tasks.append((out.count, Self.holderKey(rs), c.at))
+            } else if let r = c.receiver, Self.isPlainName(r) {
+                tasks.append((out.count, "local:" + c.function + "." + r, c.at))
+            }
             out.append(factory.finding(at: c.at, symbol: "\(c.function)→\(c.callee)", captures: caps,
                                        severity: factory.severity(lower: lower && !endless),
                                        related: factory.related(related), edits: edits))
         }
-        return out
+        // A periodic task on an executor that is itself reported is that finding's: shutting the
+        // executor down cancels it. One finding per executor, the task a related location.
+        var merged: Set<Int> = []
+        for t in tasks {
+            guard let k = heldIn[t.key] else { continue }
+            out[k].related.append(contentsOf: factory.related([(t.at, "a periodic task runs on it here; shutting it down cancels the task")]))
+            merged.insert(t.index)
+        }
+        if merged.isEmpty { return out }
+        return out.enumerated().filter { !merged.contains($0.offset) }.map(\.element)
     }
+
+    /// The key a stored resource's holder is known by: its field or global (`Owner.name`).
+    static func holderKey(_ sym: SymbolRef) -> String { "sym:" + (sym.owner ?? "") + "." + sym.name }
 
     /// The field is handed to a method of its own type that stops the parameter it arrives in
     /// (`shutdownExecutorService(poolRouterExecutor, …)` with `executorService.shutdownNow()`

@@ -967,6 +967,8 @@ description: |
   without `shutdown()` (or try-with-resources on Java 19+), leaks its threads; so does a
   `scheduleAtFixedRate` / `scheduleWithFixedDelay` whose future is never cancelled on an
   executor that is never shut down (shutting the executor down cancels its periodic tasks).
+  When that executor is itself reported, the task is a related location of its finding: one
+  finding per executor.
   Executors handed in through the constructor are owned by someone else and are silent, as are
   executors created once in a static initialiser or `main`, and those an object the process
   makes once creates while it is set up: a singleton (its own static instance, an enum
@@ -1016,14 +1018,14 @@ fix:
   description: "Shut the executor down when {function}'s work (or its owner) is done"
   template: |
     // scoped to one method (Java 19+): close() shuts down and waits
-    try (var {name} = {callee}({args})) {
+    try (var {field} = {callee}({args})) {
         // … submit work …
     }
 
     // held in a field: shut it down in the owner's close()
     @Override
     public void close() {
-        {name}.shutdown();
+        {field}.shutdown();
     }
 checklist: Thread pools have proper shutdown procedures
 vocabulary:
