@@ -8,25 +8,28 @@ import Darwin
 import LeakLintCore
 
 /// A byte-level pre-pass that finds the function bodies of a Swift file that cannot hold a fact,
-/// so the parser never sees their contents (they are replaced by spaces, byte offsets unchanged).
+/// so the parser never sees their contents (each is cut down to one space; `FactVisitor` maps the
+/// tree's offsets back to the file's).
 ///
 /// Parsing is most of a scan's time and most function bodies hold nothing the analyses read:
 /// no loop that may be endless, no spawn, no call the rules or the visitor record, no container
-/// method but on a name, no static storage, no assignment to a name that could be a container. Only bodies
-/// of `func` / `init` / `deinit` declarations whose enclosing braces are all type bodies (or the
-/// file) are candidates, so their facts are the body's own: the declaration's signature, its
-/// `FunctionFact` (name, owner, role, parameters) and its type's method list come from the text
-/// outside the braces and stay as they are. What a skipped body loses is `BodyFact.calls` (the
-/// direct calls a body makes), which the Swift analyses do not read (run-once propagation is
-/// off for Swift), the `LoopFact`s of loops that end by their own condition (`for … in` over a
-/// collection, `while let`, `while i < n`: no analysis reads a loop that is not endless), and the
-/// local types and functions it declares when none has static storage (their own bodies'
-/// spawns, calls and ops keep the body like any other). A word of the calls' vocabulary keeps a body only where
-/// it names a call (`(`, a trailing closure's `{`, `<` or `.init` follows it); loop and
-/// declaration keywords keep it anywhere but after a `.`. A container method called on a name
-/// (`items.append(x)`) is an op on that name and is listed like an assignment (the rules read
-/// such calls only as ops). An `#if` inside a body is skipped with it when each of its clauses
-/// closes the brackets it opens.
+/// method but on a name, no static storage, no assignment to a name that could be a container.
+/// Only bodies of `func` / `init` / `deinit` declarations whose enclosing braces are all type
+/// bodies (or the file) are candidates, so their facts are the body's own: the declaration's
+/// signature, its `FunctionFact` (name, owner, role, parameters) and its type's method list come
+/// from the text outside the braces and stay as they are. What a skipped body loses:
+/// - `BodyFact.calls` (the direct calls a body makes), which the Swift analyses do not read
+///   (run-once propagation is off for Swift);
+/// - the `LoopFact`s of loops that end by their own condition (`for … in` over a collection,
+///   `while let`, `while i < n`): no analysis reads a loop that is not endless;
+/// - the local types and functions it declares, when none has static storage (their own
+///   bodies' spawns, calls and ops keep the body like any other).
+///
+/// A word of the calls' vocabulary keeps a body only where it names a call (`(`, a trailing
+/// closure's `{`, `<` or `.init` follows it); loop and storage keywords keep it anywhere but
+/// after a `.`. A container method called on a name (`items.append(x)`) is an op on that name
+/// and is listed like an assignment (the rules read such calls only as ops). An `#if` inside a
+/// body is skipped with it when each of its clauses closes the brackets it opens.
 ///
 /// The scanner knows comments (nested), strings (multi-line, raw, interpolations nested to any
 /// depth), `#/regex/#` literals and backticked names. Bare `/regex/` literals it reads as
@@ -807,96 +810,93 @@ struct BodySkipper {
         return out
     }
 
+    /// The index past the ASCII identifier (letters, digits, `_`) starting at `k`.
+    static func identEnd(_ buf: UnsafeBufferPointer<UInt8>, _ k: Int) -> Int {
+        var e = k
+        let n = buf.count
+        while e < n {
+            let c = buf[e]
+            guard (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c == 95 else { break }
+            e += 1
+        }
+        return e
+    }
+
+    /// The index of the first byte at or after `k` that is no space, tab or line break.
+    static func skipSpace(_ buf: UnsafeBufferPointer<UInt8>, _ k: Int) -> Int {
+        var k = k
+        while k < buf.count && (buf[k] == 32 || buf[k] == 9 || buf[k] == 10 || buf[k] == 13) { k += 1 }
+        return k
+    }
+
+    /// Whether `buf[k..<e]` is `w`.
+    static func isWord(_ buf: UnsafeBufferPointer<UInt8>, _ k: Int, _ e: Int, _ w: StaticString) -> Bool {
+        guard e - k == w.utf8CodeUnitCount else { return false }
+        for j in 0..<(e - k) where buf[k + j] != w.utf8Start[j] { return false }
+        return true
+    }
+
     /// Whether the condition of the `while` ending at `from` may be one the visitor calls endless
     /// (`true`, `!Task.isCancelled`): it starts with `true`, `(`, `!`, a comment or nothing.
     static func mayBeEndless(_ buf: UnsafeBufferPointer<UInt8>, _ from: Int) -> Bool {
-        var k = from
-        let n = buf.count
-        while k < n && (buf[k] == 32 || buf[k] == 9 || buf[k] == 10 || buf[k] == 13) { k += 1 }
-        guard k < n else { return true }
+        let k = skipSpace(buf, from)
+        guard k < buf.count else { return true }
         switch buf[k] {
         case UInt8(ascii: "!"), UInt8(ascii: "("), UInt8(ascii: "/"):
             return true
-        case UInt8(ascii: "t"):
-            var e = k
-            while e < n && ((buf[e] >= 97 && buf[e] <= 122) || (buf[e] >= 65 && buf[e] <= 90) || (buf[e] >= 48 && buf[e] <= 57)
-                            || buf[e] == 95) { e += 1 }
-            return e - k == 4 && buf[k + 1] == UInt8(ascii: "r") && buf[k + 2] == UInt8(ascii: "u") && buf[k + 3] == UInt8(ascii: "e")
         default:
-            return false
+            return isWord(buf, k, identEnd(buf, k), "true")
         }
     }
 
     /// Whether the `static` ending at `from` may declare storage the analyses read: anything but
-    /// a method (`static func`) or a constant initialised with a string or number literal
+    /// a method (`static func`) or a constant initialised with a lone string or number literal
     /// (`static let databaseTableName = "players"`).
     static func mayBeStaticStorage(_ buf: UnsafeBufferPointer<UInt8>, _ from: Int) -> Bool {
         let n = buf.count
-        func skipSpace(_ k: Int) -> Int {
-            var k = k
-            while k < n && (buf[k] == 32 || buf[k] == 9 || buf[k] == 10 || buf[k] == 13) { k += 1 }
-            return k
-        }
-        func wordEnd(_ k: Int) -> Int {
-            var e = k
-            while e < n && ((buf[e] >= 97 && buf[e] <= 122) || (buf[e] >= 65 && buf[e] <= 90) || (buf[e] >= 48 && buf[e] <= 57)
-                            || buf[e] == 95) { e += 1 }
-            return e
-        }
-        func isWord(_ k: Int, _ e: Int, _ w: StaticString) -> Bool {
-            guard e - k == w.utf8CodeUnitCount else { return false }
-            for j in 0..<(e - k) where buf[k + j] != w.utf8Start[j] { return false }
-            return true
-        }
-        let k = skipSpace(from)
-        let e = wordEnd(k)
-        if isWord(k, e, "func") { return false }
-        guard isWord(k, e, "let") || isWord(k, e, "var") else { return true }
-        let name = skipSpace(e)
-        let nameEnd = wordEnd(name)
+        let k = skipSpace(buf, from)
+        let e = identEnd(buf, k)
+        if isWord(buf, k, e, "func") { return false }
+        guard isWord(buf, k, e, "let") || isWord(buf, k, e, "var") else { return true }
+        let name = skipSpace(buf, e)
+        let nameEnd = identEnd(buf, name)
         guard nameEnd > name else { return true }
-        let eq = skipSpace(nameEnd)
+        let eq = skipSpace(buf, nameEnd)
         guard eq < n, buf[eq] == UInt8(ascii: "=") else { return true }
-        let value = skipSpace(eq + 1)
+        let value = skipSpace(buf, eq + 1)
         guard value < n else { return true }
         let c = buf[value]
-        // A string literal (`#"…"#` too) or a number; the line must end with it (`"a" + x` or
-        // `1 ... n` might be anything).
-        guard c == UInt8(ascii: "\"") || c == UInt8(ascii: "#") || (c >= 48 && c <= 57) else { return true }
-        var j = value + 1
+        var j = value
         if c == UInt8(ascii: "\"") || c == UInt8(ascii: "#") {
-            j = value
+            // `"…"` or `#"…"#` on one line, with no escape or interpolation.
             while j < n && buf[j] == UInt8(ascii: "#") { j += 1 }
-            guard j < n, buf[j] == UInt8(ascii: "\""), !(j + 2 < n && buf[j + 1] == UInt8(ascii: "\"") && buf[j + 2] == UInt8(ascii: "\"")) else { return true }
+            guard j < n, buf[j] == UInt8(ascii: "\""),
+                  !(j + 2 < n && buf[j + 1] == UInt8(ascii: "\"") && buf[j + 2] == UInt8(ascii: "\"")) else { return true }
             j += 1
             while j < n && buf[j] != UInt8(ascii: "\"") && buf[j] != UInt8(ascii: "\\") && buf[j] != 10 && buf[j] != 13 { j += 1 }
             guard j < n, buf[j] == UInt8(ascii: "\"") else { return true }
             j += 1
             while j < n && buf[j] == UInt8(ascii: "#") { j += 1 }
-        } else {
+        } else if c >= 48 && c <= 57 {
             while j < n && ((buf[j] >= 48 && buf[j] <= 57) || buf[j] == UInt8(ascii: "_") || buf[j] == UInt8(ascii: ".")) { j += 1 }
+        } else {
+            return true
         }
+        // The literal must end the statement (`"a" + x` or `1 ... n` might be anything).
         while j < n && (buf[j] == 32 || buf[j] == 9) { j += 1 }
         return !(j >= n || buf[j] == 10 || buf[j] == 13 || buf[j] == UInt8(ascii: ";") || buf[j] == UInt8(ascii: "}"))
     }
 
     /// Whether the next word after `from` (past spaces, newlines and comments) is `await` or `try`.
     static func nextWordIsAwaitOrTry(_ buf: UnsafeBufferPointer<UInt8>, _ from: Int) -> Bool {
-        var k = from
-        let n = buf.count
-        while k < n {
-            let c = buf[k]
-            if c == 32 || c == 9 || c == 10 || c == 13 { k += 1; continue }
-            if c == UInt8(ascii: "/") && k + 1 < n && (buf[k + 1] == UInt8(ascii: "/") || buf[k + 1] == UInt8(ascii: "*")) {
-                // A comment between `for` and its pattern: read the loop.
-                return true
-            }
-            var e = k
-            while e < n && ((buf[e] >= 97 && buf[e] <= 122) || (buf[e] >= 65 && buf[e] <= 90)) { e += 1 }
-            let w = Array(UnsafeBufferPointer(rebasing: buf[k..<e]))
-            return w == Array("await".utf8) || w == Array("try".utf8)
+        let k = skipSpace(buf, from)
+        guard k < buf.count else { return false }
+        if buf[k] == UInt8(ascii: "/") && k + 1 < buf.count && (buf[k + 1] == UInt8(ascii: "/") || buf[k + 1] == UInt8(ascii: "*")) {
+            // A comment between `for` and its pattern: read the loop.
+            return true
         }
-        return false
+        let e = identEnd(buf, k)
+        return isWord(buf, k, e, "await") || isWord(buf, k, e, "try")
     }
 
     /// Type names that make a declaration a container (`SwiftVocabulary.kind(ofTypeName:)`).
