@@ -205,12 +205,12 @@ struct PairedCallsAnalysis: Analysis {
                 if !arg.isEmpty, c.function.lastComponent == c.method,
                    paramsByFunction[c.function]?.contains(arg) == true { continue }
                 let namedListener = Self.isPlainName(arg) && arg != "this" && arg != "self"
-                let owner = Self.ownerPart(c.function)
+                let owner = c.function.ownerPart
                 let released = ix.calls.contains { r in
                     guard r.method == release else { return false }
                     if (r.receiver ?? "") == recv || (r.receiver?.lastComponent ?? "") == recv.lastComponent { return true }
                     // The same named listener removed, by the same class, from whichever source held it.
-                    if namedListener && r.args.last == arg && Self.ownerPart(r.function) == owner { return true }
+                    if namedListener && r.args.last == arg && r.function.ownerPart == owner { return true }
                     // The swap idiom: the registering function first removes the listener from the
                     // previous source (`current.removeListener(L); property.addListener(L); current = property`).
                     return r.function == c.function && r.at.path == c.at.path && r.at.start < c.at.start
@@ -420,12 +420,6 @@ struct PairedCallsAnalysis: Analysis {
         }
         let stmt = Template.render(template, ["field": sym.name, "verb": verb, "receiver": receiver])
         return f.releaseBeforeAssignment(c.at, field: sym.name, statement: stmt) + f.addToDeinit(owner: sym.owner, statement: stmt, ix: ix, near: field)
-    }
-
-    /// `Owner` of `Owner.method` (`""` for a free function).
-    static func ownerPart(_ function: String) -> Substring {
-        guard let dot = function.utf8.lastIndex(of: UInt8(ascii: ".")) else { return "" }
-        return function[..<dot]
     }
 
     /// A name or a dotted chain of names (`LISTENER`, `this.listener`, `Holder.LISTENER`): an

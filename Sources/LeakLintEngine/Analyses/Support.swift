@@ -289,7 +289,7 @@ struct ScopeIndex {
                         ownCallers[owner + "." + callee, default: []].append((i, lit))
                         let up = owner.ownerPart
                         if up.isEmpty { break }
-                        owner = up
+                        owner = String(up)
                     }
                 }
             }
@@ -426,7 +426,7 @@ struct ScopeIndex {
         var out: Set<String> = []
         for name in made { out.insert(name + ".<init>") }
         // Methods called under a once-per-object guard of a type made once.
-        for q in initTargets where made.contains(q.ownerPart) { out.insert(q) }
+        for q in initTargets where made.contains(String(q.ownerPart)) { out.insert(q) }
         for fn in functions {
             guard let owner = fn.owner, made.contains(owner), let t = types[owner] else { continue }
             if fn.role == .constructor
@@ -610,9 +610,9 @@ extension String {
 
     /// All but the last `.`-separated component (the owner of a qualified name): `A.B.run` → `A.B`;
     /// empty when there is no `.`.
-    var ownerPart: String {
-        guard let d = lastIndex(of: ".") else { return "" }
-        return String(self[..<d])
+    var ownerPart: Substring {
+        guard let d = utf8.lastIndex(of: UInt8(ascii: ".")) else { return "" }
+        return self[..<d]
     }
 }
 
