@@ -263,11 +263,6 @@ struct ScopeIndex {
             if let f = name.utf8.first { firstAndLength[Int(f)] |= 1 << UInt64(min(name.utf8.count, 63)) }
         }
         var callers: [String: [(caller: Int, literal: Bool)]] = [:]   // callee name → call sites
-        // Java: a private method is called from its own class or a class nested in it, so its
-        // call sites are listed by `Owner.name` for the caller's class and each class around it
-        // (two classes of a file may have private methods of one name).
-        let java = language == .java
-        var ownCallers: [String: [(caller: Int, literal: Bool)]] = [:]
         for i in 0..<n {
             for c in functions[i].body.calls {
                 let u = c.utf8
@@ -284,23 +279,29 @@ struct ScopeIndex {
                 let callee = lit ? String(c.dropFirst(4)) : c
                 guard candidateNames.contains(callee) else { continue }
                 callers[callee, default: []].append((i, lit))
-                if java, var owner = functions[i].owner {
-                    while true {
-                        ownCallers[owner + "." + callee, default: []].append((i, lit))
-                        let up = owner.ownerPart
-                        if up.isEmpty { break }
-                        owner = String(up)
-                    }
-                }
             }
         }
+        // Java: a private method is called from its own class or a class nested in it: its call
+        // sites are those of callers in that class (two classes of a file may have private
+        // methods of one name).
+        let java = language == .java
         for i in 0..<n where helper[i] {
-            let sites = java && eligible[i] ? ownCallers[functions[i].qualifiedName] : callers[functions[i].name]
-            guard let cs = sites, !cs.isEmpty, !cs.contains(where: \.literal) else { continue }
+            guard var cs = callers[functions[i].name] else { continue }
+            if java && eligible[i], let owner = functions[i].owner {
+                cs = cs.filter { s in functions[s.caller].owner.map { Self.isSameOrNested($0, in: owner) } ?? false }
+            }
+            guard !cs.isEmpty, !cs.contains(where: \.literal) else { continue }
             if eligible[i] { g.candidates.append((i, cs.map(\.caller))) }
             g.constructionCandidates.append((i, cs.map(\.caller)))
         }
         return g
+    }
+
+    /// Whether class `inner` is `outer` or nested in it (`Outer.Inner`).
+    static func isSameOrNested(_ inner: String, in outer: String) -> Bool {
+        guard inner.hasPrefix(outer) else { return false }
+        let u = inner.utf8
+        return u.count == outer.utf8.count || u[u.index(u.startIndex, offsetBy: outer.utf8.count)] == UInt8(ascii: ".")
     }
 
     /// `initFoo`, `init_foo`: named as a step of initialisation.
@@ -405,44 +406,53 @@ struct ScopeIndex {
     ///   a constructor for the rule above; so is a method called under a once-per-object guard
     ///   (`initTargets`).
     func singletonSetupFunctions(_ runOnce: WordList, initTargets: [String] = []) -> Set<String> {
-        var single: [String] = [], many: [String] = [], setup: [(owner: String, method: String)] = []
-        for w in runOnce.words {
-            if w.hasPrefix("singleton:") { single.append(String(w.dropFirst(10))) }
-            else if w.hasPrefix("many:") { many.append(String(w.dropFirst(5))) }
-            else if w.hasPrefix("setup:"), let dot = w.lastIndex(of: ".") {
-                setup.append((String(w[w.index(w.startIndex, offsetBy: 6)..<dot]), String(w[w.index(after: dot)...])))
+        let words = runOnce.words.filter { $0.hasPrefix("singleton:") || $0.hasPrefix("many:") || $0.hasPrefix("setup:") }
+        guard words.contains(where: { $0.hasPrefix("singleton:") }) else { return [] }
+        // The same for every rule with these words, whether or not it propagates.
+        return memo.runOnce("setup\u{1}" + words.joined(separator: "\u{1}")) {
+            var single: [String] = [], many: [String] = [], setup: [(owner: String, method: String)] = []
+            for w in words {
+                if w.hasPrefix("singleton:") { single.append(String(w.dropFirst(10))) }
+                else if w.hasPrefix("many:") { many.append(String(w.dropFirst(5))) }
+                else if let dot = w.lastIndex(of: ".") {
+                    setup.append((String(w[w.index(w.startIndex, offsetBy: 6)..<dot]), String(w[w.index(after: dot)...])))
+                }
             }
-        }
-        guard !single.isEmpty else { return [] }
-        var made: Set<String> = []
-        for (name, t) in types {
-            let marks = t.traits + t.superTypes.map { "super:" + Self.baseTypeName($0) }
-            if marks.contains(where: { m in single.contains { ByteText.glob($0, m) } }),
-               !marks.contains(where: { m in many.contains { ByteText.glob($0, m) } }) {
-                made.insert(name)
+            let singleList = WordList(single), manyList = WordList(many)
+            var made: Set<String> = []
+            for (name, t) in types where !t.traits.isEmpty || !t.superTypes.isEmpty {
+                let marks = t.traits + t.superTypes.map { "super:" + Self.baseTypeName($0) }
+                if marks.contains(where: singleList.matches), !marks.contains(where: manyList.matches) { made.insert(name) }
             }
-        }
-        guard !made.isEmpty else { return [] }
-        var out: Set<String> = []
-        for name in made { out.insert(name + ".<init>") }
-        // Methods called under a once-per-object guard of a type made once.
-        for q in initTargets where made.contains(String(q.ownerPart)) { out.insert(q) }
-        for fn in functions {
-            guard let owner = fn.owner, made.contains(owner), let t = types[owner] else { continue }
-            if fn.role == .constructor
-                || setup.contains(where: { s in s.method == fn.name && t.superTypes.contains { Self.baseTypeName($0) == s.owner } }) {
-                out.insert(fn.qualifiedName)
+            guard !made.isEmpty else { return [] }
+            var out: Set<String> = []
+            for name in made { out.insert(name + ".<init>") }
+            // Methods called under a once-per-object guard of a type made once.
+            for q in initTargets where made.contains(String(q.ownerPart)) { out.insert(q) }
+            let setupNames = Set(setup.map(\.method))
+            for i in functions.indices {
+                let isCtor = functions[i].role == .constructor
+                guard isCtor || setupNames.contains(functions[i].name),
+                      let owner = functions[i].owner, made.contains(owner), let t = types[owner] else { continue }
+                let name = functions[i].name
+                if isCtor || setup.contains(where: { s in s.method == name && t.superTypes.contains { Self.baseTypeName($0) == s.owner } }) {
+                    out.insert(functions[i].qualifiedName)
+                }
             }
+            return out
         }
-        return out
     }
 
     /// `java.util.EventListener`, `ApplicationListener<ContextRefreshedEvent>` → the simple name.
     static func baseTypeName(_ t: String) -> String {
-        var s = Substring(t)
-        if let lt = s.firstIndex(of: "<") { s = s[..<lt] }
-        if let dot = s.lastIndex(of: ".") { s = s[s.index(after: dot)...] }
-        return String(s).trimmingCharacters(in: .whitespaces)
+        // Most supertypes are written as a plain simple name.
+        if !t.utf8.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ".") || $0 == 32 }) { return t }
+        var u = Substring(t).utf8
+        if let lt = u.firstIndex(of: UInt8(ascii: "<")) { u = u[..<lt] }
+        if let dot = u.lastIndex(of: UInt8(ascii: ".")) { u = u[u.index(after: dot)...] }
+        while let f = u.first, f == 32 { u = u.dropFirst() }
+        while let l = u.last, l == 32 { u = u.dropLast() }
+        return String(Substring(u))
     }
 
     /// Functions named `name` (any owner when `owner` is `*`).
