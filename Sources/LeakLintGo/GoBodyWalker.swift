@@ -879,7 +879,12 @@ struct BodyWalker {
         if p.isK(i - 1, .func) { return }  // a method name in a declaration
         // Record the callee for run-once propagation (not calls into other packages).
         if !hasReceiver || complexPrefix || !p.isImport(p.ident(chainStart)) {
-            let inLiteral = ctxs.count > 1 && ctxs[ctxs.count - 1].role != .once
+            // A call in a function literal counts as a call of its function only when the
+            // literal runs once: a `once.Do` body, or a goroutine `main` or an initialiser starts
+            // once (`go func() { load(); refresh() }()`, not in a loop).
+            let top = ctxs[ctxs.count - 1]
+            let inLiteral = ctxs.count > 1 && top.role != .once
+                && !(top.spawnTok != nil && !top.spawnInLoop && (top.role == .main || top.role == .initializer))
             let id = Int(nameId)
             if inLiteral {
                 if p.idInfo[id].literalCall != gen { p.idInfo[id].literalCall = gen; literalCalledIds.append(nameId) }
