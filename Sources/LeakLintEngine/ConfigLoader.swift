@@ -36,6 +36,11 @@ import Yams
 /// # `--include-tests` on the command line wins over this.
 /// include-tests: false
 ///
+/// # Report findings in generated files too (default false): files whose header says a tool
+/// # wrote them (`// Code generated … DO NOT EDIT.`, protoc's and JavaCC's banners,
+/// # `@generated`). They are analysed either way. `--include-generated` wins over this.
+/// include-generated: false
+///
 /// # C++ precise mode: a compile_commands.json (or the folder holding one), relative to this
 /// # file. Each translation unit is parsed with its own flags (flags that load code into the
 /// # parser are dropped). `--compile-commands` on the command line wins over this.
@@ -56,7 +61,7 @@ public enum ConfigLoader {
     /// The file names `discover(from:)` looks for, in order of preference.
     public static let fileNames = [".leaklint.yml", ".leaklint.yaml"]
 
-    static let topKeys = ["rules", "severity", "exclude", "include-tests", "vocabulary", "compile-commands"]
+    static let topKeys = ["rules", "severity", "exclude", "include-tests", "include-generated", "vocabulary", "compile-commands"]
     static let ruleKeys = ["enable", "disable"]
 
     /// Loads and validates the config at `path`. Severity keys and exact (glob-free) ids in
@@ -130,6 +135,9 @@ public enum ConfigLoader {
         }
         if let t = top["include-tests"] {
             config.includeTests = try doc.bool(t.value, what: "'include-tests'")
+        }
+        if let t = top["include-generated"] {
+            config.includeGenerated = try doc.bool(t.value, what: "'include-generated'")
         }
         if let c = top["compile-commands"] {
             let value = try doc.scalar(c.value, what: "'compile-commands'")

@@ -75,6 +75,8 @@ public struct Config: Sendable, Equatable {
     public var exclude: [String] = []
     /// Scan `_test.go` / test files too.
     public var includeTests: Bool = false
+    /// Report findings located in generated files too (see `ByteSniff.looksGenerated`).
+    public var includeGenerated: Bool = false
     /// Extra vocabulary: key (e.g. `bounded-types`) → words, added to every rule that uses that key.
     public var vocabulary: [String: [String]] = [:]
     /// `compile-commands`: absolute path of a compile_commands.json (or its folder) for C++

@@ -17,6 +17,10 @@ public struct ScanOptions: Sendable {
     public var configPath: String?
     /// `--include-tests`; nil = the config decides (default false).
     public var includeTests: Bool?
+    /// `--include-generated`; nil = the config decides (default false): findings located in a
+    /// generated file (`ByteSniff.looksGenerated`) are reported. Generated files are analysed
+    /// either way: their declarations and calls are part of their package.
+    public var includeGenerated: Bool? = nil
     /// Worker count; 0 or less = the active processor count.
     public var jobs: Int
     /// Report findings only in these root-relative paths (pre-commit / staged mode). Whole
@@ -73,6 +77,7 @@ public struct Scanner {
     /// Every rule known before config (to tell a disabled rule from a typo in suppressions).
     let knownRules: [Rule]
     let includeTests: Bool
+    let includeGenerated: Bool
     let jobs: Int
     /// The front end per file extension for this scan (the defaults, or precise C++).
     let frontEndTable: FrontEnds.Table
@@ -103,6 +108,7 @@ public struct Scanner {
         let config = try configPath.map { try ConfigLoader.load(path: $0, rules: all) } ?? Config()
         self.config = config
         self.includeTests = options.includeTests ?? config.includeTests
+        self.includeGenerated = options.includeGenerated ?? config.includeGenerated
         self.rules = all.sorted { $0.id < $1.id }.filter { config.isEnabled($0.id) }.map { config.apply(to: $0) }
         self.jobs = options.jobs > 0 ? options.jobs : ProcessInfo.processInfo.activeProcessorCount
         var overrides = options.frontEnds
@@ -153,9 +159,11 @@ public struct Scanner {
         var facts: [FileFacts] = []
         var sources: [String: SourceFile] = [:]
         var lines = 0
+        var generated: Set<String> = []
         for o in outcomes {
             notes += o.notifications
             guard let f = o.facts, let s = o.source else { continue }
+            if o.generated { generated.insert(s.path) }
             facts.append(f)
             sources[s.path] = s
             lines += o.lines
@@ -208,6 +216,16 @@ public struct Scanner {
             if let s = config.severityOverride(findings[i].ruleID) { findings[i].severity = s }
         }
         findings = Scanner.sortAndDedupe(findings)
+        if !includeGenerated && !generated.isEmpty {
+            let dropped = findings.filter { generated.contains($0.location.path) }
+            if !dropped.isEmpty {
+                findings.removeAll { generated.contains($0.location.path) }
+                let files = Set(dropped.map(\.location.path)).count
+                notes.append(ToolNotification(
+                    level: .note, id: "generated-code",
+                    message: "\(dropped.count) finding\(dropped.count == 1 ? "" : "s") in \(files) generated file\(files == 1 ? "" : "s") (a `Code generated … DO NOT EDIT` header or the like) not reported; --include-generated reports them"))
+            }
+        }
 
         if let only {
             findings = findings.filter { only.contains($0.location.path) }
@@ -271,6 +289,8 @@ enum FileLoader {
         var notifications: [ToolNotification] = []
         /// Lines of the source (counted here, on the worker thread).
         var lines = 0
+        /// The file says it is generated (`ByteSniff.looksGenerated`).
+        var generated = false
     }
 
     static func load(absolute: String, relative: String, interest: CallInterest) -> Outcome {
@@ -369,6 +389,7 @@ enum FileLoader {
         out.facts = facts
         out.source = source
         out.lines = countLines(source)
+        out.generated = ByteSniff.looksGenerated(bytes)
         return out
     }
 

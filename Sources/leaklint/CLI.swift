@@ -124,6 +124,10 @@ struct ScanFlags: ParsableArguments {
     @Flag(name: .customLong("include-tests"), help: "Scan test files too (`_test.go`, `src/test/`, `Tests/`, …).")
     var includeTests = false
 
+    @Flag(name: .customLong("include-generated"), help: ArgumentHelp(
+        "Report findings in generated files too (a `Code generated … DO NOT EDIT` header or the like). They are analysed either way."))
+    var includeGenerated = false
+
     @Flag(name: .customLong("include-suppressed"), help: ArgumentHelp(
         "Report findings silenced by `leaklint:ignore` or the baseline, marked as suppressed. They never affect the exit code."))
     var includeSuppressed = false
@@ -237,6 +241,7 @@ struct ScanFlags: ParsableArguments {
                                   includeTests: includeTests ? true : nil, jobs: jobs, onlyFiles: plan.onlyFiles)
         var scanOptions = options
         scanOptions.compileCommands = compileCommands
+        scanOptions.includeGenerated = includeGenerated ? true : nil
         scanOptions.shallowDirectories = plan.shallow
         scanOptions.lineHashes = format == .sarif
         scanOptions.keepScanDataUntilExit = true
@@ -348,7 +353,7 @@ struct Scan: ParsableCommand {
         commandName: "scan",
         abstract: "Scan files and directories for memory leaks (the default subcommand).",
         discussion: """
-            Paths default to the current directory. Directories are walked honouring .gitignore and the config's excludes; test files are skipped unless --include-tests (or `include-tests: true` in the config).
+            Paths default to the current directory. Directories are walked honouring .gitignore and the config's excludes; test files are skipped unless --include-tests (or `include-tests: true` in the config). Findings in generated files (a `Code generated … DO NOT EDIT` header, protoc's or JavaCC's banner, `@generated`) are not reported unless --include-generated (or `include-generated: true`); a note counts them.
 
             Formats: text (`path:line:col: severity: message [rule-id]` with the fix under it), json (documented schema, version 1), sarif (2.1.0, for GitHub code scanning), checklist (markdown for a pull-request comment).
 

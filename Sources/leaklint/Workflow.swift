@@ -43,6 +43,9 @@ struct BaselineCommand: ParsableCommand {
         @Flag(name: .customLong("include-tests"), help: "Scan test files too.")
         var includeTests = false
 
+        @Flag(name: .customLong("include-generated"), help: "Include findings in generated files too.")
+        var includeGenerated = false
+
         @Option(help: ArgumentHelp("Files analysed in parallel (0 = one per core).", valueName: "n"))
         var jobs: Int = 0
 
@@ -67,6 +70,7 @@ struct BaselineCommand: ParsableCommand {
                 var options = ScanOptions(paths: paths, configPath: config,
                                           includeTests: includeTests ? true : nil, jobs: max(0, jobs))
                 options.compileCommands = compileCommands
+                options.includeGenerated = includeGenerated ? true : nil
                 options.lineHashes = false  // a baseline keys findings by fingerprint
                 scanner = try LeakLintEngine.Scanner(options: options)
             } catch {

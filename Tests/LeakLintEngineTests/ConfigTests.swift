@@ -63,7 +63,7 @@ import Testing
 
     @Test func unknownKeysNameFileLineAndAllowed() {
         let e = error("include-tests: true\nrulez:\n  enable: []\n")
-        #expect(e == "cfg.yml:2: unknown key 'rulez' in the config (allowed: rules, severity, exclude, include-tests, vocabulary, compile-commands)")
+        #expect(e == "cfg.yml:2: unknown key 'rulez' in the config (allowed: rules, severity, exclude, include-tests, include-generated, vocabulary, compile-commands)")
         #expect(error("rules:\n  enabled: [x]\n")?.hasPrefix("cfg.yml:2: unknown key 'enabled' in 'rules' (allowed: enable, disable)") == true)
         let v = error("vocabulary:\n  boundedtypes: [x]\n")
         #expect(v?.hasPrefix("cfg.yml:2: unknown key 'boundedtypes' in 'vocabulary' (allowed: bounded-key-types, bounded-types,") == true)
