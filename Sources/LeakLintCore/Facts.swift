@@ -146,6 +146,10 @@ public struct ContainerDecl: Sendable, Codable {
 public enum OpName {
     /// `m[k] = v`, `m[k] += v`, C++ `m[k] = v`.
     public static let indexSet = "index-set"
+    /// `m[k] = v` where the entry is known to exist, so no entry is added: inside
+    /// `for k := range m`, or inside a loop over the entry itself (`for i := range m[k]`, or over a
+    /// local read from it). Neither growth nor removal.
+    public static let indexUpdate = "index-update"
     /// `d[k] = nil` (Swift removal through the subscript).
     public static let indexSetNil = "index-set-nil"
     /// Go builtin `delete(m, k)`.

@@ -15,6 +15,8 @@ struct BodyWalker {
     let receiver: String?
     let role: FunctionRole
     var localTypes: [String: String]
+    /// Locals read from a map entry in this function (`c := m[k]` → `c: "m[k]"`).
+    var indexAliases: [String: String] = [:]
     var params: [Param]
     /// This walker's stamp in the parser's per-identifier tables (locals, called names).
     let gen: UInt32
@@ -33,6 +35,9 @@ struct BodyWalker {
         var end: Int
         var loop: Int = -1          // index into ctx.loops
         var ctxId: Int = 0
+        /// A range loop's ranged expression and key variable (see `PendingFrame.rangeKey`).
+        var rangeOver: String? = nil
+        var rangeKey: String? = nil
         var label: String? = nil
         /// `if` frames: the condition's tokens [ifCondStart, ifBrace) (text made only when asked).
         var ifCondStart: Int = -1
@@ -79,6 +84,8 @@ struct BodyWalker {
         var ifStart: Int = -1
         var endless = false
         var rangeOver: String? = nil
+        /// `k` of `for k := range …` / `for k, v := range …`.
+        var rangeKey: String? = nil
         var loopAt: Int = 0
         var isFuncLit = false
         var spawnTok: Int? = nil
@@ -265,6 +272,8 @@ struct BodyWalker {
                                                       signals: [], rangeOver: pf.rangeOver))
             f.loop = ctxs[ctxs.count - 1].loops.count - 1
             f.ctxId = ctxs[ctxs.count - 1].id
+            f.rangeOver = pf.rangeOver
+            f.rangeKey = pf.rangeKey
         case .select, .switchStmt:
             // Count clauses at this frame's depth and remember their headers.
             var j = i + 1
@@ -371,7 +380,16 @@ struct BodyWalker {
         var k = j - 1
         while k >= 0 {
             if p.isIdent(k) || p.isP(k, 0x2E) || p.isP(k, 0x2A) { k -= 1; continue }
-            if p.isP(k, 0x5D) { return true }                  // ]T{
+            if p.isP(k, 0x5D) {
+                guard k == j - 1 else { return true }          // ]T{
+                // `range m[k] {`, `if x == a[i] {`: an index expression before the block. (A
+                // `T[int]{…}` literal would need parentheses in a header.) But `[]Pair[int]{` and
+                // `map[K]Pair[int]{` are literals of a generic element type.
+                var q = Int(p.match[k]) - 1
+                guard q >= 0, p.isIdent(q) else { return !(q >= 0 && (p.isP(q, 0x29) || p.isP(q, 0x5D))) }
+                while q >= 0 && (p.isIdent(q) || p.isP(q, 0x2E)) { q -= 1 }
+                return q >= 0 && p.isP(q, 0x5D)
+            }
             if p.isP(k, 0x7D) {                                // struct{…}{
                 let o = Int(p.match[k])
                 return o > 0 && (p.isK(o - 1, .struct) || p.isK(o - 1, .interface))
@@ -386,6 +404,7 @@ struct BodyWalker {
         guard let brace = headerBrace(i + 1) else { return }
         var endless = false
         var rangeOver: String? = nil
+        var rangeKey: String? = nil
         var semis: [Int] = []
         var rangeTok: Int? = nil
         var j = i + 1
@@ -398,6 +417,10 @@ struct BodyWalker {
             endless = true
         } else if let r = rangeTok {
             rangeOver = p.text(r + 1, brace)
+            if r > i + 2, p.isIdent(i + 1), p.isP(i + 2, 0x2C) || p.isP(i + 2, GoPunct.define) || p.isP(i + 2, 0x3D) {
+                let k = p.text(i + 1)
+                if k != "_" { rangeKey = k }
+            }
             // Locals introduced by the range clause.
             var k = i + 1
             while k < r { if p.isIdent(k) { addLocal(p.ident(k)) }; k += 1 }
@@ -411,7 +434,7 @@ struct BodyWalker {
             endless = p.text(i + 1, brace) == "true"
         }
         setPending(brace, PendingFrame(kind: .loop, label: takeLabel(), endless: endless,
-                                       rangeOver: rangeOver, loopAt: i))
+                                       rangeOver: rangeOver, rangeKey: rangeKey, loopAt: i))
     }
 
     mutating func registerIf(_ i: Int) {
@@ -684,6 +707,20 @@ struct BodyWalker {
         return false
     }
 
+    /// Whether `base[key] = …` here writes an entry that exists: inside `for key := range base`,
+    /// or inside a loop over `base[key]` itself or over a local read from it
+    /// (`c := m[k]; for i := range c { … m[k] = remove(c, i) … }`).
+    func rewritesEntry(base: String, key: String) -> Bool {
+        guard let ctx = ctxs.last, frames.count > ctx.frameBase else { return false }
+        let entry = base + "[" + key + "]"
+        for f in frames[ctx.frameBase...] where f.kind == .loop {
+            guard let over = f.rangeOver else { continue }
+            if over == base && f.rangeKey == key { return true }
+            if over == entry || indexAliases[over] == entry { return true }
+        }
+        return false
+    }
+
     mutating func indexSet(_ a: Int, _ open: Int, _ b: Int, value: String?) {
         guard let (sym, res, via) = resolve(a, open) else { return }
         let close = Int(p.match[open])
@@ -695,11 +732,12 @@ struct BodyWalker {
         } else if p.identIs(open + 1, "reflect") {
             keyType = "reflect.Type"
         }
-        var o = ContainerOp(target: sym, resolution: res, op: OpName.indexSet, keyText: keyText, keyType: keyType,
+        let base = p.text(a, open)
+        var o = ContainerOp(target: sym, resolution: res, op: rewritesEntry(base: base, key: keyText) ? OpName.indexUpdate : OpName.indexSet,
+                            keyText: keyText, keyType: keyType,
                             valueText: value, at: p.ref(a, close + 1), function: functionName, role: ctxRole,
                             via: via, inLoop: inLoop)
         o.guardedByEmptyCheck = false
-        let base = p.text(a, open)
         o.duplicatePanics = panicsOnDuplicate(base: base, key: keyText)
         o.sizeCapped = sizeCapped(base)
         recordOp(o)
@@ -777,6 +815,11 @@ struct BodyWalker {
     /// What a local is bound to: its type for field resolution, or an unbuffered channel.
     mutating func noteLocalValue(_ lhs: (Int, Int), _ a: Int, _ b: Int) {
         let nameTok = lhs.0
+        // `c := m[k]`: a loop over `c` runs only when the entry exists.
+        if lhs.1 == lhs.0 + 1, b > a + 2, p.isP(b - 1, 0x5D), p.isIdent(a) {
+            let open = Int(p.match[b - 1])
+            if open > a && open < b - 1 { indexAliases[p.text(lhs.0)] = p.text(a, b) }
+        }
         if p.identIs(a, "make") && p.isP(a + 1, 0x28) && p.isK(a + 2, .chan) {
             let close = Int(p.match[a + 1])
             let args = splitList(a + 2, close)
