@@ -119,6 +119,8 @@ struct ScopeIndex {
     var instanceOf: [String: String] = [:]
     /// Names declared as compile-time constants, per file (Go `const`); see `isConstant`.
     private var constantLists: [[String]] = []
+    /// Import paths of the scope's files.
+    var imports: Set<String> = []
 
     let language: Language
     private let memo: ScopeMemo
@@ -142,6 +144,7 @@ struct ScopeIndex {
             fields.append(contentsOf: f.fields)
             instances.append(contentsOf: f.instances)
             if !f.constants.isEmpty { constantLists.append(f.constants) }
+            imports.formUnion(f.imports)
             for t in f.types {
                 if var existing = types[t.name] {
                     existing.traits = Array(Set(existing.traits + t.traits)).sorted()
@@ -361,6 +364,15 @@ struct ScopeIndex {
         // `once:f` names a function, not a qualified method: match by name.
         let onceNames = Set(once.map { $0.lastComponent })
         for i in g.names.indices where onceNames.contains(g.names[i]) { once.insert(qualified[i]) }
+        // `import:<path>:<method>` words (after the name matching above, like the owners below):
+        // in a scope that imports the package, methods of that name are its entry points (kong
+        // calls the chosen command's `Run` once per invocation).
+        for w in runOnce.words where w.hasPrefix("import:") {
+            let rest = w.dropFirst(7)
+            guard let colon = rest.lastIndex(of: ":"), imports.contains(String(rest[..<colon])) else { continue }
+            let method = String(rest[rest.index(after: colon)...])
+            for i in g.names.indices where g.names[i] == method && functions[i].owner != nil { once.insert(qualified[i]) }
+        }
         // Owners that exist once per process (after the name matching above: these are methods of
         // one type, not every function of the name).
         once.formUnion(singletonSetupFunctions(runOnce, initTargets: g.initTargets))
@@ -390,6 +402,7 @@ struct ScopeIndex {
     /// Run-once words about owners rather than names.
     static func isOwnerWord(_ w: String) -> Bool {
         w.hasPrefix("param:") || w.hasPrefix("singleton:") || w.hasPrefix("many:") || w.hasPrefix("setup:")
+            || w.hasPrefix("import:")
     }
 
     /// Qualified names of the functions that set up an object the process makes once (with

@@ -455,7 +455,7 @@ vocabulary:
   bounded-types: ["*ring.*"]
   long-lived-traits: []
   long-lived-type-names: ["*Server", "*Store", "*Manager", "*Registry", "*Hub", "*Broker", "*Service"]
-  run-once-functions: [init, main, Main, "Register*", "register*", "MustRegister*", "Must*", Publish, "param:*cobra.Command", "param:*cli.Context", "param:*cli.Command"]
+  run-once-functions: [init, main, Main, "Register*", "register*", "MustRegister*", "Must*", Publish, "param:*cobra.Command", "param:*cli.Context", "param:*cli.Command", "import:github.com/alecthomas/kong:Run"]
   callback-types: ["func(*", "func()*", "*Handler", "*HandlerFunc", "*Listener", "*Callback", "*Hook", "*Observer", "*Func"]
   not-callback-types: ["net.Listener", "*net.*Listener", "*quic.*Listener", "quic.*Listener", "*http3.*Listener", "http3.*Listener"]
 options:
@@ -603,7 +603,7 @@ vocabulary:
   spawn-kinds: [go]
   cancel-signals: ["*Done()", "*done*", "*Done", "*quit*", "*Quit*", "*stop*", "*Stop*", "*closing*", "*closed*", "*shutdown*", "*Shutdown*", "*exit*", "*cancel*", "*ctx*"]
   endless-ranges: ["*.C", "*icker.C", "time.Tick(*)", "time.Tick(*"]
-  run-once-functions: [init, main, Main, "param:*cobra.Command", "param:*cli.Context", "param:*cli.Command"]
+  run-once-functions: [init, main, Main, "param:*cobra.Command", "param:*cli.Context", "param:*cli.Command", "import:github.com/alecthomas/kong:Run"]
 
 """#),
         (path: "go/ticker-not-stopped.yaml", yaml: #"""
@@ -662,7 +662,7 @@ vocabulary:
   create-calls: ["time.NewTicker"]
   stop-calls: [Stop]
   unstoppable-calls: ["time.Tick"]
-  run-once-functions: [init, main, Main, "param:*cobra.Command", "param:*cli.Context", "param:*cli.Command"]
+  run-once-functions: [init, main, Main, "param:*cobra.Command", "param:*cli.Context", "param:*cli.Command", "import:github.com/alecthomas/kong:Run"]
   endless-ranges: ["*.C", "time.Tick(*"]
 options:
   pairing: result
@@ -755,7 +755,7 @@ vocabulary:
   bounded-types: ["*lru.*", "*expirable.*", "*ristretto.*", "*cache.Cache*", "*bigcache.*", "*freecache.*", "*groupcache*", "*ttlcache.*"]
   long-lived-traits: []
   long-lived-type-names: ["*Server", "*Store", "*Manager", "*Registry", "*Hub", "*Broker", "*Service"]
-  run-once-functions: [init, main, Main, "Register*", "register*", "MustRegister*", "Must*", Publish, "param:*cobra.Command", "param:*cli.Context", "param:*cli.Command"]
+  run-once-functions: [init, main, Main, "Register*", "register*", "MustRegister*", "Must*", Publish, "param:*cobra.Command", "param:*cli.Context", "param:*cli.Command", "import:github.com/alecthomas/kong:Run"]
   bounded-key-types: [bool, byte, uint8, int8, uint16, int16, rune, "*Type", "*rtype", "*_type", "*Kind", "*types.*", "*types2.*", "unsafe.Pointer", uintptr]
   request-key-hints: [id, ids, session, sid, user, token, addr, conn, req, request, url, uri, header, client, remote, peer, ip, host]
   callback-types: ["func(*", "func()*", "*Handler", "*HandlerFunc", "*Listener", "*Callback", "*Hook", "*Observer", "*Func"]
@@ -848,7 +848,7 @@ vocabulary:
   bounded-types: []
   long-lived-traits: []
   long-lived-type-names: ["*Server", "*Store", "*Manager", "*Registry", "*Hub", "*Broker", "*Service", "*Bus", "*Emitter", "*Dispatcher"]
-  run-once-functions: [init, main, Main, "Register*", "register*", "MustRegister*", "Must*", Handle, HandleFunc, Publish, "param:*cobra.Command", "param:*cli.Context", "param:*cli.Command"]
+  run-once-functions: [init, main, Main, "Register*", "register*", "MustRegister*", "Must*", Handle, HandleFunc, Publish, "param:*cobra.Command", "param:*cli.Context", "param:*cli.Command", "import:github.com/alecthomas/kong:Run"]
   callback-types: ["func(*", "func()*", "*Handler", "*HandlerFunc", "*Listener", "*Callback", "*Hook", "*Observer", "*Func"]
   not-callback-types: ["net.Listener", "*net.*Listener", "*quic.*Listener", "quic.*Listener", "*http3.*Listener", "http3.*Listener"]
   create-calls: ["signal.Notify@first-arg", "signal.NotifyContext@result-discarded:1"]
