@@ -216,6 +216,12 @@ public struct Scanner {
             if let s = config.severityOverride(findings[i].ruleID) { findings[i].severity = s }
         }
         findings = Scanner.sortAndDedupe(findings)
+
+        if let only {
+            findings = findings.filter { only.contains($0.location.path) }
+            notes = notes.filter { n in n.path.map { only.contains($0) } ?? true }
+        }
+        // After the report-only filter: the note counts only what this report would have shown.
         if !includeGenerated && !generated.isEmpty {
             let dropped = findings.filter { generated.contains($0.location.path) }
             if !dropped.isEmpty {
@@ -225,11 +231,6 @@ public struct Scanner {
                     level: .note, id: "generated-code",
                     message: "\(dropped.count) finding\(dropped.count == 1 ? "" : "s") in \(files) generated file\(files == 1 ? "" : "s") (a `Code generated … DO NOT EDIT` header or the like) not reported; --include-generated reports them"))
             }
-        }
-
-        if let only {
-            findings = findings.filter { only.contains($0.location.path) }
-            notes = notes.filter { n in n.path.map { only.contains($0) } ?? true }
         }
         if options.lineHashes { Scanner.addLineHashes(&findings, sources: sources, jobs: jobs) }
         let sortedNotes = Array(Set(notes)).sorted { a, b in

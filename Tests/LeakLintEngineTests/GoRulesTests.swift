@@ -146,6 +146,12 @@ import Testing
         #expect(configured.findings.count == 2)
         options.includeGenerated = false
         #expect(try LeakLintEngine.Scanner(options: options).run().findings.count == 1)
+        // A report limited to other files (pre-commit) holds nothing back, so says nothing.
+        var only = ScanOptions(paths: [dir], jobs: 2, onlyFiles: ["a.go"])
+        only.includeGenerated = false
+        let staged = try LeakLintEngine.Scanner(options: only).run()
+        #expect(staged.findings.map(\.location.path) == ["a.go"])
+        #expect(!staged.notifications.contains { $0.id == "generated-code" })
     }
 
     @Test func writesToAnEntryThatExistsAreNoGrowthSites() throws {
