@@ -31,19 +31,58 @@ public enum Template {
 struct WordList {
     let words: [String]
     private let exact: Set<String>
+    /// Bit `n` of entry `b`: an exact word starts with byte `b` and has `n` bytes (63: 63 or
+    /// more). Most names asked about fail this test before any hashing.
+    private let exactFirstAndLength: [UInt64]
+    /// `abc*` and `*abc` words (one `*`, at one end, no `?`): byte compares, no glob.
+    private let prefixes: [[UInt8]]
+    private let suffixes: [[UInt8]]
+    /// Any other pattern, matched by `ByteText.glob`.
     private let patterns: [String]
     init(_ words: [String]) {
         self.words = words
-        var exact: Set<String> = [], patterns: [String] = []
+        var exact: Set<String> = [], patterns: [String] = [], prefixes: [[UInt8]] = [], suffixes: [[UInt8]] = []
+        var bits = [UInt64](repeating: 0, count: 256)
         for w in words {
-            if w.utf8.contains(where: { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") }) { patterns.append(w) } else { exact.insert(w) }
+            let b = Array(w.utf8)
+            let stars = b.reduce(0) { $0 + ($1 == UInt8(ascii: "*") ? 1 : 0) }
+            let wild = stars > 0 || b.contains(UInt8(ascii: "?"))
+            if !wild {
+                exact.insert(w)
+                if let f = b.first { bits[Int(f)] |= 1 << UInt64(min(b.count, 63)) }
+            } else if stars == 1 && !b.contains(UInt8(ascii: "?")) && b.count > 1 && b.last == UInt8(ascii: "*") {
+                prefixes.append(Array(b.dropLast()))
+            } else if stars == 1 && !b.contains(UInt8(ascii: "?")) && b.count > 1 && b.first == UInt8(ascii: "*") {
+                suffixes.append(Array(b.dropFirst()))
+            } else {
+                patterns.append(w)
+            }
         }
         self.exact = exact
+        self.exactFirstAndLength = bits
+        self.prefixes = prefixes
+        self.suffixes = suffixes
         self.patterns = patterns
     }
     func matches(_ s: String) -> Bool {
-        if !exact.isEmpty && exact.contains(s) { return true }
-        return patterns.contains { ByteText.glob($0, s) }
+        var bytes = s
+        return bytes.withUTF8 { t in
+            if t.isEmpty { return exact.contains(s) || patterns.contains { ByteText.glob($0, s) } }
+            if !exact.isEmpty, let f = t.first, exactFirstAndLength[Int(f)] & (1 << UInt64(min(t.count, 63))) != 0,
+               exact.contains(s) { return true }
+            for p in prefixes where p.count <= t.count {
+                var k = 0
+                while k < p.count && p[k] == t[k] { k += 1 }
+                if k == p.count { return true }
+            }
+            for p in suffixes where p.count <= t.count {
+                let base = t.count - p.count
+                var k = 0
+                while k < p.count && p[k] == t[base + k] { k += 1 }
+                if k == p.count { return true }
+            }
+            return patterns.contains { ByteText.glob($0, s) }
+        }
     }
     var isEmpty: Bool { words.isEmpty }
 }
@@ -195,10 +234,6 @@ struct ScopeIndex {
         var qualifiedId: [Int] = []
         var uniqueQualified: [String] = []
         var names: [String] = []
-        /// Function index → ids of its parameter types in `distinctParamTypes` (types repeat:
-        /// `string`, `error`, `*T`; a word list's globs run once per distinct type).
-        var paramTypeIds: [[Int]] = []
-        var distinctParamTypes: [String] = []
         var runsOnce: [Bool] = []
         var onceTargets: [String] = []
         /// `Owner.method` for each `init:method` call (Java: called under a once-per-object guard,
@@ -218,27 +253,22 @@ struct ScopeIndex {
         g.qualified.reserveCapacity(n)
         g.names.reserveCapacity(n)
         g.runsOnce.reserveCapacity(n)
-        g.paramTypeIds.reserveCapacity(n)
         var ids: [String: Int] = [:]
-        var typeIds: [String: Int] = [:]
+        ids.reserveCapacity(n)
+        /// The id in `slot` (one hash lookup through `ids[q, default: -1]`), or `next` for a new name.
+        func id(_ slot: inout Int, _ next: Int) -> Int {
+            if slot < 0 { slot = next }
+            return slot
+        }
         // Functions are read in place (by index): copying each FunctionFact costs more than the graph.
         for i in 0..<n {
             let q = functions[i].qualifiedName
             g.qualified.append(q)
-            if let k = ids[q] {
-                g.qualifiedId.append(k)
-            } else {
-                ids[q] = g.uniqueQualified.count
-                g.qualifiedId.append(g.uniqueQualified.count)
-                g.uniqueQualified.append(q)
-            }
+            let next = g.uniqueQualified.count
+            let k = id(&ids[q, default: -1], next)
+            g.qualifiedId.append(k)
+            if k == next { g.uniqueQualified.append(q) }
             g.names.append(functions[i].name)
-            g.paramTypeIds.append(functions[i].params.map { p in
-                if let k = typeIds[p.type] { return k }
-                typeIds[p.type] = g.distinctParamTypes.count
-                g.distinctParamTypes.append(p.type)
-                return g.distinctParamTypes.count - 1
-            })
             g.runsOnce.append(functions[i].role.runsOnce)
             g.isConstructor.append(functions[i].role == .constructor)
         }
@@ -356,14 +386,23 @@ struct ScopeIndex {
         // `func(cmd *cobra.Command, args []string)` runs once per invocation of the program).
         let paramWords = runOnce.words.filter { $0.hasPrefix("param:") }.map { String($0.dropFirst(6)) }
         if !paramWords.isEmpty {
-            let hit = g.distinctParamTypes.map { t in paramWords.contains { ByteText.glob($0, t) } }
-            for i in g.names.indices where g.paramTypeIds[i].contains(where: { hit[$0] }) {
+            // Mostly `*pkg.Type` globs: byte compares of each parameter type, no hashing.
+            let paramList = WordList(paramWords)
+            for i in g.names.indices where functions[i].params.contains(where: { paramList.matches($0.type) }) {
                 once.insert(qualified[i])
             }
         }
-        // `once:f` names a function, not a qualified method: match by name.
+        // `once:f` names a function, not a qualified method: match by name. A (first byte,
+        // length) bitmap of those few names turns most functions away before any hashing.
         let onceNames = Set(once.map { $0.lastComponent })
-        for i in g.names.indices where onceNames.contains(g.names[i]) { once.insert(qualified[i]) }
+        var onceBits = [UInt64](repeating: 0, count: 256)
+        for name in onceNames { if let f = name.utf8.first { onceBits[Int(f)] |= 1 << UInt64(min(name.utf8.count, 63)) } }
+        for i in g.names.indices {
+            let u = g.names[i].utf8
+            guard let f = u.first, onceBits[Int(f)] & (1 << UInt64(min(u.count, 63))) != 0,
+                  onceNames.contains(g.names[i]) else { continue }
+            once.insert(qualified[i])
+        }
         // `import:<path>:<method>` words (after the name matching above, like the owners below):
         // in a scope that imports the package, methods of that name are its entry points (kong
         // calls the chosen command's `Run` once per invocation).
