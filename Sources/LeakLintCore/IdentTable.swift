@@ -11,6 +11,10 @@ public struct IdentTable: Sendable {
     public var flags: [UInt32] = []
     private var slots = [Int32](repeating: 0, count: 256)       // id + 1; 0 = empty
     private var slotHashes = [UInt32](repeating: 0, count: 256)
+    /// Every spelling's bytes, back to back: id `k`'s are `bytes[starts[k]..<starts[k + 1]]`.
+    /// Probes compare bytes here (no String per comparison).
+    private var bytes: [UInt8] = []
+    private var starts: [Int32] = [0]
 
     public init() {}
 
@@ -31,7 +35,7 @@ public struct IdentTable: Sendable {
         var k = Int(h) & mask
         while true {
             let v = slots[k]
-            if v == 0 || (slotHashes[k] == h && IdentTable.same(names[Int(v - 1)], bytes, s, e)) { return (k, h) }
+            if v == 0 || (slotHashes[k] == h && same(Int(v - 1), bytes, s, e)) { return (k, h) }
             k = (k + 1) & mask
         }
     }
@@ -50,6 +54,8 @@ public struct IdentTable: Sendable {
         var mask = slots.count - 1
         let id = Int32(names.count)
         names.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[s..<e]), as: UTF8.self))
+        self.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[s..<e]))
+        starts.append(Int32(truncatingIfNeeded: self.bytes.count))
         flags.append(0)
         slots[k] = id + 1
         slotHashes[k] = h
@@ -74,13 +80,14 @@ public struct IdentTable: Sendable {
         return s.withUTF8 { intern($0, 0, $0.count) }
     }
 
-    private static func same(_ name: String, _ bytes: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> Bool {
-        var name = name
-        return name.withUTF8 { u in
-            guard u.count == e - s else { return false }
+    /// Whether id `id`'s spelling is `other[s..<e]`.
+    @inline(__always) private func same(_ id: Int, _ other: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> Bool {
+        let a = Int(starts[id]), b = Int(starts[id + 1])
+        guard b - a == e - s else { return false }
+        return bytes.withUnsafeBufferPointer { mine in
             var q = 0
-            while q < u.count && u[q] == bytes[s + q] { q += 1 }
-            return q == u.count
+            while q < b - a && mine[a + q] == other[s + q] { q += 1 }
+            return q == b - a
         }
     }
 

@@ -103,6 +103,9 @@ struct BodyWalker {
     /// spelling, first token after the call): `handedOn` is settled when the body is done.
     var boundResults: [(call: Int, name: String, after: Int)] = []
     var deferUntil = -1
+    /// `classify`'s left and right lists, kept between statements so most statements allocate none.
+    var lhsScratch: [(Int, Int)] = []
+    var rhsScratch: [(Int, Int)] = []
     var pendingLabel: String? = nil
     /// Names the body calls, for the engine's run-once propagation, as identifier ids (each once,
     /// by the parser's call stamps). Calls made inside a function literal (which may run any number
@@ -599,6 +602,13 @@ struct BodyWalker {
     /// Splits tokens [a, b) at top-level commas.
     func splitList(_ a: Int, _ b: Int) -> [(Int, Int)] {
         var out: [(Int, Int)] = []
+        splitList(a, b, into: &out)
+        return out
+    }
+
+    /// `splitList` into `out` (emptied first, its capacity kept).
+    func splitList(_ a: Int, _ b: Int, into out: inout [(Int, Int)]) {
+        out.removeAll(keepingCapacity: true)
         var s = a
         var j = a
         while j < b {
@@ -606,7 +616,6 @@ struct BodyWalker {
             j = p.skip(j)
         }
         if s < b { out.append((s, b)) }
-        return out
     }
 
     func splitArgs(_ open: Int) -> [String] {
@@ -641,12 +650,21 @@ struct BodyWalker {
             if op > s { recordChanOp(name: p.text(s, op), tok: op, send: true) }
             return
         }
-        let lhs = splitList(s, op)
+        // The lists live in the scratch buffers, taken out while this statement is read (the calls
+        // below may mutate the walker) and put back, capacity and all, when it is done.
+        var lhs: [(Int, Int)] = [], rhs: [(Int, Int)] = []
+        swap(&lhs, &lhsScratch)
+        swap(&rhs, &rhsScratch)
+        defer {
+            swap(&lhs, &lhsScratch)
+            swap(&rhs, &rhsScratch)
+        }
+        splitList(s, op, into: &lhs)
         if code == GoPunct.inc || code == GoPunct.dec {
             if let (a, b) = lhs.first, let idx = indexBase(a, b) { indexSet(a, idx, b, value: nil) }
             return
         }
-        let rhs = splitList(op + 1, e)
+        splitList(op + 1, e, into: &rhs)
         if code == GoPunct.define {
             for (a, b) in lhs where !(b == a + 1 && p.identIs(a, "_")) { addLocal(a, b) }
             if rhs.count == 1, let (a, b) = rhs.first {
@@ -925,9 +943,11 @@ struct BodyWalker {
             // A call in a function literal counts as a call of its function only when the
             // literal runs once: a `once.Do` body, or a goroutine `main` or an initialiser starts
             // once (`go func() { load(); refresh() }()`, not in a loop).
-            let top = ctxs[ctxs.count - 1]
-            let inLiteral = ctxs.count > 1 && top.role != .once
-                && !(top.spawnTok != nil && !top.spawnInLoop && (top.role == .main || top.role == .initializer))
+            // (The innermost context's fields are read in place: a copy of it retains its tables.)
+            let t = ctxs.count - 1
+            let topRole = ctxs[t].role
+            let inLiteral = ctxs.count > 1 && topRole != .once
+                && !(ctxs[t].spawnTok != nil && !ctxs[t].spawnInLoop && (topRole == .main || topRole == .initializer))
             let id = Int(nameId)
             if inLiteral {
                 if p.idInfo[id].literalCall != gen { p.idInfo[id].literalCall = gen; literalCalledIds.append(nameId) }
