@@ -40,8 +40,20 @@ public enum RuleCatalog {
 
     /// The built-in rules, parsed from the embedded YAML, sorted by id. Throws `ScanError`
     /// when a rule file is malformed or two files share an id (a broken build, caught by tests).
+    /// Parsed once per process (the first caller parses, later ones wait for it and share it).
     public static func builtin() throws -> [Rule] {
+        try builtinRules.get()
+    }
+
+    private static let builtinRules: Result<[Rule], any Error> = Result {
         try parseAll(EmbeddedRules.files.map { ($0.path, $0.yaml) })
+    }
+
+    /// Starts parsing the built-in rules on another thread, so that the parse (mostly the
+    /// run time's first look-ups of YAML types) overlaps the argument parsing of the process's
+    /// start; `builtin()` then waits for it, or finds it done.
+    public static func prepareBuiltin() {
+        Thread.detachNewThread { _ = try? builtin() }
     }
 
     /// Rules from every `*.yaml` below `directory` (user rule packs, `leaklint test`), sorted by id.
