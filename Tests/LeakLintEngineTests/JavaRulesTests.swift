@@ -119,4 +119,38 @@ import Testing
         #expect(f[0].fix?.snippet.contains("timer.shutdown();") == true)
         #expect(f[0].fix?.snippet.contains("Poller.timer") == false)
     }
+
+    @Test func poolsWhoseThreadsAllTimeOutAreNotes() throws {
+        let r = try scan(["Pools.java": """
+        import java.util.concurrent.*;
+        final class Pools {
+            private final ExecutorService cached = Executors.newCachedThreadPool();
+            private final ExecutorService zeroCore = new ThreadPoolExecutor(0, 4, 60L, TimeUnit.SECONDS, new SynchronousQueue<>());
+            private final ExecutorService oneCore = new ThreadPoolExecutor(1, 4, 60L, TimeUnit.SECONDS, new SynchronousQueue<>());
+            private final ThreadPoolExecutor timingOut = new ThreadPoolExecutor(2, 2, 30L, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
+            private final ThreadPoolExecutor pinned = new ThreadPoolExecutor(2, 2, 30L, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
+            private final ExecutorService fixed = Executors.newFixedThreadPool(4);
+            Pools() {
+                timingOut.allowCoreThreadTimeOut(true);
+                pinned.allowCoreThreadTimeOut(false);
+            }
+            void local(Runnable r) {
+                ThreadPoolExecutor p = new ThreadPoolExecutor(2, 2, 1L, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
+                p.allowCoreThreadTimeOut(true);
+                p.execute(r);
+            }
+        }
+        """])
+        let f = r.findings.filter { $0.ruleID == "java/executor-never-shutdown" }
+        let byLine = Dictionary(uniqueKeysWithValues: f.map { ($0.location.region.startLine, $0.severity) })
+        #expect(byLine[3] == .note)      // cached pool: no core threads
+        #expect(byLine[4] == .note)      // core size 0
+        #expect(byLine[5] == .warning)   // one core thread that never times out
+        #expect(byLine[6] == .note)      // allowCoreThreadTimeOut(true) on the field
+        #expect(byLine[7] == .warning)   // allowCoreThreadTimeOut(false)
+        #expect(byLine[8] == .warning)
+        #expect(byLine[14] == .note)     // a local given allowCoreThreadTimeOut(true)
+        #expect(f.first { $0.location.region.startLine == 3 }?.message.contains("exit once idle") == true)
+        #expect(f.first { $0.location.region.startLine == 5 }?.message.contains("exit once idle") == false)
+    }
 }

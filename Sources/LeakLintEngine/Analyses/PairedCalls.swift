@@ -28,6 +28,12 @@ import LeakLintCore
 /// - `release-helpers`: method-name globs of utilities that release what they are handed
 ///   (`ThreadUtils.shutdownThreadPool(executor, log)`, `closeQuietly(x)`): a stored result
 ///   passed whole to one of them is released, whichever class the helper lives in.
+/// - `idle-expiring-calls` with `idle-expiring-receiver-calls`: creations whose every thread exits
+///   once idle for its keep-alive (`Executors.newCachedThreadPool`; `new ThreadPoolExecutor#0=0`,
+///   a callee glob with `#<argument index>=<argument text>`), and receiver calls that make a
+///   kept pool so (`allowCoreThreadTimeOut(true)` on the stored or bound result). Such a pool
+///   holds threads only while work keeps coming: its finding is a note, worded by the rule's
+///   `message.idle-expiring` option.
 /// - `future-listeners`: for `receiver` pairing, globs over the first argument (the listener)
 ///   whose own type or body shows the subject is a future (`new ChannelFutureListener() {…}`,
 ///   `ChannelFutureListener.CLOSE`, `f -> { if (f.isSuccess()) … }`), when the receiver is a call
@@ -81,6 +87,9 @@ struct PairedCallsAnalysis: Analysis {
         let releaseHelpers = WordList(rule.words("release-helpers"))
         let inert = WordList(rule.words("inert-calls"))
         let subscribes = Set(rule.words("subscribe-methods"))
+        let idleExpiring = rule.words("idle-expiring-calls").map(Self.argumentSpec)
+        let idleExpiringCalls = Set(rule.words("idle-expiring-receiver-calls"))
+        let idleFactory = FindingFactory(scope: scope, rule: rule, analysis: "idle-expiring")
         var pairs: [String: String] = [:]
         for p in rule.words("pairs") {
             let parts = p.split(separator: "=", maxSplits: 1).map(String.init)
@@ -279,6 +288,12 @@ struct PairedCallsAnalysis: Analysis {
             } else if let r = c.receiver, Self.isPlainName(r) {
                 tasks.append((out.count, "local:" + c.function + "." + r, c.at))
             }
+            if expiresWhenIdle(c, callee, idleExpiring, idleExpiringCalls, ix) {
+                out.append(idleFactory.finding(at: c.at, symbol: "\(c.function)→\(c.callee)", captures: caps,
+                                               severity: idleFactory.severity(lower: true),
+                                               related: idleFactory.related(related), edits: edits))
+                continue
+            }
             out.append(factory.finding(at: c.at, symbol: "\(c.function)→\(c.callee)", captures: caps,
                                        severity: factory.severity(lower: lower && !endless),
                                        related: factory.related(related), edits: edits))
@@ -293,6 +308,36 @@ struct PairedCallsAnalysis: Analysis {
         }
         if merged.isEmpty { return out }
         return out.enumerated().filter { !merged.contains($0.offset) }.map(\.element)
+    }
+
+    /// `callee#2=0` → (`callee`, 2, `0`); a plain glob → (glob, nil, nil).
+    static func argumentSpec(_ w: String) -> (callee: String, index: Int?, value: String?) {
+        guard let hash = w.lastIndex(of: "#"), let eq = w[hash...].firstIndex(of: "="),
+              let k = Int(w[w.index(after: hash)..<eq]) else { return (w, nil, nil) }
+        return (String(w[..<hash]), k, String(w[w.index(after: eq)...]))
+    }
+
+    /// Whether every thread the pool `c` creates exits once idle: the creation matches an
+    /// `idle-expiring-calls` word (with its argument, when the word names one), or the kept result
+    /// is given `allowCoreThreadTimeOut(true)` (an `idle-expiring-receiver-calls` method).
+    func expiresWhenIdle(_ c: CallFact, _ callee: String, _ words: [(callee: String, index: Int?, value: String?)],
+                         _ receiverCalls: Set<String>, _ ix: ScopeIndex) -> Bool {
+        for w in words where ByteText.glob(w.callee, callee) || ByteText.glob(w.callee, c.method) {
+            guard let k = w.index else { return true }
+            if k < c.args.count, c.args[k].trimmingCharacters(in: " ") == w.value { return true }
+        }
+        guard !receiverCalls.isEmpty else { return false }
+        func enables(_ r: CallFact) -> Bool { receiverCalls.contains(r.method) && r.args.first == "true" }
+        switch c.result {
+        case .stored(let sym):
+            return ix.calls.contains { r in
+                enables(r) && (r.receiverSymbol.map { $0.name == sym.name } ?? (r.receiver?.lastComponent == sym.name))
+            }
+        case .bound(let names):
+            return ix.calls.contains { r in enables(r) && r.function == c.function && names.contains(r.receiver ?? "") }
+        case .discarded, .escapes:
+            return false
+        }
     }
 
     /// The key a stored resource's holder is known by: its field or global (`Owner.name`).

@@ -969,6 +969,9 @@ description: |
   executor that is never shut down (shutting the executor down cancels its periodic tasks).
   When that executor is itself reported, the task is a related location of its finding: one
   finding per executor.
+  A pool whose threads all exit once idle (`Executors.newCachedThreadPool()`,
+  `new ThreadPoolExecutor(0, …)`, or one given `allowCoreThreadTimeOut(true)`) holds them only
+  while work keeps coming: its finding is a note.
   Executors handed in through the constructor are owned by someone else and are silent, as are
   executors created once in a static initialiser or `main`, and those an object the process
   makes once creates while it is set up: a singleton (its own static instance, an enum
@@ -1050,8 +1053,13 @@ vocabulary:
   release-helpers: ["*shutdown*", "*Shutdown*", "close*", "destroy*", "terminate*", "stop*"]
   # A method that schedules the Runnable its caller passes in only forwards it.
   forwarded-task-calls: ["*.scheduleAtFixedRate", "*.scheduleWithFixedDelay"]
+  # Pools whose every thread exits after its keep-alive once idle (no core threads, or core
+  # threads allowed to time out): a note, not a warning.
+  idle-expiring-calls: ["Executors.newCachedThreadPool", "new ThreadPoolExecutor#0=0"]
+  idle-expiring-receiver-calls: [allowCoreThreadTimeOut]
 options:
   pairing: result
+  message.idle-expiring: "`{callee}({args})` in {function} {problem}: its threads exit once idle for their keep-alive, so it holds them (and what its tasks reference) only while work keeps coming, but a pool made per call or per object starts new threads each time"
 
 """#),
         (path: "java/thread-without-stop.yaml", yaml: #"""
