@@ -113,6 +113,10 @@ struct BodyWalker {
     /// recorded as `once:f` in `onceNames`.
     var calledIds: [Int32] = []
     var literalCalledIds: [Int32] = []
+    /// Direct calls made inside a loop of the function, with the loops around them: those inside
+    /// a loop that never ends run any number of times and are listed again as `loop:<name>`
+    /// (so run-once propagation never takes the callee for code that only a `main` runs once).
+    var loopCalls: [(id: Int32, loops: [(Int, Int)])] = []
     var onceNames: Set<String> = []
     /// `if` headers whose block panics directly, as (ctx id, header tokens): a duplicate-key
     /// guard before an insert (`if _, dup := m[k]; dup { panic(…) }`) makes it a registry.
@@ -201,6 +205,11 @@ struct BodyWalker {
         called.reserveCapacity(onceNames.count + calledIds.count + literalCalledIds.count)
         for id in calledIds { called.append(p.name(id)) }
         for id in literalCalledIds { called.append("lit:" + p.name(id)) }
+        var inEndlessLoop: Set<Int32> = []
+        for c in loopCalls where !inEndlessLoop.contains(c.id) && endless(c.loops) {
+            inEndlessLoop.insert(c.id)
+            called.append("loop:" + p.name(c.id))
+        }
         return BodyFact(loops: root.loops, calls: called.sorted())
     }
 
@@ -954,6 +963,7 @@ struct BodyWalker {
             } else if p.idInfo[id].call != gen {
                 p.idInfo[id].call = gen; calledIds.append(nameId)
             }
+            if !inLiteral && inLoop { loopCalls.append((nameId, enclosingLoops())) }
             if p.identIs(i, "Do") || p.identIs(i, "OnceFunc") {
                 let args = splitList(open + 1, close)
                 if args.count == 1, args[0].1 == args[0].0 + 1 || (args[0].1 == args[0].0 + 3 && p.isP(args[0].0 + 1, 0x2E)) {

@@ -305,11 +305,14 @@ struct ScopeIndex {
                     if let owner = functions[i].owner { g.initTargets.append(owner + "." + String(c.dropFirst(5))) }
                     continue
                 }
-                let lit = first == UInt8(ascii: "l") && c.hasPrefix("lit:")
-                let calleeFirst = lit ? u.dropFirst(4).first : first
-                let calleeLength = lit ? u.count - 4 : u.count
+                // `lit:f` (in a function literal) and `loop:f` (in a loop that never ends) call
+                // sites may run any number of times.
+                let prefix = first != UInt8(ascii: "l") ? 0 : c.hasPrefix("lit:") ? 4 : c.hasPrefix("loop:") ? 5 : 0
+                let lit = prefix > 0
+                let calleeFirst = lit ? u.dropFirst(prefix).first : first
+                let calleeLength = u.count - prefix
                 guard let cf = calleeFirst, firstAndLength[Int(cf)] & (1 << UInt64(min(calleeLength, 63))) != 0 else { continue }
-                let callee = lit ? String(c.dropFirst(4)) : c
+                let callee = lit ? String(c.dropFirst(prefix)) : c
                 guard candidateNames.contains(callee) else { continue }
                 callers[callee, default: []].append((i, lit))
             }
