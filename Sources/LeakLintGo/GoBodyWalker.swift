@@ -230,6 +230,17 @@ struct BodyWalker {
         return false
     }
 
+    /// The innermost loop frame around the current position, as one number (its context and
+    /// its index there), or nil outside every loop.
+    func innermostLoopKey() -> Int? {
+        var k = frames.count - 1
+        while k > 0 {
+            if frames[k].kind == .loop && frames[k].loop >= 0 { return frames[k].ctxId << 20 | frames[k].loop }
+            k -= 1
+        }
+        return nil
+    }
+
     /// Every loop frame enclosing the current position, across function literals.
     func enclosingLoops() -> [(Int, Int)] {
         var out: [(Int, Int)] = []
@@ -963,7 +974,14 @@ struct BodyWalker {
             } else if p.idInfo[id].call != gen {
                 p.idInfo[id].call = gen; calledIds.append(nameId)
             }
-            if !inLiteral && inLoop { loopCalls.append((nameId, enclosingLoops())) }
+            // Only an unexported function of the package can be taken as run-once: list each
+            // such callee once per innermost loop.
+            if !inLiteral, let first = p.buf[Int(p.toks[i].start)] as UInt8?, (first >= 97 && first <= 122) || first == 95,
+               let key = innermostLoopKey(), p.idInfo[id].loopCallGen != gen || p.idInfo[id].loopCallKey != key {
+                p.idInfo[id].loopCallGen = gen
+                p.idInfo[id].loopCallKey = key
+                loopCalls.append((nameId, enclosingLoops()))
+            }
             if p.identIs(i, "Do") || p.identIs(i, "OnceFunc") {
                 let args = splitList(open + 1, close)
                 if args.count == 1, args[0].1 == args[0].0 + 1 || (args[0].1 == args[0].0 + 3 && p.isP(args[0].0 + 1, 0x2E)) {

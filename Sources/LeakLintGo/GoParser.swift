@@ -76,6 +76,10 @@ final class GoParser {
         /// The walker generation in which it last became a local holding a value this function
         /// just made (`x := &T{…}`, `x = new(T)`); 0 after any other assignment.
         var fresh: UInt32 = 0
+        /// The walker generation and innermost loop (`BodyWalker.innermostLoopKey`) of its last
+        /// call listed in `BodyWalker.loopCalls`: a second call in the same loop adds nothing.
+        var loopCallGen: UInt32 = 0
+        var loopCallKey: Int = -1
     }
     /// id → walker stamps (grown with `idents`).
     var idInfo: [IdInfo] = []
