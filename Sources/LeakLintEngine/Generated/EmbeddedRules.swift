@@ -536,7 +536,8 @@ description: |
   goroutine with its stack and everything it references.
 
   Goroutines started from `main`, `init` or a `sync.Once` outside any loop live for the process
-  by design and are silent. A named function started with `go` is followed into its body when
+  by design and are silent, as are those started by unexported helpers that only such code
+  calls, unless it calls them inside a loop that never ends (`for { serveOne() }` in `main`). A named function started with `go` is followed into its body when
   it is declared in the same package. The seeds' fixed session store starts
   `go store.cleanupLoop()` from its constructor with no way to stop it: leaklint flags that.
 
@@ -617,7 +618,9 @@ message: "`{callee}({args})` in {function} {problem}: the ticker keeps firing an
 description: |
   `time.NewTicker` starts a runtime timer that fires until `Stop` is called. A ticker that is
   never stopped keeps its channel and timer alive; `time.Tick` returns only the channel, so its
-  ticker can never be stopped at all, and is fine only in code that runs once (`main`, `init`).
+  ticker can never be stopped at all, and is fine only in code that runs once (`main`, `init`,
+  and unexported helpers only they call, outside a loop that never ends: `for { pollOnce() }` in
+  `main` makes a new ticker every round).
 
   From Go 1.23 the garbage collector reclaims unreferenced tickers even when they were never
   stopped, so leaklint reads the `go` line of the nearest `go.mod` and lowers these findings to
