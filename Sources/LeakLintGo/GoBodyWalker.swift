@@ -958,6 +958,7 @@ struct BodyWalker {
         let complexPrefix = chainStart >= 1 && p.isP(chainStart - 1, 0x2E)
         let hasReceiver = chainStart < i
         if p.isK(i - 1, .func) { return }  // a method name in a declaration
+        let first = p.buf[Int(p.toks[i].start)]  // the name's first byte
         // Record the callee for run-once propagation (not calls into other packages).
         if !hasReceiver || complexPrefix || !p.isImport(p.ident(chainStart)) {
             // A call in a function literal counts as a call of its function only when the
@@ -976,8 +977,7 @@ struct BodyWalker {
             }
             // Only an unexported function of the package can be taken as run-once: list each
             // such callee once per innermost loop.
-            if !inLiteral, let first = p.buf[Int(p.toks[i].start)] as UInt8?, (first >= 97 && first <= 122) || first == 95,
-               let key = innermostLoopKey(), p.idInfo[id].loopCallGen != gen || p.idInfo[id].loopCallKey != key {
+            if !inLiteral, (first >= 97 && first <= 122) || first == 95, let key = innermostLoopKey(), p.idInfo[id].loopCallGen != gen || p.idInfo[id].loopCallKey != key {
                 p.idInfo[id].loopCallGen = gen
                 p.idInfo[id].loopCallKey = key
                 loopCalls.append((nameId, enclosingLoops()))
@@ -990,7 +990,6 @@ struct BodyWalker {
             }
         }
         // Exit calls end every open loop of this function (panic, Exit, Fatal*, Goexit, Panic*).
-        let first = p.buf[Int(p.toks[i].start)]
         if (first == 0x70 || first == 0x45 || first == 0x46 || first == 0x47 || first == 0x50) && BodyWalker.exitCalls.contains(p.name(nameId)) {
             let name = p.name(nameId)
             let recv = hasReceiver ? p.text(chainStart, i - 1) : ""

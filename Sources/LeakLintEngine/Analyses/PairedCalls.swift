@@ -288,15 +288,12 @@ struct PairedCallsAnalysis: Analysis {
             } else if let r = c.receiver, Self.isPlainName(r) {
                 tasks.append((out.count, "local:" + c.function + "." + r, c.at))
             }
-            if expiresWhenIdle(c, callee, idleExpiring, idleExpiringCalls, ix) {
-                out.append(idleFactory.finding(at: c.at, symbol: "\(c.function)→\(c.callee)", captures: caps,
-                                               severity: idleFactory.severity(lower: true),
-                                               related: idleFactory.related(related), edits: edits))
-                continue
-            }
-            out.append(factory.finding(at: c.at, symbol: "\(c.function)→\(c.callee)", captures: caps,
-                                       severity: factory.severity(lower: lower && !endless),
-                                       related: factory.related(related), edits: edits))
+            // A pool whose threads all exit once idle is a note, in its own words.
+            let idle = expiresWhenIdle(c, callee, idleExpiring, idleExpiringCalls, ix)
+            let f = idle ? idleFactory : factory
+            out.append(f.finding(at: c.at, symbol: "\(c.function)→\(c.callee)", captures: caps,
+                                 severity: f.severity(lower: idle || (lower && !endless)),
+                                 related: f.related(related), edits: edits))
         }
         // A periodic task on an executor that is itself reported is that finding's: shutting the
         // executor down cancels it. One finding per executor, the task a related location.
