@@ -1,27 +1,41 @@
 #!/usr/bin/env python3
-"""Embed every rule file (Rules/**/*.yaml) into the engine as Swift source.
+"""Compile every rule file (Rules/**/*.yaml) into the engine as Swift values.
 
 Writes Sources/LeakLintEngine/Generated/EmbeddedRules.swift with
 
     enum EmbeddedRules {
-        static let files: [(path: String, yaml: String)] = [...]
+        static let paths: [String] = [...]          // files under Rules/, in path order
+        static func rules() -> [Rule] { [...] }     // one `Rule(...)` per file, in path order
     }
 
-where `path` is the file's path under Rules/ ("go/unbounded-global-map.yaml") and `yaml` its
-exact text. Each text is a Swift raw multi-line string literal whose `#` count is chosen so the
-text can neither close the literal nor start an escape in it.
+so that a run builds the built-in rules from literals instead of parsing YAML (parsing them
+with Yams was about 40 M instructions, mostly the run time's first look-ups of YAML types, on
+every run). Long texts (description, fix template) are Swift raw multi-line string literals
+whose `#` count is chosen so the text can neither close the literal nor start an escape in it.
+
+The YAML is read with PyYAML's BaseLoader (every scalar stays text, like the engine's strict
+parser). `RuleCatalogTests` checks that the literals equal what the engine's own strict
+parser makes of Rules/ (so a rule the engine would reject, or one PyYAML reads differently,
+fails the tests), and CI runs `--check`.
 
     scripts/embed_rules.py           regenerate
     scripts/embed_rules.py --check   exit 1 when the generated file is out of date
-
-RuleCatalogTests fails when the generated file and Rules/ disagree.
 """
 import pathlib
 import sys
 
+try:
+    import yaml
+except ImportError:  # pragma: no cover - setup.sh installs it
+    sys.exit("embed_rules.py needs PyYAML (apt install python3-yaml, or scripts/setup.sh)")
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 RULES = ROOT / "Rules"
 OUT = ROOT / "Sources" / "LeakLintEngine" / "Generated" / "EmbeddedRules.swift"
+
+KEYS = ["id", "summary", "severity", "family", "languages", "analysis", "message", "description",
+        "fix", "checklist", "vocabulary", "options"]
+FIX_KEYS = ["applicability", "description", "template"]
 
 
 def hashes_for(text: str) -> str:
@@ -45,19 +59,110 @@ def swift_string(s: str) -> str:
     return "".join(out)
 
 
+def raw_literal(text: str) -> str:
+    """A Swift raw multi-line string literal whose value is exactly `text`."""
+    h = hashes_for(text)
+    # The newline after the opening and the one before the closing delimiter are not part of
+    # the value, and the closing delimiter sits at column 0, so no indentation is stripped.
+    return f"{h}\"\"\"\n" + text + f"\n\"\"\"{h}"
+
+
+def literal(text: str) -> str:
+    """Short one-line texts as plain literals, others as raw multi-line ones."""
+    return raw_literal(text) if "\n" in text else swift_string(text)
+
+
+def fail(rel: str, why: str):
+    sys.exit(f"Rules/{rel}: {why}")
+
+
+def text_of(rel: str, m: dict, key: str) -> str:
+    v = m.get(key)
+    if not isinstance(v, str):
+        fail(rel, f"'{key}' must be a single value (the engine's parser gives the exact error)")
+    return v
+
+
+def words(rel: str, m, what: str) -> dict:
+    if m is None:
+        return {}
+    if not isinstance(m, dict):
+        fail(rel, f"{what} must be a mapping")
+    out = {}
+    for k, v in m.items():
+        if not isinstance(v, list) or not all(isinstance(w, str) for w in v):
+            fail(rel, f"{what} '{k}' must be a list of single values")
+        out[k] = v
+    return out
+
+
+def rule_literal(rel: str, text: str) -> str:
+    try:
+        doc = yaml.load(text, Loader=yaml.BaseLoader)
+    except yaml.YAMLError as e:
+        fail(rel, f"invalid YAML: {e}")
+    if not isinstance(doc, dict):
+        fail(rel, "a rule file must be a mapping")
+    unknown = [k for k in doc if k not in KEYS]
+    if unknown:
+        fail(rel, f"unknown key '{unknown[0]}'")
+    langs = []
+    for l in doc.get("languages") or []:
+        if l not in langs:
+            langs.append(l)
+    fix = "nil"
+    if "fix" in doc:
+        f = doc["fix"]
+        if not isinstance(f, dict) or any(k not in FIX_KEYS for k in f):
+            fail(rel, "fix must be a mapping of applicability, description, template")
+        fix = ("RuleFix(applicability: FixApplicability(rawValue: "
+               f"{swift_string(text_of(rel, f, 'applicability'))})!,\n"
+               f"                description: {literal(text_of(rel, f, 'description'))},\n"
+               f"                template: {literal(text_of(rel, f, 'template'))})")
+    vocab = words(rel, doc.get("vocabulary"), "vocabulary")
+    options = doc.get("options") or {}
+    if not isinstance(options, dict) or not all(isinstance(v, str) for v in options.values()):
+        fail(rel, "options must be a mapping of single values")
+
+    def vocab_literal() -> str:
+        if not vocab:
+            return "[:]"
+        rows = []
+        for k, ws in vocab.items():
+            rows.append(f"            {swift_string(k)}: [" + ", ".join(swift_string(w) for w in ws) + "],")
+        return "[\n" + "\n".join(rows) + "\n        ]"
+
+    def options_literal() -> str:
+        if not options:
+            return "[:]"
+        rows = [f"            {swift_string(k)}: {swift_string(v)}," for k, v in options.items()]
+        return "[\n" + "\n".join(rows) + "\n        ]"
+
+    return "\n".join([
+        f"    // Rules/{rel}",
+        "    Rule(",
+        f"        id: {swift_string(text_of(rel, doc, 'id'))},",
+        f"        summary: {literal(text_of(rel, doc, 'summary'))},",
+        f"        severity: Severity(rawValue: {swift_string(text_of(rel, doc, 'severity'))})!,",
+        f"        family: Family(rawValue: {swift_string(text_of(rel, doc, 'family'))})!,",
+        "        languages: [" + ", ".join(f"Language(rawValue: {swift_string(l)})!" for l in langs) + "],",
+        f"        analysis: {literal(text_of(rel, doc, 'analysis'))},",
+        f"        message: {literal(text_of(rel, doc, 'message'))},",
+        f"        description: {literal(text_of(rel, doc, 'description'))},",
+        f"        fix: {fix},",
+        f"        checklist: {literal(text_of(rel, doc, 'checklist'))},",
+        f"        vocabulary: {vocab_literal()},",
+        f"        options: {options_literal()}",
+        "    ),",
+    ])
+
+
 def render() -> tuple[str, int]:
     files = sorted(
         (p for p in RULES.rglob("*.yaml") if p.is_file()),
         key=lambda p: p.relative_to(RULES).as_posix(),
     ) if RULES.is_dir() else []
-    lines = [
-        "// GENERATED by scripts/embed_rules.py from Rules/**/*.yaml. DO NOT EDIT.",
-        "// Regenerate after changing a rule: python3 scripts/embed_rules.py",
-        "",
-        "/// The built-in rule files, by path under `Rules/`, in path order.",
-        "enum EmbeddedRules {",
-        "    static let files: [(path: String, yaml: String)] = [",
-    ]
+    paths, bodies = [], []
     for p in files:
         rel = p.relative_to(RULES).as_posix()
         raw = p.read_bytes()
@@ -70,13 +175,28 @@ def render() -> tuple[str, int]:
         bad = [c for c in text if (ord(c) < 0x20 and c not in "\n\t") or ord(c) == 0x7F]
         if bad:
             sys.exit(f"Rules/{rel}: control character U+{ord(bad[0]):04X}; rule files are plain text")
-        h = hashes_for(text)
-        # Multi-line literal: the newline after the opening and the one before the closing
-        # delimiter are not part of the value, so the text is written verbatim between them.
-        lines.append(f"        (path: {swift_string(rel)}, yaml: {h}\"\"\"")
-        lines.extend(text.split("\n"))
-        lines.append(f"\"\"\"{h}),")
-    lines += ["    ]", "}", ""]
+        paths.append(f"        {swift_string(rel)},")
+        bodies.append(rule_literal(rel, text))
+    lines = [
+        "// GENERATED by scripts/embed_rules.py from Rules/**/*.yaml. DO NOT EDIT.",
+        "// Regenerate after changing a rule: python3 scripts/embed_rules.py",
+        "",
+        "import LeakLintCore",
+        "",
+        "/// The built-in rules, compiled from their files under `Rules/`, in path order.",
+        "enum EmbeddedRules {",
+        "    /// The rule files' paths under `Rules/`, in path order.",
+        "    static let paths: [String] = [",
+        *paths,
+        "    ]",
+        "",
+        "    /// One rule per file of `paths`, in the same order.",
+        "    static func rules() -> [Rule] { [",
+        *bodies,
+        "    ] }",
+        "}",
+        "",
+    ]
     return "\n".join(lines), len(files)
 
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what leaklint needs to build and test on a Debian machine with the Swift toolchain:
 # libclang's C API (C++ front end), Go (compile checks of Go fixes), Caffeine's jar (compile
-# checks of Java fixes), python3 jsonschema (the SARIF validity test). Idempotent; root runs
+# checks of Java fixes), PyYAML (scripts/embed_rules.py compiles Rules/ into Swift), python3
+# jsonschema (the SARIF validity test). Idempotent; root runs
 # apt directly, others need sudo.
 set -euo pipefail
 need=()
@@ -9,6 +10,7 @@ dpkg -s libclang-dev >/dev/null 2>&1 || need+=(libclang-dev)
 command -v go >/dev/null 2>&1 || need+=(golang-go)
 dpkg -s libcaffeine-java >/dev/null 2>&1 || need+=(libcaffeine-java)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
+python3 -c 'import yaml' >/dev/null 2>&1 || need+=(python3-yaml)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
   echo "setup: installing ${need[*]}" >&2

@@ -38,22 +38,28 @@ public enum RuleCatalog {
         "## Why is this a leak?", "## Example", "## Use instead", "## Fix safety",
     ]
 
-    /// The built-in rules, parsed from the embedded YAML, sorted by id. Throws `ScanError`
-    /// when a rule file is malformed or two files share an id (a broken build, caught by tests).
-    /// Parsed once per process (the first caller parses, later ones wait for it and share it).
+    /// The built-in rules, sorted by id: `Rules/` compiled into Swift values by
+    /// `scripts/embed_rules.py` (no YAML is parsed at run time; `RuleCatalogTests` checks the
+    /// values equal what `parse` makes of the files). Throws `ScanError` when two files share
+    /// an id (a broken build, caught by tests). Built once per process.
     public static func builtin() throws -> [Rule] {
         try builtinRules.get()
     }
 
     private static let builtinRules: Result<[Rule], any Error> = Result {
-        try parseAll(EmbeddedRules.files.map { ($0.path, $0.yaml) })
+        try checked(zip(EmbeddedRules.paths, EmbeddedRules.rules()).map { ($0, $1) })
     }
 
-    /// Starts parsing the built-in rules on another thread, so that the parse (mostly the
-    /// run time's first look-ups of YAML types) overlaps the argument parsing of the process's
-    /// start; `builtin()` then waits for it, or finds it done.
-    public static func prepareBuiltin() {
-        Thread.detachNewThread { _ = try? builtin() }
+    /// Rules (with the file each came from) sorted by id; an id defined twice is an error.
+    static func checked(_ rules: [(path: String, rule: Rule)]) throws -> [Rule] {
+        var seen: [String: String] = [:]
+        for (path, r) in rules {
+            if let other = seen[r.id] {
+                throw ScanError("\(path): rule id '\(r.id)' is also defined by \(other)")
+            }
+            seen[r.id] = path
+        }
+        return rules.map(\.rule).sorted { $0.id < $1.id }
     }
 
     /// Rules from every `*.yaml` below `directory` (user rule packs, `leaklint test`), sorted by id.
@@ -78,21 +84,11 @@ public enum RuleCatalog {
     }
 
     static func parseAll(_ files: [(path: String, yaml: String)]) throws -> [Rule] {
-        var rules: [Rule] = []
-        var seen: [String: String] = [:]
-        // Parsed in parallel (every run loads the built-in rules); errors in file order.
+        // Parsed in parallel; errors in file order.
         let parsed = Parallel.map(files.count, workers: 2) { i in
             Result { try parse(yaml: files[i].yaml, path: files[i].path) }
         }
-        for (f, result) in zip(files, parsed) {
-            let r = try result.get()
-            if let other = seen[r.id] {
-                throw ScanError("\(f.path): rule id '\(r.id)' is also defined by \(other)")
-            }
-            seen[r.id] = f.path
-            rules.append(r)
-        }
-        return rules.sorted { $0.id < $1.id }
+        return try checked(zip(files, parsed).map { f, result in (f.path, try result.get()) })
     }
 
     /// The rule id a rule file's path implies: `go/unbounded-global-map.yaml` (or

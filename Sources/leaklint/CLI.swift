@@ -8,8 +8,6 @@ import LeakLintReport
 enum CLI {
     static func run(_ arguments: [String]) -> Int32 {
         if PhaseClock.enabled { PhaseClock.processStart = DispatchTime.now().uptimeNanoseconds }
-        // Every command but --help and --version reads the rules: parse them while the arguments are.
-        RuleCatalog.prepareBuiltin()
         do {
             // swift-argument-parser's positional matching grows with the square of the argument
             // count: a pre-commit batch or a CI file list of thousands of paths spent seconds in

@@ -140,18 +140,22 @@ import Testing
         return out.sorted { $0.0 < $1.0 }
     }
 
-    @Test func embeddedRulesAreInSyncWithRulesDirectory() {
+    @Test func embeddedRulesAreInSyncWithRulesDirectory() throws {
         let disk = Self.ruleFilesOnDisk()
-        let embedded = EmbeddedRules.files
-        #expect(disk.map(\.path) == embedded.map(\.path), "run scripts/embed_rules.py")
-        for (d, e) in zip(disk, embedded) where d.path == e.path {
-            #expect(d.yaml == e.yaml, "Rules/\(d.path) changed: run scripts/embed_rules.py")
+        #expect(disk.map(\.path) == EmbeddedRules.paths, "run scripts/embed_rules.py")
+        // The compiled values are exactly what the engine's strict parser makes of the files
+        // (a rule it rejects, or one PyYAML reads differently from Yams, fails here).
+        let parsed = try RuleCatalog.parseAll(disk)
+        let builtin = try RuleCatalog.builtin()
+        #expect(parsed.map(\.id) == builtin.map(\.id))
+        for (p, b) in zip(parsed, builtin) where p.id == b.id {
+            #expect(p == b, "Rules/\(p.id).yaml and the compiled rule differ: run scripts/embed_rules.py")
         }
     }
 
     @Test func everyBuiltinRuleParses() throws {
         let rules = try RuleCatalog.builtin()
-        #expect(rules.map(\.id) == EmbeddedRules.files.map { RuleCatalog.id(forPath: $0.path) }.sorted())
+        #expect(rules.map(\.id) == EmbeddedRules.paths.map { RuleCatalog.id(forPath: $0) }.sorted())
         #expect(Set(rules.map(\.id)).count == rules.count)
         for r in rules {
             #expect(RuleCatalog.missingSections(in: r.description).isEmpty, "\(r.id)")
@@ -188,27 +192,62 @@ import Testing
 
     // MARK: The embed script
 
-    @Test func embedScriptPicksASafeRawStringDelimiter() throws {
+    /// Runs a copy of scripts/embed_rules.py over `files` (path under Rules/ → text) in a
+    /// scratch tree: (exit status, generated Swift).
+    static func runEmbedScript(_ files: [String: String]) throws -> (Int32, String) {
         let dir = TestSupport.tempDir()
         defer { TestSupport.remove(dir) }
         try FileManager.default.createDirectory(atPath: dir + "/scripts", withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: TestSupport.repoRoot + "/scripts/embed_rules.py",
                                          toPath: dir + "/scripts/embed_rules.py")
-        let tricky = "id: go/a\nmessage: 'ends \"\"\"# and has \\#( and \\## too'\n"
-        TestSupport.write(dir, "Rules/go/a.yaml", tricky)
-        TestSupport.write(dir, "Rules/go/b.yaml", "id: go/b\n")
+        for (path, text) in files { TestSupport.write(dir, "Rules/" + path, text) }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = ["python3", dir + "/scripts/embed_rules.py"]
         p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
         try p.run()
         p.waitUntilExit()
-        #expect(p.terminationStatus == 0)
         let out = String(decoding: FileManager.default.contents(
             atPath: dir + "/Sources/LeakLintEngine/Generated/EmbeddedRules.swift") ?? Data(), as: UTF8.self)
-        #expect(out.contains("(path: \"go/a.yaml\", yaml: ###\"\"\"\n" + tricky + "\n\"\"\"###),"))
-        #expect(out.contains("(path: \"go/b.yaml\", yaml: #\"\"\"\nid: go/b\n\n\"\"\"#),"))
-        #expect(out.range(of: "go/a.yaml")!.lowerBound < out.range(of: "go/b.yaml")!.lowerBound)
+        return (p.terminationStatus, out)
+    }
+
+    static func ruleText(_ id: String, message: String, description: String) -> String {
+        "id: \(id)\nsummary: One line\nseverity: warning\nfamily: listener\nlanguages: [go, go]\n"
+            + "analysis: paired-calls\nmessage: \(message)\ndescription: |\n"
+            + description.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n")
+            + "\nchecklist: Is it removed?\nvocabulary:\n  register-calls: [a.B, \"yes\"]\noptions:\n  k: 'no'\n"
+    }
+
+    @Test func embedScriptWritesLiteralsThatKeepEveryByte() throws {
+        let trickyMessage = "'ends \"\"\"# and has \\#( and \\## too'"
+        let trickyDescription = "## Why is this a leak?\nx \"\"\"## y \\#(z)"
+        let (status, out) = try Self.runEmbedScript([
+            "go/a.yaml": Self.ruleText("go/a", message: trickyMessage, description: trickyDescription),
+            "go/b.yaml": Self.ruleText("go/b", message: "plain", description: "## Example"),
+        ])
+        #expect(status == 0)
+        // One-line texts are escaped plain literals; multi-line ones raw literals whose `#`
+        // count neither the text's `"""##` nor its `\#(` can match.
+        #expect(out.contains(###"message: "ends \"\"\"# and has \\#( and \\## too","###))
+        #expect(out.contains("description: ###\"\"\"\n" + trickyDescription + "\n\n\"\"\"###,"))
+        #expect(out.contains("description: #\"\"\"\n## Example\n\n\"\"\"#,"))
+        // BaseLoader keeps every scalar as text (`yes`, `no`); languages are deduplicated.
+        #expect(out.contains(#""register-calls": ["a.B", "yes"],"#))
+        #expect(out.contains(#""k": "no","#))
+        #expect(out.contains(#"languages: [Language(rawValue: "go")!],"#))
+        #expect(out.contains("fix: nil,"))
+        #expect(out.range(of: "\"go/a\"")!.lowerBound < out.range(of: "\"go/b\"")!.lowerBound)
+        #expect(out.contains("\"go/a.yaml\",\n        \"go/b.yaml\","))
+    }
+
+    @Test func embedScriptRejectsWhatItCannotCompile() throws {
+        let good = Self.ruleText("go/a", message: "m", description: "## Example")
+        for bad in [good + "colour: red\n", "id: [go/a\n", "- a list\n", good + "fix: [x]\n"] {
+            let (status, _) = try Self.runEmbedScript(["go/a.yaml": bad])
+            #expect(status != 0, "\(bad)")
+        }
     }
 
     /// Names the rules give only in op lists (`grow-calls`, `shrink-calls`) are op-only; a name
