@@ -14,7 +14,7 @@ struct BodyWalker {
     let owner: String?
     let receiver: String?
     let role: FunctionRole
-    var localTypes: [String: String]
+    var localTypes: LocalTypes
     /// Locals read from a map entry in this function (`c := m[k]` → `c: "m[k]"`).
     var indexAliases: [String: String] = [:]
     var params: [Param]
@@ -126,11 +126,12 @@ struct BodyWalker {
     var opLoops: [[(Int, Int)]] = []
     var callLoops: [[(Int, Int)]] = []
     var spawnLoops: [[(Int, Int)]] = []
-    var finalLoops: [Int: [LoopFact]] = [:]
+    /// Each finished context's loops, by context id (ids are handed out in order from 0).
+    var finalLoops: [[LoopFact]?] = []
     var nextCtxId = 1
 
     init(parser: GoParser, functionName: String, owner: String?, receiver: String?, role: FunctionRole,
-         params: [Param], localTypes: [String: String]) {
+         params: [Param], localTypes: LocalTypes) {
         self.p = parser
         self.functionName = functionName
         self.owner = owner
@@ -142,6 +143,12 @@ struct BodyWalker {
         if parser.walkerGeneration == 0 { parser.walkerGeneration = 1 }
         self.gen = parser.walkerGeneration
         self.receiverId = receiver.map { parser.intern($0) } ?? -1
+        // Buffers of the previous walk, emptied with their capacity kept (most bodies are short:
+        // growing fresh arrays from nothing, then freeing them, cost more than the walk's work).
+        swap(&frames, &parser.spareFrames)
+        swap(&ctxs, &parser.spareCtxs)
+        swap(&lhsScratch, &parser.spareLhs)
+        swap(&rhsScratch, &parser.spareRhs)
         for prm in params where !prm.name.isEmpty { addLocal(name: prm.name) }
         if receiverId >= 0 { addLocal(receiverId) }
     }
@@ -198,7 +205,7 @@ struct BodyWalker {
         while frames.count > 1 { popFrame() }
         let root = ctxs.removeLast()
         finishHandoffs(root)
-        finalLoops[root.id] = root.loops
+        setFinalLoops(root.id, root.loops)
         resolveLoops()
         for b in boundResults { calls[b.call].handedOn = handedOn(b.name, from: b.after, to: end) }
         var called = Array(onceNames)
@@ -210,7 +217,21 @@ struct BodyWalker {
             inEndlessLoop.insert(c.id)
             called.append("loop:" + p.name(c.id))
         }
-        return BodyFact(loops: root.loops, calls: called.sorted())
+        // In walk order (deterministic); the call graph only asks which names are called.
+        returnBuffers()
+        return BodyFact(loops: root.loops, calls: called)
+    }
+
+    /// Hands the reusable buffers back to the parser, emptied, for the next walker.
+    mutating func returnBuffers() {
+        frames.removeAll(keepingCapacity: true)
+        ctxs.removeAll(keepingCapacity: true)
+        lhsScratch.removeAll(keepingCapacity: true)
+        rhsScratch.removeAll(keepingCapacity: true)
+        swap(&frames, &p.spareFrames)
+        swap(&ctxs, &p.spareCtxs)
+        swap(&lhsScratch, &p.spareLhs)
+        swap(&rhsScratch, &p.spareRhs)
     }
 
     var ctxRole: FunctionRole { ctxs.isEmpty ? role : ctxs[ctxs.count - 1].role }
@@ -250,11 +271,16 @@ struct BodyWalker {
 
     func endless(_ keys: [(Int, Int)]) -> Bool {
         for (c, l) in keys {
-            guard let loops = finalLoops[c], l < loops.count else { continue }
+            guard c < finalLoops.count, let loops = finalLoops[c], l < loops.count else { continue }
             let lf = loops[l]
             if lf.endless && !lf.exits { return true }
         }
         return false
+    }
+
+    mutating func setFinalLoops(_ id: Int, _ loops: [LoopFact]) {
+        while finalLoops.count <= id { finalLoops.append(nil) }
+        finalLoops[id] = loops
     }
 
     mutating func recordOp(_ o: ContainerOp) {
@@ -336,7 +362,7 @@ struct BodyWalker {
         if f.kind == .funcLit, let c = ctxs.last, c.frameBase == frames.count, ctxs.count > 1 {
             let done = ctxs.removeLast()
             finishHandoffs(done)
-            finalLoops[done.id] = done.loops
+            setFinalLoops(done.id, done.loops)
             if let g = done.spawnTok {
                 // go func(…) { … }(args)
                 var args: [String] = []
@@ -519,7 +545,7 @@ struct BodyWalker {
     mutating func registerFuncLit(_ i: Int, spawnTok: Int?) {
         guard p.isP(i + 1, 0x28) else { return }
         var ps: [Param] = []
-        var lt: [String: String] = [:]
+        var lt = LocalTypes()
         p.parseParams(open: i + 1, into: &ps, types: &lt)
         var k = p.skip(i + 1)
         let limit = (frames.isEmpty ? p.toks.count : frames[frames.count - 1].end)
@@ -528,7 +554,7 @@ struct BodyWalker {
         }
         guard p.isP(k, 0x7B) else { return }
         for prm in ps where !prm.name.isEmpty { addLocal(name: prm.name) }
-        for (n, t) in lt { localTypes[n] = t }
+        for (n, t) in lt { localTypes.set(n, t) }
         if pendingIndex(k) >= 0 { return }  // already registered (go func …)
         var pf = PendingFrame(kind: .funcLit, label: nil)
         pf.isFuncLit = true
@@ -603,7 +629,7 @@ struct BodyWalker {
         let e = statementEnd(j)
         if names.count == 1 {
             if p.isP(k, 0x3D) { noteLocalValue((names[0], names[0] + 1), k + 1, e) }
-            else if let tn = p.simpleTypeName(p.text(k, e)) { localTypes[p.text(names[0])] = tn }
+            else if let tn = p.simpleTypeName(p.text(k, e)) { localTypes.set(p.text(names[0]), tn) }
         }
     }
 
@@ -878,8 +904,8 @@ struct BodyWalker {
         }
         if p.isIdent(j) && (p.isP(j + 1, 0x7B) || p.isP(j + 1, 0x28)) {
             let head = p.name(p.ident(j))
-            if p.isP(j + 1, 0x7B) { localTypes[p.text(lhs.0, lhs.1)] = head }
-            else if head.hasPrefix("New") && head.utf8.count > 3 { localTypes[p.text(lhs.0, lhs.1)] = String(head.dropFirst(3)) }
+            if p.isP(j + 1, 0x7B) { localTypes.set(p.text(lhs.0, lhs.1), head) }
+            else if head.hasPrefix("New") && head.utf8.count > 3 { localTypes.set(p.text(lhs.0, lhs.1), String(head.dropFirst(3))) }
         }
     }
 

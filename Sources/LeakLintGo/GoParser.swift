@@ -85,6 +85,11 @@ final class GoParser {
     var idInfo: [IdInfo] = []
     /// Bumped by every `BodyWalker`: stamps from earlier walkers no longer count.
     var walkerGeneration: UInt32 = 0
+    /// Buffers a body walker hands back when done, for the next one (see `BodyWalker.init`).
+    var spareFrames: [BodyWalker.Frame] = []
+    var spareCtxs: [BodyWalker.Ctx] = []
+    var spareLhs: [(Int, Int)] = []
+    var spareRhs: [(Int, Int)] = []
 
     /// The id of token `i`'s spelling (any token kind; used on identifiers).
     @inline(__always) func ident(_ i: Int) -> Int32 {
@@ -584,7 +589,7 @@ final class GoParser {
         guard isP(j, 0x28) else { return j }
         let paramsOpen = j
         var params: [Param] = []
-        var localTypes: [String: String] = [:]
+        var localTypes = LocalTypes()
         parseParams(open: paramsOpen, into: &params, types: &localTypes)
         j = skip(paramsOpen)
         // Results: a group or a single type, up to the body.
@@ -603,7 +608,7 @@ final class GoParser {
         else if name.hasPrefix("New") || (name.hasPrefix("new") && name.count > 3 && name.dropFirst(3).first?.isUppercase == true) { role = .constructor }
         else if GoParser.teardownNames.contains(name) { role = .teardown }
         else { role = .normal }
-        if let rn = recvName, let rt = recvType { localTypes[rn] = rt }
+        if let rn = recvName, let rt = recvType { localTypes.set(rn, rt) }
         var walker = BodyWalker(parser: self, functionName: recvType.map { "\($0).\(name)" } ?? name,
                                 owner: recvType, receiver: recvName, role: role, params: params, localTypes: localTypes)
         let body = walker.walk(open: bodyOpen)
@@ -619,7 +624,7 @@ final class GoParser {
     static let teardownNames: Set<String> = ["Close", "close", "Stop", "stop", "Shutdown", "shutdown", "Cleanup", "cleanup", "Reset", "reset", "Dispose", "dispose"]
 
     /// `(a, b int, c *T)` → params with types; names → local type names for resolution.
-    func parseParams(open: Int, into params: inout [Param], types: inout [String: String]) {
+    func parseParams(open: Int, into params: inout [Param], types: inout LocalTypes) {
         let close = Int(match[open])
         var j = open + 1
         var pendingNames: [String] = []
@@ -630,10 +635,10 @@ final class GoParser {
             if isIdent(a) && b > a + 1 && !isP(a + 1, 0x2E) {
                 let nm = text(a)
                 let ty = text(a + 1, b)
-                for p in pendingNames { params.append(Param(name: p, type: ty)); if let t = simpleTypeName(ty) { types[p] = t } }
+                for p in pendingNames { params.append(Param(name: p, type: ty)); if let t = simpleTypeName(ty) { types.set(p, t) } }
                 pendingNames.removeAll()
                 params.append(Param(name: nm, type: ty))
-                if let t = simpleTypeName(ty) { types[nm] = t }
+                if let t = simpleTypeName(ty) { types.set(nm, t) }
             } else if isIdent(a) && b == a + 1 {
                 pendingNames.append(text(a))
             } else {
@@ -670,7 +675,9 @@ final class GoParser {
             return "pkg:" + String(Substring(t.utf8[nameStart..<j]))
         }
         let name = String(Substring(t.utf8[nameStart..<i]))
-        if GoParser.builtinTypes.contains(name) { return nil }
+        // Builtin types are lowercase ASCII words of 2 to 10 bytes: others need no lookup.
+        let first = u[nameStart], length = u.distance(from: nameStart, to: i)
+        if first >= 0x61 && first <= 0x7A && length <= 10 && GoParser.builtinTypes.contains(name) { return nil }
         return name
     }
 
@@ -683,7 +690,7 @@ final class GoParser {
                 while k < b && !isP(k, 0x7B) && !isSemi(k) && !isP(k, 0x2C) && !isClose(k) { k = skip(k) }
                 if isP(k, 0x7B) {
                     var ps: [Param] = []
-                    var lt: [String: String] = [:]
+                    var lt = LocalTypes()
                     parseParams(open: j + 1, into: &ps, types: &lt)
                     var walker = BodyWalker(parser: self, functionName: "init", owner: nil, receiver: nil,
                                             role: .normal, params: ps, localTypes: lt)
@@ -713,4 +720,36 @@ extension String {
         while s.first == " " { s = s.dropFirst() }
         return String(s)
     }
+}
+
+/// Local names of a body and the types they hold (`Store`, or `pkg:<path>` for another
+/// package's type), newest last so a redeclaration wins. A function has a handful: a list scanned
+/// from the end costs less than hashing into a fresh dictionary per function; long bodies get an
+/// index once the list grows.
+struct LocalTypes: Sequence {
+    private(set) var entries: [(name: String, type: String)] = []
+    private var index: [String: Int] = [:]
+    private static let indexFrom = 16
+
+    init() {}
+
+    mutating func set(_ name: String, _ type: String) {
+        entries.append((name, type))
+        if entries.count > Self.indexFrom {
+            if index.isEmpty { for (k, e) in entries.enumerated() { index[e.name] = k } }
+            else { index[name] = entries.count - 1 }
+        }
+    }
+
+    subscript(name: String) -> String? {
+        if entries.count > Self.indexFrom { return index[name].map { entries[$0].type } }
+        var k = entries.count - 1
+        while k >= 0 {
+            if entries[k].name == name { return entries[k].type }
+            k -= 1
+        }
+        return nil
+    }
+
+    func makeIterator() -> IndexingIterator<[(name: String, type: String)]> { entries.makeIterator() }
 }
