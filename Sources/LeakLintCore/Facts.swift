@@ -321,9 +321,9 @@ public struct Param: Sendable, Codable, Hashable {
 
 /// A function or method declaration.
 public struct FunctionFact: Sendable, Codable {
-    public var name: String
+    public var name: String { didSet { qualifiedName = Self.qualify(owner, name) } }
     /// Receiver / enclosing type, nil for free functions.
-    public var owner: String?
+    public var owner: String? { didSet { qualifiedName = Self.qualify(owner, name) } }
     public var at: SourceRef
     public var role: FunctionRole
     public var params: [Param]
@@ -331,12 +331,16 @@ public struct FunctionFact: Sendable, Codable {
     /// Callable only from code the scope holds (Java `private`): every call site is visible,
     /// so a function called only from run-once code runs once. (Go says so by case.)
     public var privateToScope: Bool = false
+    /// `Owner.name`, or `name` for a free function. Stored (kept in step with `name` and `owner`):
+    /// the call graph and the run-once sets ask for every function's, several times per scope.
+    public private(set) var qualifiedName: String
     public init(name: String, owner: String?, at: SourceRef, role: FunctionRole, params: [Param], body: BodyFact) {
         self.name = name; self.owner = owner; self.at = at; self.role = role
         self.params = params; self.body = body
+        self.qualifiedName = Self.qualify(owner, name)
     }
-    /// `Owner.name` (concatenation, not interpolation: the call graph asks for every function's).
-    public var qualifiedName: String {
+
+    static func qualify(_ owner: String?, _ name: String) -> String {
         guard let o = owner else { return name }
         var q = o
         q.reserveCapacity(o.utf8.count + 1 + name.utf8.count)

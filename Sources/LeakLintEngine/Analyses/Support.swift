@@ -106,8 +106,8 @@ final class ScopeMemo: @unchecked Sendable {
     private let constantSet = Once<Set<String>>()
     func constants(_ build: () -> Set<String>) -> Set<String> { constantSet.get(build) }
 
-    private let paramNames = Once<[String: Set<String>]>()
-    func paramNames(_ build: () -> [String: Set<String>]) -> [String: Set<String>] { paramNames.get(build) }
+    private let paramNames = Once<[String: [String]]>()
+    func paramNames(_ build: () -> [String: [String]]) -> [String: [String]] { paramNames.get(build) }
 
     func runOnce(_ key: String, _ build: () -> Set<String>) -> Set<String> {
         entriesLock.lock()
@@ -200,10 +200,15 @@ struct ScopeIndex {
     }
 
     /// Parameter names per function (qualified name), built once per scope on first use.
-    func paramNamesByFunction() -> [String: Set<String>] {
+    func paramNamesByFunction() -> [String: [String]] {
         memo.paramNames {
-            var m: [String: Set<String>] = [:]
-            for fn in functions where !fn.params.isEmpty { m[fn.qualifiedName, default: []].formUnion(fn.params.map(\.name)) }
+            // Lists, not sets: a function has a few parameters, and most lists are never asked.
+            var m: [String: [String]] = [:]
+            m.reserveCapacity(functions.count)
+            for i in functions.indices where !functions[i].params.isEmpty {
+                let ps = functions[i].params
+                m[functions[i].qualifiedName, default: []].append(contentsOf: ps.lazy.map(\.name))
+            }
             return m
         }
     }
