@@ -20,7 +20,9 @@ import LeakLintCore
 ///   `node_modules`, `.build*`, `build`, `DerivedData`, `target` — except that a `build` or
 ///   `target` directory holding `.go` files directly is a Go package (`go/build`) and is walked.
 /// - Test code is skipped unless tests are included (`--include-tests`, `include-tests: true`):
-///   Go `*_test.go`; Java files under a `src/test/` directory (Maven/Gradle); Swift files under
+///   Go `*_test.go` and Go packages only tests import (`isGoTestSupportDirectory`: `testutil`,
+///   `…testing`, `…test` such as `httptest`, and a top-level `test(s)` or `e2e`); Java files under a `src/test/`
+///   directory (Maven/Gradle); Swift files under
 ///   a `Tests/` directory (SwiftPM); C++ files whose name ends in `_test`, `_tests` or
 ///   `_unittest` before the extension, or under a `test/` or `tests/` directory. A directory named on the command line that is itself
 ///   test code (`leaklint scan Tests/`) is scanned whole: the user asked for it.
@@ -132,8 +134,16 @@ struct Discovery {
     /// components at index `belowIndex` or later (below the directory the walk started from)
     /// can make a file test code through its directories.
     static func isTestFile(_ rel: String, belowIndex: Int) -> Bool {
-        // Go decides by the file name alone: no split of the path.
-        if PathText.hasSuffix(rel, ".go") { return PathText.hasSuffix(rel, "_test.go") }
+        if PathText.hasSuffix(rel, ".go") {
+            if PathText.hasSuffix(rel, "_test.go") { return true }
+            // A package only tests import (`internal/testutil`, `tests/framework`, `httptest`).
+            var k = 0
+            for seg in rel.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true).dropLast() {
+                if k >= belowIndex && isGoTestSupportDirectory(Substring(seg), topLevel: k == belowIndex) { return true }
+                k += 1
+            }
+            return false
+        }
         // Split on the byte '/', not by Character.
         let segs = rel.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true).map { Substring($0) }
         guard let name = segs.last else { return false }
@@ -163,6 +173,26 @@ struct Discovery {
                 i += 1
             }
             return false
+        }
+    }
+
+    /// Go packages that only tests import, by the community's names: `testutil(s)`,
+    /// `testhelper(s)`, `testsupport`, `testing`, `…testing` (`grpctesting`) and `…test`
+    /// (`httptest`, `iotest`, `envtest`; not the words `latest`, `contest`, `attest`, `detest`,
+    /// `protest`), anywhere; `test`, `tests` and `e2e` only right below the scanned directory (a
+    /// repository's test suite: deeper down they are as often code, like `cmd/go/internal/test`,
+    /// the `go test` command, or vet's `tests` analyzer). Their code runs in test binaries, which
+    /// do not live long enough for growth to matter.
+    static func isGoTestSupportDirectory(_ name: Substring, topLevel: Bool) -> Bool {
+        switch name {
+        case "test", "tests", "e2e":
+            return topLevel
+        case "testutil", "testutils", "testhelper", "testhelpers", "testsupport", "testing":
+            return true
+        case "latest", "contest", "attest", "detest", "protest":
+            return false
+        default:
+            return PathText.hasSuffix(name, "testing") || (name.utf8.count >= 6 && PathText.hasSuffix(name, "test"))
         }
     }
 

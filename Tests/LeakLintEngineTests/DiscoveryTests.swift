@@ -121,12 +121,21 @@ import Testing
             "Sources/M/S.swift", "Tests/MTests/T.swift", "Sources/M/Tests.swift",
             "cpp/x.cc", "cpp/x_test.cc", "cpp/y_unittest.cpp", "cpp/z_tests.h", "cpp/latest.cc",
             "cpp/tests/Util.h", "cpp/test/main.cpp", "cpp/contest/c.cc",
+            // Go packages only tests import; English words ending in "test" are not such names.
+            "go/internal/testutil/port.go", "go/net/httptest/s.go", "go/pkg/grpctesting/s.go",
+            "go/api/latest/l.go", "go/contest/c.go", "go/protest/p.go", "go/xtest/x.go",
+            // `test`, `tests`, `e2e`: a suite right below the scanned directory; deeper, code.
+            "tests/framework/f.go", "e2e/e.go", "go/cmd/internal/test/t.go", "go/passes/tests/t.go",
         ]
         for f in all { TestSupport.write(dir, f, "") }
         #expect(try found(dir).files == [
             "Sources/M/S.swift", "Sources/M/Tests.swift", "cpp/contest/c.cc", "cpp/latest.cc", "cpp/x.cc",
-            "java/src/main/java/A.java", "java/test/Other.java", "pkg/a.go", "pkg/contest.go",
+            "go/api/latest/l.go", "go/cmd/internal/test/t.go", "go/contest/c.go", "go/passes/tests/t.go",
+            "go/protest/p.go", "go/xtest/x.go", "java/src/main/java/A.java", "java/test/Other.java", "pkg/a.go", "pkg/contest.go",
         ])
+        #expect(try found(dir, [dir + "/tests"]).files == ["tests/framework/f.go"])
+        #expect(try found(dir, [dir + "/go"]).files.contains("go/cmd/internal/test/t.go"))
+        #expect(try found(dir, [dir + "/go/net/httptest/s.go"]).files == ["go/net/httptest/s.go"])
         #expect(try found(dir, [dir + "/cpp/tests"]).files == ["cpp/tests/Util.h"])
         #expect(try found(dir, includeTests: true).files == all.sorted())
         #expect(try found(dir, [dir + "/pkg/a_test.go"]).files == ["pkg/a_test.go"])
