@@ -105,6 +105,14 @@ public struct InstanceFact: Sendable, Codable {
     }
 }
 
+/// An object of a scope type made into a local of `function` (see `FileFacts.localInstances`).
+public struct LocalInstance: Sendable, Codable, Hashable {
+    public var typeName: String
+    /// The function's qualified name, as `CallFact.function` spells it.
+    public var function: String
+    public init(typeName: String, function: String) { self.typeName = typeName; self.function = function }
+}
+
 /// A declared container: a map, set, slice/list/array/vector, queue or text buffer.
 public struct ContainerDecl: Sendable, Codable {
     public var symbol: SymbolRef
@@ -436,6 +444,11 @@ public struct FileFacts: Sendable, Codable {
     public var unitName: String?
     public var types: [TypeFact] = []
     public var instances: [InstanceFact] = []
+    /// Objects this file makes into a local of a function (`Tracker t = new Tracker(…)`,
+    /// `t := &Tracker{…}`), constructors and start-up code aside: where that function may run
+    /// many times, the type's objects come and go, so a name like `*Tracker` says nothing of
+    /// their lifetime.
+    public var localInstances: [LocalInstance] = []
     public var containers: [ContainerDecl] = []
     public var ops: [ContainerOp] = []
     public var calls: [CallFact] = []

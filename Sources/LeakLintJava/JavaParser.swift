@@ -71,6 +71,9 @@ final class JavaFnCtx {
     /// Locals holding a value read back from a ThreadLocal (`Object save = CURRENT.get();`) →
     /// the ThreadLocal's text: `CURRENT.set(save)` in a finally restores the thread's old value.
     var savedFrom: [Int32: String] = [:]
+    /// Locals declared with an object this function makes (`T x = new T(…)`, outside start-up
+    /// code), as (identifier id, T): see `recordLocalInstances`.
+    var madeLocals: [(id: Int32, type: String)] = []
     /// Locals holding an object this function just made (`x = new T(…)`) → the end of the block
     /// of that assignment: growth through `x.list` there fills a new object, not a long-lived one.
     var freshUntil: [Int32: Int] = [:]
@@ -1423,6 +1426,7 @@ final class JavaParser {
         // Body: exits and signals.
         var exits = false
         var blockingCall = false, catchesInterrupt = false
+        var streamRead = false, catchesIO = false
         var breakables: [Int] = []   // ends of nested loops / switches
         var ifConds: [Int] = []      // ends of `if (…)` conditions being read
         j = shape.bodyStart
@@ -1455,6 +1459,7 @@ final class JavaParser {
                         let c = close(j + 1)
                         while k < c {
                             if identIs(k, "InterruptedException") || identIs(k, "Exception") || identIs(k, "Throwable") { catchesInterrupt = true }
+                            if isIOExceptionName(k) { catchesIO = true }
                             k += 1
                         }
                     }
@@ -1466,6 +1471,7 @@ final class JavaParser {
                 if isP(j + 1, 0x28) {
                     let v = vocabBits(j)
                     if v & VocabBits.interruptible != 0 { blockingCall = true }
+                    if v & VocabBits.streamRead != 0 && isP(j - 1, 0x2E) { streamRead = true }
                     if v & VocabBits.interruptCheck != 0 { addSignal(signalText(j)); checked = true }
                 }
                 if checked { j += 1; continue }
@@ -1477,8 +1483,41 @@ final class JavaParser {
         // A blocking call whose InterruptedException is not caught inside the loop ends the loop
         // when the thread is interrupted.
         if blockingCall && !catchesInterrupt { addSignal("InterruptedException") }
+        // A blocking read whose IOException is not caught inside the loop but around it ends the
+        // loop when the stream or socket is closed (`sock.close()` stops a reader thread).
+        if streamRead && !catchesIO && ioCaughtAround(shape.end, limit) { addSignal("IOException") }
         let loop = LoopFact(at: ref(i, i + 1), endless: shape.endless, exits: exits, signals: signals)
         return (loop, shape.end)
+    }
+
+    /// `IOException` and the exceptions a closed stream, socket or channel throws, or a catch-all.
+    func isIOExceptionName(_ k: Int) -> Bool {
+        identIs(k, "IOException") || identIs(k, "EOFException") || identIs(k, "SocketException")
+            || identIs(k, "ClosedChannelException") || identIs(k, "AsynchronousCloseException")
+            || identIs(k, "Exception") || identIs(k, "Throwable")
+    }
+
+    /// Whether a `try` around the code ending at `from` (up to `limit`) catches `IOException`
+    /// or one of its kin: the first `}` closing a block around `from` followed by `catch`.
+    func ioCaughtAround(_ from: Int, _ limit: Int) -> Bool {
+        var depth = 0
+        var k = from
+        let end = min(limit, count)
+        while k < end {
+            let t = tok(k)
+            if t.isPunct(0x7B) { depth += 1 }
+            else if t.isPunct(0x7D) {
+                if depth > 0 { depth -= 1 }
+                else if isK(k + 1, .catch) && isP(k + 2, 0x28) {
+                    let c = close(k + 2)
+                    var q = k + 3
+                    while q < c { if isIOExceptionName(q) { return true }; q += 1 }
+                    // Another catch clause of the same try may follow its block.
+                }
+            }
+            k += 1
+        }
+        return false
     }
 
     /// `Thread.currentThread().isInterrupted()` as spelled around the identifier at `j`.
@@ -1580,6 +1619,9 @@ final class JavaParser {
                         fn.locals[id] = ty
                         if next.code == 0x3D && isK(i + 2, .new), let nt = skipType(i + 3) {
                             fn.localNew[id] = nt.base
+                            if case let r = Self.role(fn, regions), r == .normal || r == .teardown {
+                                fn.madeLocals.append((id, nt.base))
+                            }
                             mark(i, Self.everFresh)
                             fn.freshUntil[id] = blockEnds.last ?? b
                         }
@@ -1627,6 +1669,31 @@ final class JavaParser {
             default: break
             }
             i += 1
+        }
+        if !fn.madeLocals.isEmpty { recordLocalInstances(a, b, fn: fn) }
+    }
+
+    /// The objects of `fn.madeLocals` that stay with the call, as `FileFacts.localInstances`: a
+    /// local returned (a factory) or stored into a field or static (`INSTANCE = imm`, a lazily
+    /// made singleton) may outlive it, and is left out. Handing the local to a call is not
+    /// counted: nearly every object is passed somewhere.
+    func recordLocalInstances(_ a: Int, _ b: Int, fn: JavaFnCtx) {
+        let made = fn.madeLocals
+        fn.madeLocals.removeAll()
+        var escaped: Set<Int32> = []
+        var k = a
+        while k < b {
+            defer { k += 1 }
+            guard isIdent(k), isK(k - 1, .return) || isP(k - 1, 0x3D) else { continue }
+            let id = ident(k)
+            guard made.contains(where: { $0.id == id }), isP(k + 1, 0x3B) || isP(k + 1, 0x29) else { continue }
+            if isK(k - 1, .return) { escaped.insert(id); continue }
+            // `target = local;`: a field, a static, an array slot; another local does not count.
+            let target = k - 2
+            if !isIdent(target) || isP(target - 1, 0x2E) || fn.locals[ident(target)] == nil { escaped.insert(id) }
+        }
+        for m in made where !escaped.contains(m.id) {
+            facts.localInstances.append(LocalInstance(typeName: m.type, function: fn.name))
         }
     }
 
@@ -2251,6 +2318,13 @@ final class JavaParser {
         }
         var typeIndex: [String: Int] = [:]
         for (k, t) in facts.types.enumerated() { typeIndex[t.name] = k }
+        if !facts.localInstances.isEmpty {
+            var seen: Set<LocalInstance> = []
+            facts.localInstances = facts.localInstances.compactMap { li in
+                let q = LocalInstance(typeName: qualify(li.typeName), function: li.function)
+                return seen.insert(q).inserted ? q : nil
+            }
+        }
         for k in facts.instances.indices {
             let q = qualify(facts.instances[k].typeName)
             facts.instances[k].typeName = q

@@ -105,6 +105,7 @@ enum JavaNames {
         add(["start"], VocabBits.start)
         add(["iterator", "listIterator"], VocabBits.iterator)
         add(teardownNames, VocabBits.teardown)
+        add(streamReads, VocabBits.streamRead)
         return t
     }()
 
@@ -135,6 +136,14 @@ enum JavaNames {
 
     /// Blocking calls that throw InterruptedException.
     static let interruptibleCalls: Set<String> = ["sleep", "take", "wait", "join", "await", "acquire", "lockInterruptibly", "transfer"]
+
+    /// Blocking reads of a stream, socket or channel: they throw an `IOException` (`EOFException`,
+    /// `SocketException`) once it is closed, so a loop of them ends when its owner closes it.
+    static let streamReads: Set<String> = [
+        "read", "readFully", "readLine", "readInt", "readLong", "readShort", "readByte", "readBoolean",
+        "readChar", "readFloat", "readDouble", "readUTF", "readObject", "readUnsignedByte",
+        "readUnsignedShort", "readRecord", "accept", "receive",
+    ]
 
     /// Types whose fields act as stop flags when read in a loop condition.
     static let flagTypes: Set<String> = ["AtomicBoolean", "CountDownLatch", "Future", "CompletableFuture"]
@@ -186,6 +195,8 @@ enum VocabBits {
     /// `iterator`, `listIterator`.
     static let iterator: UInt32 = 1 << 10
     static let teardown: UInt32 = 1 << 11
+    /// `JavaNames.streamReads`.
+    static let streamRead: UInt32 = 1 << 12
     /// All bits above.
-    static let mask: UInt32 = (1 << 12) - 1
+    static let mask: UInt32 = (1 << 13) - 1
 }

@@ -45,7 +45,7 @@ import Testing
         let plain = try findings(message: template, options: [:])
         #expect(plain.map(\.message) == [
             "package-level slice `g_listeners`|slice|push_back|Listeners|Listener|EventListener|",
-            "slice field `EventHub.seen_`|slice|emplace_back|Seen|Seen|int|a EventHub usually lives for the process",
+            "slice field `EventHub.seen_`|slice|emplace_back|Seen|Seen|int|an EventHub usually lives for the process",
         ])
     }
 
@@ -126,4 +126,26 @@ import Testing
         #expect(site("{ v.push_back(R\"(x)\"); }") == nil, "raw string: not parsed")
         #expect(site("{ v.push_back(1) }") == nil, "no semicolon")
     }
+}
+
+/// The lifetime wording's article follows the owner's first sound as spelled.
+@Test func lifetimeArticleFollowsTheFirstSound() {
+    #expect(ContainerGrowthAnalysis.indefiniteArticle("EventHub") == "an")
+    #expect(ContainerGrowthAnalysis.indefiniteArticle("AbstractRegistry") == "an")
+    #expect(ContainerGrowthAnalysis.indefiniteArticle("UnboundedStore") == "an")
+    #expect(ContainerGrowthAnalysis.indefiniteArticle("UserSessionCache") == "a")
+    #expect(ContainerGrowthAnalysis.indefiniteArticle("UniqueIndex") == "a")
+    #expect(ContainerGrowthAnalysis.indefiniteArticle("SessionStore") == "a")
+    #expect(ContainerGrowthAnalysis.indefiniteArticle("") == "a")
+}
+
+/// Test doubles are not long-lived by a name glob like `*Registry`.
+@Test func testDoublesAreToldByTheirNames() {
+    #expect(ContainerGrowthAnalysis.isTestDouble("TestRegistry"))
+    #expect(ContainerGrowthAnalysis.isTestDouble("registry.MockStore"))
+    #expect(ContainerGrowthAnalysis.isTestDouble("fakeServer"))
+    #expect(!ContainerGrowthAnalysis.isTestDouble("TestimonialStore"))
+    #expect(!ContainerGrowthAnalysis.isTestDouble("Stubborn"))
+    #expect(!ContainerGrowthAnalysis.isTestDouble("SessionStore"))
+    #expect(!ContainerGrowthAnalysis.isTestDouble("Test"))
 }

@@ -70,6 +70,16 @@ struct ContainerGrowthAnalysis: Analysis {
         // Ops by target name: most containers see few ops.
         lazy var onceSet = ix.runOnceFunctions(runOnce, propagate: ix.language == .go || ix.language == .java)
         lazy var construction = ix.constructionFunctions()
+        // Types the scope makes into a local of a function that is not run-once: their objects
+        // come and go with the calls.
+        var perCall: Set<String>? = nil
+        func madePerCall(_ type: String) -> Bool {
+            guard !ix.localInstances.isEmpty else { return false }
+            if perCall == nil {
+                perCall = Set(ix.localInstances.lazy.filter { !onceSet.contains($0.function) }.map(\.typeName))
+            }
+            return perCall!.contains(type)
+        }
 
         var out: [Finding] = []
         for decl in ix.containers where scope.reports(decl.at.path) {
@@ -88,7 +98,8 @@ struct ContainerGrowthAnalysis: Analysis {
             case .staticMember: lifetime = ""
             case .local: continue
             case .instanceMember:
-                guard let owner = decl.symbol.owner, let why = longLived(owner, ix, longLivedTraits, longLivedNames, wording: rule.options) else { continue }
+                guard let owner = decl.symbol.owner, let why = longLived(owner, ix, longLivedTraits, longLivedNames, wording: rule.options,
+                                                                              madePerCall: madePerCall) else { continue }
                 lifetime = why.0
                 lifetimeRef = why.1
                 instanceVar = why.2
@@ -374,15 +385,17 @@ struct ContainerGrowthAnalysis: Analysis {
     /// owner long-lived by its name, `lifetime.instance` (`{owner}`, `{variable}`) for one held
     /// by a package-level / namespace-scope variable.
     func longLived(_ owner: String, _ ix: ScopeIndex, _ traits: WordList, _ names: WordList,
-                   wording: [String: String] = [:]) -> (String, SourceRef?, String?)? {
+                   wording: [String: String] = [:], madePerCall: (String) -> Bool = { _ in false }) -> (String, SourceRef?, String?)? {
         if let t = ix.types[owner] {
             for tr in t.traits where traits.matches(tr) {
                 return (describe(trait: tr, owner), t.at, nil)
             }
         }
-        if names.matches(owner) {
+        // A name (`*Manager`) is a guess, which the scope making such objects per call refutes.
+        if names.matches(owner) && !Self.isTestDouble(owner) && !madePerCall(owner) {
             if let t = wording["lifetime.type-name"] { return (Template.render(t, ["owner": owner]), nil, nil) }
-            return ("a \(owner) usually lives for the process", nil, nil)
+            let article = Self.indefiniteArticle(owner)
+            return ("\(article) \(owner) usually lives for the process", nil, nil)
         }
         // A package-level instance makes that instance long-lived — unless the type has an
         // exported constructor, which says it is made many times (NewServeMux, NewCertPool).
@@ -398,6 +411,29 @@ struct ContainerGrowthAnalysis: Analysis {
             }
         }
         return nil
+    }
+
+    /// A test double by its name (`TestRegistry`, `MockStore`, `fakeServer`): its name says
+    /// nothing of a production lifetime, whatever glob it matches.
+    static func isTestDouble(_ owner: String) -> Bool {
+        var name = Substring(owner)
+        if let dot = name.utf8.lastIndex(of: UInt8(ascii: ".")) { name = name[name.index(after: dot)...] }
+        for prefix in ["Test", "Mock", "Fake", "Stub", "Dummy", "Spy", "test", "mock", "fake", "stub", "dummy", "spy"]
+        where name.hasPrefix(prefix) {
+            let rest = name.utf8.dropFirst(prefix.utf8.count)
+            if let c = rest.first, c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z") { return true }
+        }
+        return false
+    }
+
+    /// `an` before a vowel sound as spelled (`an EventHub`, `an UnboundedQueue`), else `a`
+    /// (`a UserCache`, `a UniqueIndex`: a `U` that sounds like "you").
+    static func indefiniteArticle(_ word: String) -> String {
+        let u = Array(word.utf8.prefix(3)).map { $0 | 0x20 }
+        guard let f = u.first else { return "a" }
+        if f == UInt8(ascii: "a") || f == UInt8(ascii: "e") || f == UInt8(ascii: "i") || f == UInt8(ascii: "o") { return "an" }
+        if f == UInt8(ascii: "u"), u.count >= 2, u[1] == UInt8(ascii: "n"), !(u.count >= 3 && u[2] == UInt8(ascii: "i")) { return "an" }
+        return "a"
     }
 
     func describe(trait: String, _ owner: String) -> String {

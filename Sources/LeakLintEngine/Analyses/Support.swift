@@ -156,6 +156,8 @@ struct ScopeIndex {
     var instances: [InstanceFact] = []
     /// variable name → type name, for globals holding instances.
     var instanceOf: [String: String] = [:]
+    /// Objects functions of the scope make into locals (`FileFacts.localInstances`).
+    var localInstances: [LocalInstance] = []
     /// Names declared as compile-time constants, per file (Go `const`); see `isConstant`.
     private var constantLists: [[String]] = []
     /// Import paths of the scope's files.
@@ -182,6 +184,7 @@ struct ScopeIndex {
             fieldArguments.append(contentsOf: f.fieldArguments)
             fields.append(contentsOf: f.fields)
             instances.append(contentsOf: f.instances)
+            localInstances.append(contentsOf: f.localInstances)
             if !f.constants.isEmpty { constantLists.append(f.constants) }
             imports.formUnion(f.imports)
             for t in f.types {

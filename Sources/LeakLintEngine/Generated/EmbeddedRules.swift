@@ -948,7 +948,10 @@ return func() { delete({ref}, id) } // callers: defer remove() / call it on clos
         message: "{what} ({type}){why} is appended to in {function} and nothing in the package ever removes from it, clears or replaces it: it grows with every call for the life of the process",
         description: #"""
 A `List`, `Queue`, `Deque` or `StringBuilder` held by a static field or a long-lived
-singleton that code only adds to keeps every element it was given. History buffers, audit
+singleton (or a class that by its name lives for the process, `*Log`, `*Tracker`, unless the
+package makes such objects into locals that stay in a call: `Tracker t = new Tracker()` in a
+method that runs many times, not returned or stored in a field) that code only adds to keeps
+every element it was given. History buffers, audit
 logs, "recent events" lists and debug `StringBuilder`s are typical. An add under a condition
 that caps the collection's own size is bounded: `if (RECENT.size() < MAX) RECENT.add(x)`, and
 a pool grown to the largest index asked for, `if (idx >= POOL.size()) POOL.add(…)`, and an add
@@ -1134,7 +1137,9 @@ public void close() {
         description: #"""
 A `Thread` (or a task handed to an executor) whose body is `while (true)` / `for (;;)` with
 no `return`, `break` or `throw`, no `Thread.currentThread().isInterrupted()` check, no
-uncaught `InterruptedException` and no volatile stop flag runs until the JVM exits. Started
+uncaught `InterruptedException`, no volatile stop flag, and no blocking read of a stream or
+socket (`in.readInt()`, `serverSocket.accept()`) whose `IOException` is caught around the
+loop rather than inside it (closing the socket ends such a reader) runs until the JVM exits. Started
 from code that runs many times — a constructor, a request handler — each call adds a thread
 that never ends. Threads started once from `main` or a static initialiser are
 process-lifetime by design and are silent, and so are those an object the process makes
@@ -1299,7 +1304,9 @@ try {
         description: #"""
 A `Map`, `Set` or cache held by a static field, an enum singleton, a Spring/CDI singleton
 (`@Service`, `@Component`, `@Singleton`) or a class that by its name lives for the process
-(`*Cache`, `*Registry`, `*Manager`) keeps every entry put into it. When the keys come from
+(`*Cache`, `*Registry`, `*Manager`; not when the package makes such objects into locals that
+stay in a call, as `Tracker t = new Tracker()` in a method that runs many times, not returned
+or stored in a field) keeps every entry put into it. When the keys come from
 runtime data (session ids, user ids, request paths) the map grows until the heap is full.
 Bounded types are silent: Caffeine / Guava `CacheBuilder` with `maximumSize`,
 `maximumWeight` or `expireAfter*`, `LinkedHashMap` subclasses overriding
