@@ -31,6 +31,10 @@ final class JavaClassCtx {
     /// Thread spawns stored into fields, emitted when the field is started somewhere in the class.
     var threadFields: [String: SpawnFact] = [:]
     var startedFields: Set<String> = []
+    /// An anonymous class handed to a call that runs it at once, in the caller's place
+    /// (`AccessController.doPrivileged(new PrivilegedAction<>() { … })`): its `run` has the
+    /// caller's role (run once in a static initialiser).
+    var runsInline: FunctionRole? = nil
     /// Names of the methods declared in the class, in order.
     var methodNames: [String] = []
     /// The identifier ids of `methodNames` (searched instead of the Strings).
@@ -39,6 +43,10 @@ final class JavaClassCtx {
     var hasPublicConstructor = false
     /// Static fields initialised with `new Self(…)`: (field name, name token).
     var selfInstances: [(String, Int)] = []
+    /// Static fields holding an anonymous subclass of the class (`static final Align LEFT =
+    /// new Align("l") { … }`), or a static block making instances (`static { new Key("a"); }`):
+    /// constants of a typesafe enum, made while the class initialises.
+    var selfSubclassInstances = 0
     init(name: String, simple: String, parent: JavaClassCtx?, isInterface: Bool) {
         self.name = name; self.simple = simple; self.parent = parent; self.isInterface = isInterface
     }
@@ -593,6 +601,14 @@ final class JavaParser {
             if isP(i, 0x7B) {
                 let c = close(i)
                 work.append(.initBlock((i + 1)..<min(c, b), isStatic: mods.isStatic, at: i))
+                // `static { new AVAKeyword("CN", …); … }`: the class makes its own constants.
+                if mods.isStatic {
+                    var k = i + 1
+                    while k < min(c, b) {
+                        if isK(k, .new) && isIdent(k + 1) && isP(k + 2, 0x28) && self.name(k + 1) == cls.simple { cls.selfSubclassInstances += 1; break }
+                        k += 1
+                    }
+                }
                 i = c + 1; continue
             }
             // Generic method type parameters.
@@ -636,6 +652,7 @@ final class JavaParser {
                 // Called once, right after the constructor, by the container that made the object.
                 else if mods.annotations.contains("PostConstruct") && params.isEmpty { role = .constructor }
                 if name == "main" && mods.isStatic { role = .main }
+                if let r = cls.runsInline, name == "run" && params.isEmpty { role = r }
                 if mods.isStatic && params.isEmpty && ty.base == cls.simple {
                     let lower = name.lowercased()
                     // `newInstance()` / `createDefault()` / a body that returns `new T(…)` make a new
@@ -698,7 +715,8 @@ final class JavaParser {
             }
             // Enum constructors, and non-public constructors of classes that build their own
             // static instances (typesafe enums, singletons), run during class initialisation.
-            ctorRunsAtInit = cls.isEnum || (!cls.selfInstances.isEmpty && !cls.hasPublicConstructor)
+            ctorRunsAtInit = cls.isEnum
+                || ((!cls.selfInstances.isEmpty || cls.selfSubclassInstances > 0) && !cls.hasPublicConstructor)
         }
         // Phase 2: bodies.
         for w in work {
@@ -927,15 +945,31 @@ final class JavaParser {
         return n
     }
 
-    func parseAnonymousBody(_ open: Int, _ c: Int, superName: String, outer: JavaClassCtx) {
+    func parseAnonymousBody(_ open: Int, _ c: Int, superName: String, outer: JavaClassCtx, runsInline: FunctionRole? = nil) {
         let name = anonName(open, enclosing: outer.name)
         let typeIndex = facts.types.count
         facts.types.append(TypeFact(name: name, kind: "anonymous", at: ref(open, open + 1), superTypes: [superName]))
         guard enter() else { return }
         defer { depth -= 1 }
         let cls = JavaClassCtx(name: name, simple: name, parent: outer, isInterface: false)
+        cls.runsInline = runsInline
         parseMembers(open + 1, min(c, count), cls: cls)
         facts.types[typeIndex].methods = cls.methodNames
+    }
+
+    /// Whether the anonymous class body opening at `open` belongs to `new T(…) {` written as the
+    /// argument of a call that runs it before returning: `AccessController.doPrivileged(…)`,
+    /// `SwingUtilities.invokeAndWait(…)`.
+    func handedToInlineRunner(_ open: Int) -> Bool {
+        var k = open - 1
+        var steps = 0
+        while k > 0 && steps < 32 && !isK(k, .new) {
+            if isP(k, 0x29) { k = max(0, Int(match[k])) }
+            k -= 1
+            steps += 1
+        }
+        guard isK(k, .new), isP(k - 1, 0x28), isIdent(k - 2) else { return false }
+        return identIs(k - 2, "doPrivileged") || identIs(k - 2, "invokeAndWait")
     }
 
     func addTrait(_ type: String, _ trait: String) {
@@ -1001,6 +1035,7 @@ final class JavaParser {
             || newType == "InheritableThreadLocal" { field.kind = .unknown }
         mark(nameAt, Self.everField)
         cls.fields[name] = field
+        if mods.isStatic, let nt = newType, anonOpen != nil, nt == cls.simple { cls.selfSubclassInstances += 1 }
         if mods.isStatic, let nt = newType, anonOpen == nil {
             if nt == cls.simple {
                 cls.selfInstances.append((name, nameAt))
@@ -1654,7 +1689,11 @@ final class JavaParser {
             case .punct:
                 if t.code == 0x7B, let sup = anonymousSuper(i) {
                     let c = close(i)
-                    parseAnonymousBody(i, c, superName: sup, outer: fn.cls)
+                    // Run at once by the call it is handed to, in start-up code: run once.
+                    var inline: FunctionRole? = nil
+                    let role = Self.role(fn, regions)
+                    if role == .initializer || role == .main || role == .once, handedToInlineRunner(i) { inline = role }
+                    parseAnonymousBody(i, c, superName: sup, outer: fn.cls, runsInline: inline)
                     i = c + 1; continue
                 }
                 if t.code == 0x28 && tok(close(i) + 1).isOp(.arrow) {

@@ -204,6 +204,9 @@ struct PairedCallsAnalysis: Analysis {
                 // Registered on the registering object itself (`super.addListener(…)` in a
                 // dispatcher's constructor): the list lives exactly as long as its owner.
                 if let r = c.receiver, r == "this" || r == "super" || r == "self" { continue }
+                // On the enclosing instance (`Outer.this.addListener(this)` from an inner class):
+                // the outer object and its inner one reference each other and go together.
+                if let r = c.receiver, r.hasSuffix(".this"), r.utf8.count > 5 { continue }
                 if let l = c.args.first, futureListeners.matches(l) { continue }
                 let recv = c.receiver ?? ""
                 // The listener is the last argument (`addPropertyChangeListener(name, listener)`).

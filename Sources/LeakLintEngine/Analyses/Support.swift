@@ -405,7 +405,7 @@ struct ScopeIndex {
         }
         // `once:f` names a function, not a qualified method: match by name. A (first byte,
         // length) bitmap of those few names turns most functions away before any hashing.
-        let onceNames = Set(once.map { $0.lastComponent })
+        let onceNames = Set(g.onceTargets.map { $0.lastComponent })
         var onceBits = [UInt64](repeating: 0, count: 256)
         for name in onceNames { if let f = name.utf8.first { onceBits[Int(f)] |= 1 << UInt64(min(name.utf8.count, 63)) } }
         for i in g.names.indices {

@@ -951,7 +951,10 @@ A `List`, `Queue`, `Deque` or `StringBuilder` held by a static field or a long-l
 singleton (or a class that by its name lives for the process, `*Log`, `*Tracker`, unless the
 package makes such objects into locals that stay in a call: `Tracker t = new Tracker()` in a
 method that runs many times, not returned or stored in a field) that code only adds to keeps
-every element it was given. History buffers, audit
+every element it was given (lists filled only while the class initialises are bounded: in a
+static initialiser, by the private constructor of a typesafe enum whose constants it makes
+then, or by code a static initialiser hands to `AccessController.doPrivileged`). History
+buffers, audit
 logs, "recent events" lists and debug `StringBuilder`s are typical. An add under a condition
 that caps the collection's own size is bounded: `if (RECENT.size() < MAX) RECENT.add(x)`, and
 a pool grown to the largest index asked for, `if (idx >= POOL.size()) POOL.add(…)`, and an add
@@ -1312,7 +1315,10 @@ Bounded types are silent: Caffeine / Guava `CacheBuilder` with `maximumSize`,
 `maximumWeight` or `expireAfter*`, `LinkedHashMap` subclasses overriding
 `removeEldestEntry`, `EnumMap`/`EnumSet`, soft-reference maps (Spring's
 `ConcurrentReferenceHashMap`, Commons `ReferenceMap`: the GC clears entries under memory
-pressure), maps filled only in a static initialiser from constants, and a long-lived
+pressure), maps filled only in a static initialiser from constants (or by the private
+constructor of a typesafe enum whose constants are made while its class initialises:
+`static final Key A = new Key("a") { … }`, `static { new Key("b"); }`; or by code a static
+initialiser hands to `AccessController.doPrivileged`), and a long-lived
 object's maps filled only while it is built (in its constructors, or in `private` or
 `init…` helpers that only they call), and puts under a condition that caps the map's own
 size (`if (MAP.size() < 10000) MAP.put(k, v)`, or after `if (MAP.size() >= MAX) return …;`). A `WeakHashMap` (or a Guava cache with `weakKeys()`) is a note: its entries go
@@ -1438,8 +1444,9 @@ listener itself: a `ChannelFutureListener`, or a lambda asking `f.isSuccess()`, 
 `future-listeners`). Nor are listeners on a servlet request's `AsyncContext`: it ends with its
 request, nor on a call's cancellation context (gRPC's `CancellableContext`, Dubbo's
 `CancellationContext`): it ends with its call. Nor are listeners an object registers on
-itself (`super.addListener(…)` in a dispatcher's constructor): its listener list lives exactly
-as long as it does. Nor are listeners an object the process makes once registers while it is
+itself (`super.addListener(…)` in a dispatcher's constructor) or on its enclosing instance
+(`Outer.this.addListener(this)` from an inner class): the listener list lives exactly as
+long as its owner. Nor are listeners an object the process makes once registers while it is
 set up: a singleton (its own static instance, an enum constant) or a container's singleton
 bean (`@Component`, `@Service`, … without `@Scope`; an `InitializingBean` or
 `ApplicationRunner`) in its constructor, its `@PostConstruct` method, `afterPropertiesSet()`
