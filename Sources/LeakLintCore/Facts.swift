@@ -275,6 +275,10 @@ public struct CallFact: Sendable, Codable {
     /// The receiver's declared type when it is a local or parameter the front end knows
     /// (`ChannelFuture f = …; f.addListener(…)` gives `ChannelFuture`).
     public var receiverType: String? = nil
+    /// The receiver is an object this function just made (`JTabbedPane tabs = new JTabbedPane();
+    /// tabs.addChangeListener(this)`, or a field assigned `new` earlier in the function): what
+    /// is registered on it lives as long as that new object, not as long as some shared one.
+    public var receiverFresh: Bool = false
     /// The methods called on the result in the chain the call heads, in order (Swift:
     /// `Timer.publish(…).autoconnect().sink {…}` gives `autoconnect`, `sink`).
     public var chainMethods: [String] = []

@@ -2171,6 +2171,11 @@ final class JavaParser {
         if hasReceiver && recvEnd - recvStart == 1 && isIdent(recvStart), let ty = localType(recvStart, fn), !ty.isEmpty {
             call.receiverType = ty
         }
+        // `x = new T(…); … x.addListener(…)` in the same block: registered on the new object.
+        if hasReceiver && recvEnd - recvStart == 1 && isIdent(recvStart) && ever(recvStart, Self.everFresh),
+           let until = fn.freshUntil[ident(recvStart)], m < until {
+            call.receiverFresh = true
+        }
         facts.calls.append(call)
     }
 

@@ -207,6 +207,9 @@ struct PairedCallsAnalysis: Analysis {
                 // On the enclosing instance (`Outer.this.addListener(this)` from an inner class):
                 // the outer object and its inner one reference each other and go together.
                 if let r = c.receiver, r.hasSuffix(".this"), r.utf8.count > 5 { continue }
+                // On an object the function just made (a child component, a model it owns): the
+                // listener lives as long as that object, which is its maker's, not a shared one.
+                if c.receiverFresh { continue }
                 if let l = c.args.first, futureListeners.matches(l) { continue }
                 let recv = c.receiver ?? ""
                 // The listener is the last argument (`addPropertyChangeListener(name, listener)`).

@@ -1445,8 +1445,9 @@ listener itself: a `ChannelFutureListener`, or a lambda asking `f.isSuccess()`, 
 request, nor on a call's cancellation context (gRPC's `CancellableContext`, Dubbo's
 `CancellationContext`): it ends with its call. Nor are listeners an object registers on
 itself (`super.addListener(…)` in a dispatcher's constructor) or on its enclosing instance
-(`Outer.this.addListener(this)` from an inner class): the listener list lives exactly as
-long as its owner. Nor are listeners an object the process makes once registers while it is
+(`Outer.this.addListener(this)` from an inner class), or on an object the same function
+just made (`tabs = new JTabbedPane(); tabs.addChangeListener(this)`: a child or model of its
+own): the listener list lives exactly as long as its owner. Nor are listeners an object the process makes once registers while it is
 set up: a singleton (its own static instance, an enum constant) or a container's singleton
 bean (`@Component`, `@Service`, … without `@Scope`; an `InitializingBean` or
 `ApplicationRunner`) in its constructor, its `@PostConstruct` method, `afterPropertiesSet()`
