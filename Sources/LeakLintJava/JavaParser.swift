@@ -1186,6 +1186,51 @@ final class JavaParser {
         return flag.utf8.allSatisfy({ ($0 >= 65 && $0 <= 90) || $0 == 95 || ($0 >= 48 && $0 <= 57) }) ? 7 : 8
     }
 
+    /// A lazy initialisation, `if (timer == null) { timer = new Timer(…); … }` (also
+    /// `this.timer`, `null == timer`), on a field of the class that is not a container and that
+    /// the file never sets back to `null`: the guarded statement runs once per process for a
+    /// static field (7) and once per
+    /// object for an instance field (8), like `onceGuard`; 0 otherwise. `a..<c` is the condition,
+    /// `end` the end of the guarded statement.
+    func lazyInitGuard(_ a: Int, _ c: Int, _ end: Int, cls: JavaClassCtx) -> UInt8 {
+        var k = a
+        if isK(k, .this) && isP(k + 1, 0x2E) { k += 2 }
+        let nameAt: Int
+        if isIdent(k) && tok(k + 1).isOp(.eqEq) && isK(k + 2, .null) && k + 3 == c { nameAt = k }
+        else if isK(a, .null) && tok(a + 1).isOp(.eqEq) && isIdent(a + 2) && a + 3 == c { nameAt = a + 2 }
+        else { return 0 }
+        let id = ident(nameAt)
+        var field: JavaField? = nil
+        var owner: JavaClassCtx? = cls
+        while let o = owner, field == nil { field = o.fields[name(nameAt)]; owner = o.parent }
+        // A container made lazily is left to the container rules, which read its assignment
+        // as they always did; the guard is about what starts threads or registers hooks.
+        guard let f = field, f.kind == nil else { return 0 }
+        // The guarded statement assigns the field (`timer = …`, `this.timer = …`).
+        var assigns = false
+        var q = c + 1
+        while q < end && !assigns {
+            if isIdent(q) && ident(q) == id && isP(q + 1, 0x3D) && (!isP(q - 1, 0x2E) || isK(q - 2, .this)) { assigns = true }
+            q += 1
+        }
+        guard assigns else { return 0 }
+        // Set back to null anywhere in the file: the guard may run again.
+        if nullAssigned == nil {
+            var ids: Set<Int32> = []
+            var k = 0
+            while k + 2 < count {
+                if isP(k + 1, 0x3D) && isK(k + 2, .null) && isIdent(k) { ids.insert(ident(k)) }
+                k += 1
+            }
+            nullAssigned = ids
+        }
+        if nullAssigned!.contains(id) { return 0 }
+        return f.isStatic ? 7 : 8
+    }
+
+    /// Identifiers the file assigns `null` (`x = null`), found on the first lazy guard's question.
+    var nullAssigned: Set<Int32>? = nil
+
     /// End of the statement starting at `s` (exclusive), bounded to `limit` and to a fixed
     /// number of steps so that long chains of unbraced statements stay linear.
     func statementEnd(_ s: Int, _ limit: Int) -> Int {
@@ -1610,7 +1655,8 @@ final class JavaParser {
                         if let g = sizeCapName(i + 2, c) {
                             regions.append(Region(end: statementEnd(c + 1, b), kind: 6, name: g))
                         }
-                        let once = onceGuard(i + 2, c, cls: fn.cls)
+                        var once = onceGuard(i + 2, c, cls: fn.cls)
+                        if once == 0 { once = lazyInitGuard(i + 2, c, statementEnd(c + 1, b), cls: fn.cls) }
                         if once != 0 {
                             regions.append(Region(end: statementEnd(c + 1, b), kind: once))
                         }

@@ -1057,7 +1057,9 @@ executors created once in a static initialiser or `main`, and those an object th
 makes once creates while it is set up: a singleton (its own static instance, an enum
 constant) or a container's singleton bean (`@Component`, `@Service`, … without `@Scope`; an
 `InitializingBean` or `ApplicationRunner`) in its constructor, its `@PostConstruct` method,
-`afterPropertiesSet()` or `run(…)`, and private methods only those call. An executor field handed whole to
+`afterPropertiesSet()` or `run(…)`, and private methods only those call. So are executors
+made lazily, `if (pool == null) { pool = Executors.new…(…); }`, on a static field the file
+never sets back to `null` (made once per process). An executor field handed whole to
 a utility named for shutting down (`ThreadUtils.shutdownThreadPool(executor, log)`,
 `MoreExecutors.shutdownAndAwaitTermination(executor, …)`, `closeQuietly(executor)`) is shut
 down, whatever class the utility lives in. A method that schedules the
