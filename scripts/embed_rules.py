@@ -36,6 +36,15 @@ OUT = ROOT / "Sources" / "LeakLintEngine" / "Generated" / "EmbeddedRules.swift"
 KEYS = ["id", "summary", "severity", "family", "languages", "analysis", "message", "description",
         "fix", "checklist", "vocabulary", "options"]
 FIX_KEYS = ["applicability", "description", "template"]
+# The raw values of the engine's enums (Severity, Family, Language, FixApplicability): a value
+# outside them would compile into a `…(rawValue:)!` that traps when the rules are built, so it is
+# refused here, by name. RuleCatalogTests keeps these in step with the engine.
+ENUMS = {
+    "severity": ["note", "warning", "error"],
+    "family": ["unbounded-map", "append-only", "listener", "uncancelled-task"],
+    "languages": ["go", "java", "swift", "cpp"],
+    "applicability": ["safe", "unsafe", "display-only"],
+}
 
 
 def hashes_for(text: str) -> str:
@@ -83,6 +92,12 @@ def text_of(rel: str, m: dict, key: str) -> str:
     return v
 
 
+def enum_of(rel: str, key: str, value: str) -> str:
+    if value not in ENUMS[key]:
+        fail(rel, f"'{key}' is '{value}' (allowed: {', '.join(ENUMS[key])})")
+    return value
+
+
 def words(rel: str, m, what: str) -> dict:
     if m is None:
         return {}
@@ -108,7 +123,9 @@ def rule_literal(rel: str, text: str) -> str:
         fail(rel, f"unknown key '{unknown[0]}'")
     langs = []
     for l in doc.get("languages") or []:
-        if l not in langs:
+        if not isinstance(l, str):
+            fail(rel, "languages must be a list of single values")
+        if enum_of(rel, "languages", l) not in langs:
             langs.append(l)
     fix = "nil"
     if "fix" in doc:
@@ -116,7 +133,7 @@ def rule_literal(rel: str, text: str) -> str:
         if not isinstance(f, dict) or any(k not in FIX_KEYS for k in f):
             fail(rel, "fix must be a mapping of applicability, description, template")
         fix = ("RuleFix(applicability: FixApplicability(rawValue: "
-               f"{swift_string(text_of(rel, f, 'applicability'))})!,\n"
+               f"{swift_string(enum_of(rel, 'applicability', text_of(rel, f, 'applicability')))})!,\n"
                f"                description: {literal(text_of(rel, f, 'description'))},\n"
                f"                template: {literal(text_of(rel, f, 'template'))})")
     vocab = words(rel, doc.get("vocabulary"), "vocabulary")
@@ -143,8 +160,8 @@ def rule_literal(rel: str, text: str) -> str:
         "    Rule(",
         f"        id: {swift_string(text_of(rel, doc, 'id'))},",
         f"        summary: {literal(text_of(rel, doc, 'summary'))},",
-        f"        severity: Severity(rawValue: {swift_string(text_of(rel, doc, 'severity'))})!,",
-        f"        family: Family(rawValue: {swift_string(text_of(rel, doc, 'family'))})!,",
+        f"        severity: Severity(rawValue: {swift_string(enum_of(rel, 'severity', text_of(rel, doc, 'severity')))})!,",
+        f"        family: Family(rawValue: {swift_string(enum_of(rel, 'family', text_of(rel, doc, 'family')))})!,",
         "        languages: [" + ", ".join(f"Language(rawValue: {swift_string(l)})!" for l in langs) + "],",
         f"        analysis: {literal(text_of(rel, doc, 'analysis'))},",
         f"        message: {literal(text_of(rel, doc, 'message'))},",

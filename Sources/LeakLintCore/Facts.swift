@@ -448,10 +448,10 @@ public struct FileFacts: Sendable, Codable {
     public var unitName: String?
     public var types: [TypeFact] = []
     public var instances: [InstanceFact] = []
-    /// Objects this file makes into a local of a function (`Tracker t = new Tracker(…)`,
-    /// `t := &Tracker{…}`), constructors and start-up code aside: where that function may run
-    /// many times, the type's objects come and go, so a name like `*Tracker` says nothing of
-    /// their lifetime.
+    /// Objects this file makes into a local of a function that stay with the call (Java:
+    /// `Tracker t = new Tracker(…)`, neither returned nor stored in a field; constructors and
+    /// start-up code aside): where that function may run many times, the type's objects come and
+    /// go, so a name like `*Tracker` says nothing of their lifetime. Other front ends list none.
     public var localInstances: [LocalInstance] = []
     public var containers: [ContainerDecl] = []
     public var ops: [ContainerOp] = []

@@ -208,7 +208,7 @@ struct BodyWalker {
         setFinalLoops(root.id, root.loops)
         resolveLoops()
         for b in boundResults { calls[b.call].handedOn = handedOn(b.name, from: b.after, to: end) }
-        var called = Array(onceNames)
+        var called = onceNames.sorted()
         called.reserveCapacity(onceNames.count + calledIds.count + literalCalledIds.count)
         for id in calledIds { called.append(p.name(id)) }
         for id in literalCalledIds { called.append("lit:" + p.name(id)) }
@@ -217,7 +217,8 @@ struct BodyWalker {
             inEndlessLoop.insert(c.id)
             called.append("loop:" + p.name(c.id))
         }
-        // In walk order (deterministic); the call graph only asks which names are called.
+        // `once:` names sorted, the rest in walk order: deterministic, and the call graph only
+        // asks which names are called.
         returnBuffers()
         return BodyFact(loops: root.loops, calls: called)
     }

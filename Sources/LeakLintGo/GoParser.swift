@@ -675,9 +675,7 @@ final class GoParser {
             return "pkg:" + String(Substring(t.utf8[nameStart..<j]))
         }
         let name = String(Substring(t.utf8[nameStart..<i]))
-        // Builtin types are lowercase ASCII words of 2 to 10 bytes: others need no lookup.
-        let first = u[nameStart], length = u.distance(from: nameStart, to: i)
-        if first >= 0x61 && first <= 0x7A && length <= 10 && GoParser.builtinTypes.contains(name) { return nil }
+        if GoParser.builtinTypes.contains(name) { return nil }
         return name
     }
 

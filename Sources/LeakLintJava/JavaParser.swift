@@ -43,10 +43,10 @@ final class JavaClassCtx {
     var hasPublicConstructor = false
     /// Static fields initialised with `new Self(…)`: (field name, name token).
     var selfInstances: [(String, Int)] = []
-    /// Static fields holding an anonymous subclass of the class (`static final Align LEFT =
-    /// new Align("l") { … }`), or a static block making instances (`static { new Key("a"); }`):
-    /// constants of a typesafe enum, made while the class initialises.
-    var selfSubclassInstances = 0
+    /// Instances the class makes of itself while it initialises, besides `selfInstances`: static
+    /// fields holding an anonymous subclass (`static final Align LEFT = new Align("l") { … }`)
+    /// and `new Self(…)` in a static block (`static { new Key("a"); }`): a typesafe enum's constants.
+    var selfMadeAtInit = 0
     init(name: String, simple: String, parent: JavaClassCtx?, isInterface: Bool) {
         self.name = name; self.simple = simple; self.parent = parent; self.isInterface = isInterface
     }
@@ -605,7 +605,7 @@ final class JavaParser {
                 if mods.isStatic {
                     var k = i + 1
                     while k < min(c, b) {
-                        if isK(k, .new) && isIdent(k + 1) && isP(k + 2, 0x28) && self.name(k + 1) == cls.simple { cls.selfSubclassInstances += 1; break }
+                        if isK(k, .new) && isIdent(k + 1) && isP(k + 2, 0x28) && self.name(k + 1) == cls.simple { cls.selfMadeAtInit += 1; break }
                         k += 1
                     }
                 }
@@ -716,7 +716,7 @@ final class JavaParser {
             // Enum constructors, and non-public constructors of classes that build their own
             // static instances (typesafe enums, singletons), run during class initialisation.
             ctorRunsAtInit = cls.isEnum
-                || ((!cls.selfInstances.isEmpty || cls.selfSubclassInstances > 0) && !cls.hasPublicConstructor)
+                || ((!cls.selfInstances.isEmpty || cls.selfMadeAtInit > 0) && !cls.hasPublicConstructor)
         }
         // Phase 2: bodies.
         for w in work {
@@ -1035,7 +1035,7 @@ final class JavaParser {
             || newType == "InheritableThreadLocal" { field.kind = .unknown }
         mark(nameAt, Self.everField)
         cls.fields[name] = field
-        if mods.isStatic, let nt = newType, anonOpen != nil, nt == cls.simple { cls.selfSubclassInstances += 1 }
+        if mods.isStatic, let nt = newType, anonOpen != nil, nt == cls.simple { cls.selfMadeAtInit += 1 }
         if mods.isStatic, let nt = newType, anonOpen == nil {
             if nt == cls.simple {
                 cls.selfInstances.append((name, nameAt))
@@ -1189,9 +1189,8 @@ final class JavaParser {
     /// A lazy initialisation, `if (timer == null) { timer = new Timer(…); … }` (also
     /// `this.timer`, `null == timer`), on a field of the class that is not a container and that
     /// the file never sets back to `null`: the guarded statement runs once per process for a
-    /// static field (7) and once per
-    /// object for an instance field (8), like `onceGuard`; 0 otherwise. `a..<c` is the condition,
-    /// `end` the end of the guarded statement.
+    /// static field (7) and once per object for an instance field (8), like `onceGuard`; 0
+    /// otherwise. `a..<c` is the condition, `end` the end of the guarded statement.
     func lazyInitGuard(_ a: Int, _ c: Int, _ end: Int, cls: JavaClassCtx) -> UInt8 {
         var k = a
         if isK(k, .this) && isP(k + 1, 0x2E) { k += 2 }
@@ -1578,7 +1577,8 @@ final class JavaParser {
     }
 
     /// Whether a `try` around the code ending at `from` (up to `limit`) catches `IOException`
-    /// or one of its kin: the first `}` closing a block around `from` followed by `catch`.
+    /// or one of its kin: a `}` that closes a block around `from` and is followed by a `catch`
+    /// naming one of them (each enclosing block is checked, innermost first).
     func ioCaughtAround(_ from: Int, _ limit: Int) -> Bool {
         var depth = 0
         var k = from
@@ -1700,9 +1700,8 @@ final class JavaParser {
                         fn.locals[id] = ty
                         if next.code == 0x3D && isK(i + 2, .new), let nt = skipType(i + 3) {
                             fn.localNew[id] = nt.base
-                            if case let r = Self.role(fn, regions), r == .normal || r == .teardown {
-                                fn.madeLocals.append((id, nt.base))
-                            }
+                            let role = Self.role(fn, regions)
+                            if role == .normal || role == .teardown { fn.madeLocals.append((id, nt.base)) }
                             mark(i, Self.everFresh)
                             fn.freshUntil[id] = blockEnds.last ?? b
                         }

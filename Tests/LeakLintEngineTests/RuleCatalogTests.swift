@@ -244,7 +244,15 @@ import Testing
 
     @Test func embedScriptRejectsWhatItCannotCompile() throws {
         let good = Self.ruleText("go/a", message: "m", description: "## Example")
-        for bad in [good + "colour: red\n", "id: [go/a\n", "- a list\n", good + "fix: [x]\n"] {
+        // Unknown keys, broken YAML, a wrong shape, and enum values the engine has no case for
+        // (they would compile into a `rawValue:` initialiser that traps at start-up).
+        let badEnums = [
+            good.replacingOccurrences(of: "severity: warning", with: "severity: fatal"),
+            good.replacingOccurrences(of: "family: listener", with: "family: leaks"),
+            good.replacingOccurrences(of: "languages: [go, go]", with: "languages: [go, rust]"),
+            good + "fix:\n  applicability: maybe\n  description: d\n  template: t\n",
+        ]
+        for bad in [good + "colour: red\n", "id: [go/a\n", "- a list\n", good + "fix: [x]\n"] + badEnums {
             let (status, _) = try Self.runEmbedScript(["go/a.yaml": bad])
             #expect(status != 0, "\(bad)")
         }
