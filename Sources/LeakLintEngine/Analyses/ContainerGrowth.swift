@@ -46,19 +46,19 @@ struct ContainerGrowthAnalysis: Analysis {
         guard !ix.containers.isEmpty else { return [] }
         let kinds = Set(rule.words("container-kinds"))
         let storages = Set(rule.words("storage"))
-        let grow = WordList(rule.words("grow-calls"))
-        let shrink = WordList(rule.words("shrink-calls"))
-        let initOps = WordList(rule.words("init-calls"))
-        let bounded = WordList(rule.words("bounded-types"))
-        let longLivedTraits = WordList(rule.words("long-lived-traits"))
-        let longLivedNames = WordList(rule.words("long-lived-type-names"))
-        let runOnce = WordList(rule.words("run-once-functions"))
-        let boundedKeys = WordList(rule.words("bounded-key-types"))
+        let grow = rule.wordList("grow-calls")
+        let shrink = rule.wordList("shrink-calls")
+        let initOps = rule.wordList("init-calls")
+        let bounded = rule.wordList("bounded-types")
+        let longLivedTraits = rule.wordList("long-lived-traits")
+        let longLivedNames = rule.wordList("long-lived-type-names")
+        let runOnce = rule.wordList("run-once-functions")
+        let boundedKeys = rule.wordList("bounded-key-types")
         let requestHints = Set(rule.words("request-key-hints").map { $0.lowercased() })
-        let callbackTypes = WordList(rule.words("callback-types"))
-        let notCallbackTypes = WordList(rule.words("not-callback-types"))
+        let callbackTypes = rule.wordList("callback-types")
+        let notCallbackTypes = rule.wordList("not-callback-types")
         let elements = rule.options["elements"] ?? "any"
-        let noteTypes = WordList(rule.words("note-types"))
+        let noteTypes = rule.wordList("note-types")
         let mustDefer = rule.options["shrink-must-be-deferred"]
         let emptyGuardedOnce = rule.options["empty-guarded-growth"] == "once"
         let noteFactory = FindingFactory(scope: scope, rule: rule, analysis: "note-types")
@@ -236,8 +236,8 @@ struct ContainerGrowthAnalysis: Analysis {
     func replacementEdits(_ decl: ContainerDecl, rule: Rule, scope: Scope, captures: inout [String: String]) -> [TextEdit] {
         guard let replacement = rule.options["fix-replacement"], decl.kind == .map,
               let declared = decl.declaredType, let initAt = decl.initializerAt, let initText = decl.initializer,
-              WordList(rule.words("fix-declared-types")).matches(declared),
-              WordList(rule.words("fix-initializers")).matches(initText),
+              rule.wordList("fix-declared-types").matches(declared),
+              rule.wordList("fix-initializers").matches(initText),
               let file = scope.sources[initAt.path] else { return [] }
         let args = Self.typeArguments(declared)
         guard args.count == 2, !args.contains(where: { $0.hasPrefix("?") || $0.isEmpty }) else { return [] }

@@ -58,16 +58,23 @@ import LeakLintCore
 struct PairedCallsAnalysis: Analysis {
     var name: String { "paired-calls" }
 
-    func run(scope: Scope, rule: Rule) -> [Finding] {
-        let ix = ScopeIndex(scope)
-        guard !ix.calls.isEmpty else { return [] }
+    /// The rule's create-call words, parsed: the words to match (without `@pairing` and labels),
+    /// each overriding pairing, and each word's argument labels.
+    struct CreateSpec {
+        var creates: WordList
+        var pairingFor: [String: String]
+        var labelSpecs: [String: [(label: String, value: String?)]]
+    }
+    private static let createSpecs = WordKeyedCache<CreateSpec>()
+
+    static func createSpec(_ words: [String]) -> CreateSpec {
         // `callee@pairing[:index]` overrides the rule's pairing for that callee.
         var createWords: [String] = []
         var pairingFor: [String: String] = [:]
         var labelSpecs: [String: [(label: String, value: String?)]] = [:]
-        for w0 in rule.words("create-calls") {
+        for w0 in words {
             var w = w0
-            if let (base, spec) = Self.splitLabels(w0) { w = base; labelSpecs[Self.stripPairing(base)] = spec }
+            if let (base, spec) = splitLabels(w0) { w = base; labelSpecs[stripPairing(base)] = spec }
             if let at = w.firstIndex(of: "@") {
                 let callee = String(w[..<at])
                 createWords.append(callee)
@@ -76,16 +83,23 @@ struct PairedCallsAnalysis: Analysis {
                 createWords.append(w)
             }
         }
-        let creates = WordList(createWords)
+        return CreateSpec(creates: WordList(createWords), pairingFor: pairingFor, labelSpecs: labelSpecs)
+    }
+
+    func run(scope: Scope, rule: Rule) -> [Finding] {
+        let ix = ScopeIndex(scope)
+        guard !ix.calls.isEmpty else { return [] }
+        let spec = Self.createSpecs.value(rule.id, rule.words("create-calls")) { Self.createSpec(rule.words("create-calls")) }
+        let creates = spec.creates, pairingFor = spec.pairingFor, labelSpecs = spec.labelSpecs
         let stops = Set(rule.words("stop-calls"))
-        let unstoppable = WordList(rule.words("unstoppable-calls"))
-        let runOnce = WordList(rule.words("run-once-functions"))
-        let endlessRanges = WordList(rule.words("endless-ranges"))
-        let shortLived = WordList(rule.words("short-lived-receivers"))
-        let futureListeners = WordList(rule.words("future-listeners"))
-        let forwardedTasks = WordList(rule.words("forwarded-task-calls"))
-        let releaseHelpers = WordList(rule.words("release-helpers"))
-        let inert = WordList(rule.words("inert-calls"))
+        let unstoppable = rule.wordList("unstoppable-calls")
+        let runOnce = rule.wordList("run-once-functions")
+        let endlessRanges = rule.wordList("endless-ranges")
+        let shortLived = rule.wordList("short-lived-receivers")
+        let futureListeners = rule.wordList("future-listeners")
+        let forwardedTasks = rule.wordList("forwarded-task-calls")
+        let releaseHelpers = rule.wordList("release-helpers")
+        let inert = rule.wordList("inert-calls")
         let subscribes = Set(rule.words("subscribe-methods"))
         let idleExpiring = rule.words("idle-expiring-calls").map(Self.argumentSpec)
         let idleExpiringCalls = Set(rule.words("idle-expiring-receiver-calls"))
@@ -140,7 +154,7 @@ struct PairedCallsAnalysis: Analysis {
             }
             if oncePlace { continue }
             // The first word whose callee glob and argument labels both match.
-            guard let word = createWords.first(where: { ($0 == callee || ByteText.glob($0, callee) || ByteText.glob($0, c.method)) &&
+            guard let word = creates.words.first(where: { ($0 == callee || ByteText.glob($0, callee) || ByteText.glob($0, c.method)) &&
                                                         Self.labelsMatch(c, labelSpecs[$0]) }) else { continue }
             var pairing = defaultPairing
             var resultIndex = defaultIndex

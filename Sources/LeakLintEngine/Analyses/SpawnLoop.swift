@@ -21,14 +21,14 @@ struct SpawnLoopAnalysis: Analysis {
     func run(scope: Scope, rule: Rule) -> [Finding] {
         let ix = ScopeIndex(scope)
         guard !ix.spawns.isEmpty else { return [] }
-        let kinds = WordList(rule.words("spawn-kinds"))
-        let signals = WordList(rule.words("cancel-signals"))
-        let endlessRanges = WordList(rule.words("endless-ranges"))
-        let runOnce = WordList(rule.words("run-once-functions"))
+        let kinds = rule.wordList("spawn-kinds")
+        let signals = rule.wordList("cancel-signals")
+        let endlessRanges = rule.wordList("endless-ranges")
+        let runOnce = rule.wordList("run-once-functions")
         let handleStops = Set((rule.options["handle-cancel-calls"] ?? "").split(separator: ",").map { String($0).trimmingCharacters(in: " ") })
         let factory = FindingFactory(scope: scope, rule: rule, analysis: name)
         var out: [Finding] = []
-        let handleSignals = WordList(rule.words("handle-signals"))
+        let handleSignals = rule.wordList("handle-signals")
 
         lazy var onceSet = ix.runOnceFunctions(runOnce, propagate: ix.language == .go)
         for spawn in ix.spawns where kinds.matches(spawn.kind) && scope.reports(spawn.at.path) {

@@ -85,6 +85,34 @@ struct WordList {
         }
     }
     var isEmpty: Bool { words.isEmpty }
+
+    /// The list for `words`, built once per process for each `tag` (analyses run once per scope
+    /// and rule, and building a list — a set, a bitmap, byte copies — cost more than most scopes'
+    /// matching). A tag seen with other words (a config's own vocabulary) is rebuilt and kept.
+    static func cached(_ tag: String, _ words: [String]) -> WordList {
+        lists.value(tag, words) { WordList(words) }
+    }
+    private static let lists = WordKeyedCache<WordList>()
+}
+
+/// Values derived from a word list, made once per process for each tag: a lookup returns the kept
+/// value while the tag's words are the same (equal arrays; the same rule's arrays share storage,
+/// so the check is one comparison), and makes and keeps a new one when they differ.
+final class WordKeyedCache<Value>: @unchecked Sendable {
+    private let lock = PosixMutex()
+    private var entries: [String: (words: [String], value: Value)] = [:]
+
+    func value(_ tag: String, _ words: [String], _ make: () -> Value) -> Value {
+        if let hit = lock.withLock({ entries[tag] }), hit.words == words { return hit.value }
+        let v = make()
+        lock.withLock { entries[tag] = (words, v) }
+        return v
+    }
+}
+
+extension Rule {
+    /// The word list `key` of this rule's vocabulary, built once (see `WordList.cached`).
+    func wordList(_ key: String) -> WordList { WordList.cached(id + "\u{1}" + key, words(key)) }
 }
 
 /// Per-scope memo: the scope's `ScopeIndex`, call graph and run-once sets, each computed on
