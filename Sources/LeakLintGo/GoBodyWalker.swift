@@ -8,6 +8,12 @@ import LeakLintCore
 // they leave; `go` statements become spawns; channel operations on local unbuffered channels
 // become hand-off facts.
 
+/// A run of `BodyWalker.loopKeys`: the loops around one recorded fact.
+struct LoopSpan {
+    var start: Int32
+    var end: Int32
+}
+
 struct BodyWalker {
     let p: GoParser
     let functionName: String
@@ -23,10 +29,13 @@ struct BodyWalker {
     /// The receiver's identifier id, -1 when there is none.
     let receiverId: Int32
 
+    /// The file's facts so far, taken from the parser while this body is walked (appends go
+    /// straight to the file's lists; `opBase` … are where this body's own entries start).
     var ops: [ContainerOp] = []
     var calls: [CallFact] = []
     var spawns: [SpawnFact] = []
     var handoffs: [HandoffFact] = []
+    var opBase = 0, callBase = 0, spawnBase = 0
 
     enum FrameKind { case block, loop, select, switchStmt, funcLit, ifBlock }
 
@@ -93,6 +102,26 @@ struct BodyWalker {
         var deferred = false
     }
 
+    /// The buffers a walker hands back to its parser when done, emptied with their capacity
+    /// kept, for the next walker of the file (see `exchangeBuffers`).
+    struct Spare {
+        var frames: [Frame] = []
+        var ctxs: [Ctx] = []
+        var lhs: [(Int, Int)] = []
+        var rhs: [(Int, Int)] = []
+        var pending: [(brace: Int, frame: PendingFrame)] = []
+        var boundResults: [(call: Int, name: String, after: Int)] = []
+        var calledIds: [Int32] = []
+        var literalCalledIds: [Int32] = []
+        var loopCalls: [(id: Int32, loops: LoopSpan)] = []
+        var panicGuards: [(ctx: Int, start: Int, brace: Int)] = []
+        var opLoops: [LoopSpan] = []
+        var callLoops: [LoopSpan] = []
+        var spawnLoops: [LoopSpan] = []
+        var loopKeys: [Int] = []
+        var finalLoops: [[LoopFact]?] = []
+    }
+
     var frames: [Frame] = []
     var ctxs: [Ctx] = []
     /// Frames registered for a `{` the walk has not reached yet, as (brace token, frame); a few at most.
@@ -116,16 +145,19 @@ struct BodyWalker {
     /// Direct calls made inside a loop of the function, with the loops around them: those inside
     /// a loop that never ends run any number of times and are listed again as `loop:<name>`
     /// (so run-once propagation never takes the callee for code that only a `main` runs once).
-    var loopCalls: [(id: Int32, loops: [(Int, Int)])] = []
+    var loopCalls: [(id: Int32, loops: LoopSpan)] = []
     var onceNames: Set<String> = []
     /// `if` headers whose block panics directly, as (ctx id, header tokens): a duplicate-key
     /// guard before an insert (`if _, dup := m[k]; dup { panic(…) }`) makes it a registry.
     var panicGuards: [(ctx: Int, start: Int, brace: Int)] = []
-    /// Enclosing loops of every recorded op / call / spawn, as (ctx id, loop index); resolved to
-    /// `inLoop` ("inside a loop that never ends") once every loop's exits are known.
-    var opLoops: [[(Int, Int)]] = []
-    var callLoops: [[(Int, Int)]] = []
-    var spawnLoops: [[(Int, Int)]] = []
+    /// Enclosing loops of every recorded op / call / spawn of this body (in recording order), as
+    /// spans of `loopKeys`; resolved to `inLoop` ("inside a loop that never ends") once every
+    /// loop's exits are known.
+    var opLoops: [LoopSpan] = []
+    var callLoops: [LoopSpan] = []
+    var spawnLoops: [LoopSpan] = []
+    /// Loop keys (`ctxId << 20 | loop index`), the spans' storage.
+    var loopKeys: [Int] = []
     /// Each finished context's loops, by context id (ids are handed out in order from 0).
     var finalLoops: [[LoopFact]?] = []
     var nextCtxId = 1
@@ -145,10 +177,8 @@ struct BodyWalker {
         self.receiverId = receiver.map { parser.intern($0) } ?? -1
         // Buffers of the previous walk, emptied with their capacity kept (most bodies are short:
         // growing fresh arrays from nothing, then freeing them, cost more than the walk's work).
-        swap(&frames, &parser.spareFrames)
-        swap(&ctxs, &parser.spareCtxs)
-        swap(&lhsScratch, &parser.spareLhs)
-        swap(&rhsScratch, &parser.spareRhs)
+        exchangeBuffers()
+        opBase = ops.count; callBase = calls.count; spawnBase = spawns.count
         for prm in params where !prm.name.isEmpty { addLocal(name: prm.name) }
         if receiverId >= 0 { addLocal(receiverId) }
     }
@@ -223,16 +253,51 @@ struct BodyWalker {
         return BodyFact(loops: root.loops, calls: called)
     }
 
-    /// Hands the reusable buffers back to the parser, emptied, for the next walker.
+    /// Hands the file's fact lists back to the parser, and the reusable buffers, emptied, for
+    /// the next walker.
     mutating func returnBuffers() {
         frames.removeAll(keepingCapacity: true)
         ctxs.removeAll(keepingCapacity: true)
         lhsScratch.removeAll(keepingCapacity: true)
         rhsScratch.removeAll(keepingCapacity: true)
-        swap(&frames, &p.spareFrames)
-        swap(&ctxs, &p.spareCtxs)
-        swap(&lhsScratch, &p.spareLhs)
-        swap(&rhsScratch, &p.spareRhs)
+        pending.removeAll(keepingCapacity: true)
+        boundResults.removeAll(keepingCapacity: true)
+        calledIds.removeAll(keepingCapacity: true)
+        literalCalledIds.removeAll(keepingCapacity: true)
+        loopCalls.removeAll(keepingCapacity: true)
+        panicGuards.removeAll(keepingCapacity: true)
+        opLoops.removeAll(keepingCapacity: true)
+        callLoops.removeAll(keepingCapacity: true)
+        spawnLoops.removeAll(keepingCapacity: true)
+        loopKeys.removeAll(keepingCapacity: true)
+        finalLoops.removeAll(keepingCapacity: true)
+        exchangeBuffers()
+    }
+
+    /// Swaps this walker's lists with the parser's: at the start it takes the file's fact lists
+    /// and the spare buffers (most bodies are short: growing fresh arrays from nothing, then
+    /// freeing them, cost more than the walk's work), at the end it gives them back.
+    private mutating func exchangeBuffers() {
+        let b = p
+        swap(&ops, &b.facts.ops)
+        swap(&calls, &b.facts.calls)
+        swap(&spawns, &b.facts.spawns)
+        swap(&handoffs, &b.facts.handoffs)
+        swap(&frames, &b.spare.frames)
+        swap(&ctxs, &b.spare.ctxs)
+        swap(&lhsScratch, &b.spare.lhs)
+        swap(&rhsScratch, &b.spare.rhs)
+        swap(&pending, &b.spare.pending)
+        swap(&boundResults, &b.spare.boundResults)
+        swap(&calledIds, &b.spare.calledIds)
+        swap(&literalCalledIds, &b.spare.literalCalledIds)
+        swap(&loopCalls, &b.spare.loopCalls)
+        swap(&panicGuards, &b.spare.panicGuards)
+        swap(&opLoops, &b.spare.opLoops)
+        swap(&callLoops, &b.spare.callLoops)
+        swap(&spawnLoops, &b.spare.spawnLoops)
+        swap(&loopKeys, &b.spare.loopKeys)
+        swap(&finalLoops, &b.spare.finalLoops)
     }
 
     var ctxRole: FunctionRole { ctxs.isEmpty ? role : ctxs[ctxs.count - 1].role }
@@ -263,15 +328,21 @@ struct BodyWalker {
         return nil
     }
 
-    /// Every loop frame enclosing the current position, across function literals.
-    func enclosingLoops() -> [(Int, Int)] {
-        var out: [(Int, Int)] = []
-        for k in frames.indices where frames[k].kind == .loop && frames[k].loop >= 0 { out.append((frames[k].ctxId, frames[k].loop)) }
-        return out
+    /// Every loop frame enclosing the current position, across function literals, appended to
+    /// `loopKeys`: the span of them.
+    mutating func enclosingLoops() -> LoopSpan {
+        let start = Int32(truncatingIfNeeded: loopKeys.count)
+        for k in frames.indices where frames[k].kind == .loop && frames[k].loop >= 0 {
+            loopKeys.append(frames[k].ctxId << 20 | frames[k].loop)
+        }
+        return LoopSpan(start: start, end: Int32(truncatingIfNeeded: loopKeys.count))
     }
 
-    func endless(_ keys: [(Int, Int)]) -> Bool {
-        for (c, l) in keys {
+    func endless(_ span: LoopSpan) -> Bool {
+        var k = Int(span.start)
+        while k < Int(span.end) {
+            let c = loopKeys[k] >> 20, l = loopKeys[k] & 0xFFFFF
+            k += 1
             guard c < finalLoops.count, let loops = finalLoops[c], l < loops.count else { continue }
             let lf = loops[l]
             if lf.endless && !lf.exits { return true }
@@ -286,19 +357,21 @@ struct BodyWalker {
 
     mutating func recordOp(_ o: ContainerOp) {
         ops.append(o)
-        opLoops.append(enclosingLoops())
+        let span = enclosingLoops()
+        opLoops.append(span)
     }
 
     mutating func recordCall(_ c: CallFact) {
         calls.append(c)
-        callLoops.append(enclosingLoops())
+        let span = enclosingLoops()
+        callLoops.append(span)
     }
 
     /// Resolves `inLoop` on every recorded fact now that all loops are final.
     mutating func resolveLoops() {
-        for k in ops.indices where k < opLoops.count { ops[k].inLoop = endless(opLoops[k]) }
-        for k in calls.indices where k < callLoops.count { calls[k].inLoop = endless(callLoops[k]) }
-        for k in spawns.indices where k < spawnLoops.count { spawns[k].inLoop = endless(spawnLoops[k]) || spawns[k].inLoop }
+        for k in opLoops.indices { ops[opBase + k].inLoop = endless(opLoops[k]) }
+        for k in callLoops.indices { calls[callBase + k].inLoop = endless(callLoops[k]) }
+        for k in spawnLoops.indices where endless(spawnLoops[k]) { spawns[spawnBase + k].inLoop = true }
     }
 
     mutating func openFrame(at i: Int) {
@@ -372,7 +445,8 @@ struct BodyWalker {
                 spawns.append(SpawnFact(kind: "go", at: p.ref(g, g + 2), function: functionName, role: ctxRole,
                                         callee: nil, body: BodyFact(loops: done.loops), handle: .discarded,
                                         args: args, inLoop: false))
-                spawnLoops.append(enclosingLoops())
+                let span = enclosingLoops()
+                spawnLoops.append(span)
             }
         }
     }
@@ -1007,7 +1081,8 @@ struct BodyWalker {
             if !inLiteral, (first >= 97 && first <= 122) || first == 95, let key = innermostLoopKey(), p.idInfo[id].loopCallGen != gen || p.idInfo[id].loopCallKey != key {
                 p.idInfo[id].loopCallGen = gen
                 p.idInfo[id].loopCallKey = key
-                loopCalls.append((nameId, enclosingLoops()))
+                let span = enclosingLoops()
+                loopCalls.append((nameId, span))
             }
             if p.identIs(i, "Do") || p.identIs(i, "OnceFunc") {
                 let args = splitList(open + 1, close)
@@ -1195,7 +1270,8 @@ struct BodyWalker {
         }
         spawns.append(SpawnFact(kind: "go", at: p.ref(i, Int(p.match[j]) + 1), function: functionName, role: casGuarded ? .once : ctxRole,
                                 callee: callee, body: nil, handle: .discarded, args: splitArgs(j), inLoop: false))
-        spawnLoops.append(enclosingLoops())
+        let span = enclosingLoops()
+        spawnLoops.append(span)
     }
 
     // MARK: Channels

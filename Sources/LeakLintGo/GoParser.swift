@@ -86,10 +86,7 @@ final class GoParser {
     /// Bumped by every `BodyWalker`: stamps from earlier walkers no longer count.
     var walkerGeneration: UInt32 = 0
     /// Buffers a body walker hands back when done, for the next one (see `BodyWalker.init`).
-    var spareFrames: [BodyWalker.Frame] = []
-    var spareCtxs: [BodyWalker.Ctx] = []
-    var spareLhs: [(Int, Int)] = []
-    var spareRhs: [(Int, Int)] = []
+    var spare = BodyWalker.Spare()
 
     /// The id of token `i`'s spelling (any token kind; used on identifiers).
     @inline(__always) func ident(_ i: Int) -> Int32 {
@@ -611,12 +608,8 @@ final class GoParser {
         if let rn = recvName, let rt = recvType { localTypes.set(rn, rt) }
         var walker = BodyWalker(parser: self, functionName: recvType.map { "\($0).\(name)" } ?? name,
                                 owner: recvType, receiver: recvName, role: role, params: params, localTypes: localTypes)
+        // The walker appends its ops, calls, spawns and hand-offs to `facts` itself.
         let body = walker.walk(open: bodyOpen)
-        // Merge what the walker learnt.
-        facts.ops.append(contentsOf: walker.ops)
-        facts.calls.append(contentsOf: walker.calls)
-        facts.spawns.append(contentsOf: walker.spawns)
-        facts.handoffs.append(contentsOf: walker.handoffs)
         facts.functions.append(FunctionFact(name: name, owner: recvType, at: ref(nameTok), role: role, params: params, body: body))
         return skip(bodyOpen)
     }
@@ -693,10 +686,6 @@ final class GoParser {
                     var walker = BodyWalker(parser: self, functionName: "init", owner: nil, receiver: nil,
                                             role: .normal, params: ps, localTypes: lt)
                     _ = walker.walk(open: k)
-                    facts.ops.append(contentsOf: walker.ops)
-                    facts.calls.append(contentsOf: walker.calls)
-                    facts.spawns.append(contentsOf: walker.spawns)
-                    facts.handoffs.append(contentsOf: walker.handoffs)
                     j = skip(k)
                     continue
                 }
