@@ -86,6 +86,16 @@ struct Discovery {
     /// Checks that every path exists (a `ScanError` otherwise) and returns the files to read,
     /// sorted by relative path, with the notifications the walk produced.
     func discover(paths: [String]) throws -> (files: [File], notifications: [ToolNotification]) {
+        let d = try discover(paths: paths, onFile: nil)
+        return (d.files.map(\.file), d.notifications)
+    }
+
+    /// `discover(paths:)`, telling `onFile` of every file the moment the walk lists it, with
+    /// its listing number (from 0; a reader can start on it while the walk goes on). The files
+    /// returned carry their listing number; a listed file missing from them was a second name
+    /// of a file returned under another (a symbolic link, a path named twice).
+    func discover(paths: [String], onFile: ((Int, File) -> Void)?) throws
+        -> (files: [(index: Int, file: File)], notifications: [ToolNotification]) {
         let cwd = FileManager.default.currentDirectoryPath
         var starts: [(abs: String, rel: String, isDir: Bool, st: stat)] = []
         for p in paths {
@@ -99,6 +109,7 @@ struct Discovery {
             starts.append((abs, Paths.relative(abs, to: root), (st.st_mode & S_IFMT) == S_IFDIR, st))
         }
         var walker = Walker(discovery: self)
+        walker.onFile = onFile
         walker.startDirs = starts.filter(\.isDir).map(\.abs)
         for s in starts where !s.isDir {
             walker.addExplicitFile(abs: s.abs, rel: s.rel, st: s.st)
@@ -112,11 +123,14 @@ struct Discovery {
         // One entry per file: a name without symbolic links wins, then the first in path order.
         var seenNames: Set<String> = []
         var seenIDs: Set<Walker.FileID> = []
-        let files = walker.files
-            .sorted { ($0.viaLink ? 1 : 0, $0.file.relative) < ($1.viaLink ? 1 : 0, $1.file.relative) }
-            .filter { seenNames.insert($0.file.relative).inserted && seenIDs.insert($0.id).inserted }
-            .map(\.file)
-            .sorted { $0.relative < $1.relative }
+        let files = walker.files.indices
+            .sorted { a, b in
+                let x = walker.files[a], y = walker.files[b]
+                return (x.viaLink ? 1 : 0, x.file.relative) < (y.viaLink ? 1 : 0, y.file.relative)
+            }
+            .filter { seenNames.insert(walker.files[$0].file.relative).inserted && seenIDs.insert(walker.files[$0].id).inserted }
+            .map { (index: $0, file: walker.files[$0].file) }
+            .sorted { $0.file.relative < $1.file.relative }
         return (files, walker.notifications.sorted())
     }
 
@@ -230,6 +244,8 @@ struct Discovery {
 struct Walker {
     let discovery: Discovery
     var files: [(file: Discovery.File, id: FileID, viaLink: Bool)] = []
+    /// Told of each file as it is listed, with its index in `files`.
+    var onFile: ((Int, Discovery.File) -> Void)? = nil
     /// Directories reached through a symbolic link, walked after everything else.
     var linked: [Frame] = []
     var notifications: [ToolNotification] = []
@@ -258,6 +274,12 @@ struct Walker {
         notifications.append(ToolNotification(level: level, id: id, message: message, path: path))
     }
 
+    /// Lists a file to read, and tells `onFile`.
+    private mutating func list(_ file: Discovery.File, _ id: FileID, _ viaLink: Bool) {
+        files.append((file, id, viaLink))
+        onFile?(files.count - 1, file)
+    }
+
     /// A file named on the command line; `st` is its `stat` (symbolic links followed).
     mutating func addExplicitFile(abs: String, rel: String, st: stat) {
         guard (st.st_mode & S_IFMT) == S_IFREG else {
@@ -272,7 +294,7 @@ struct Walker {
             note(.note, "excluded-path", "\(rel) is excluded by the config pattern '\(pattern)'", rel)
             return
         }
-        files.append((.init(absolute: abs, relative: rel, size: Int(st.st_size)), FileID(dev: UInt64(st.st_dev), ino: UInt64(st.st_ino)), false))
+        list(.init(absolute: abs, relative: rel, size: Int(st.st_size)), FileID(dev: UInt64(st.st_dev), ino: UInt64(st.st_ino)), false)
         explicitFiles.insert(abs)
     }
 
@@ -385,8 +407,8 @@ struct Walker {
                     if isIgnored(childSegs, childBytes, isDir: false, ignores) { continue }
                     if discovery.isExcluded(childRel, isDir: false) != nil { continue }
                     if !discovery.includeTests && Discovery.isTestFile(childRel, belowIndex: testBelow) { continue }
-                    files.append((.init(absolute: childAbs, relative: childRel, size: Int(cst.st_size)),
-                                  FileID(dev: UInt64(cst.st_dev), ino: UInt64(cst.st_ino)), frame.viaLink || isLink))
+                    list(.init(absolute: childAbs, relative: childRel, size: Int(cst.st_size)),
+                         FileID(dev: UInt64(cst.st_dev), ino: UInt64(cst.st_ino)), frame.viaLink || isLink)
                 }
                 // Sockets, FIFOs, devices: never opened.
             }
