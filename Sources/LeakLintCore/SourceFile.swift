@@ -10,13 +10,26 @@ import Darwin
 public struct SourceFile: Sendable {
     /// Path relative to the scan root, with `/` separators (what every reporter prints).
     public let path: String
-    /// The raw bytes, exactly as read (BOM and CRLF included).
-    public let bytes: [UInt8]
+    private let store: ByteStore
     private let table = LineTable()
+
+    /// The raw bytes, exactly as read (BOM and CRLF included).
+    public var bytes: [UInt8] { store.bytes }
 
     public init(path: String, bytes: [UInt8]) {
         self.path = path
-        self.bytes = bytes
+        self.store = ByteStore(bytes)
+    }
+
+    /// A file whose bytes were read and analysed, and are not kept: `load` reads them again the
+    /// first time they are asked for (a scan keeps every file's facts, but only the few files a
+    /// finding points into need their text again: keeping them all made a scan's memory, and
+    /// its page faults, half as big again). `count` is the byte count first read: bytes read
+    /// again that are not as many (the file changed since) are replaced by as many spaces, so
+    /// every offset the facts hold stays inside them.
+    public init(path: String, count: Int, load: @escaping @Sendable () -> [UInt8]?) {
+        self.path = path
+        self.store = ByteStore(count: count, load: load)
     }
 
     /// Byte offset of the first byte of every line. `lineStarts[0] == 0`.
@@ -316,6 +329,40 @@ public enum SWAR {
 
 /// A file's line table, built once on first use; shared by copies of the `SourceFile` and
 /// safe to read from several threads.
+/// A file's bytes: given, or read again on first use (see `SourceFile.init(path:count:load:)`).
+final class ByteStore: @unchecked Sendable {
+    /// Set once, in `init` (given bytes) or under `mutex` (read again).
+    private var loaded: [UInt8]?
+    private let mutex: PosixMutex?
+    private let count: Int
+    private let load: (@Sendable () -> [UInt8]?)?
+
+    init(_ bytes: [UInt8]) {
+        loaded = bytes
+        mutex = nil
+        count = bytes.count
+        load = nil
+    }
+
+    init(count: Int, load: @escaping @Sendable () -> [UInt8]?) {
+        loaded = nil
+        mutex = PosixMutex()
+        self.count = count
+        self.load = load
+    }
+
+    var bytes: [UInt8] {
+        guard let mutex else { return loaded! }
+        return mutex.withLock {
+            if let b = loaded { return b }
+            var b = load?() ?? []
+            if b.count != count { b = [UInt8](repeating: 0x20, count: count) }
+            loaded = b
+            return b
+        }
+    }
+}
+
 final class LineTable: @unchecked Sendable {
     private let mutex = PosixMutex()
     private var cachedStarts: [Int]?

@@ -340,7 +340,12 @@ enum FileLoader {
             return Outcome(notifications: [ToolNotification(
                 level: .error, id: "unreadable-file", message: "cannot read \(relative): \(error)", path: relative)])
         }
-        return analyse(bytes: bytes, relative: relative, frontEnd: fe, interest: interest)
+        var out = analyse(bytes: bytes, relative: relative, frontEnd: fe, interest: interest)
+        // The bytes are not kept: a finding's file is read again when its text is needed.
+        if out.source != nil {
+            out.source = SourceFile(path: relative, count: bytes.count) { try? Paths.readBytes(absolute, limit: maximumFileBytes) }
+        }
+        return out
     }
 
     /// Reads again, in parallel, the files whose `FileFacts.skippedAssignments` name a container
@@ -366,7 +371,11 @@ enum FileLoader {
             analyse(bytes: work[k].source.bytes, relative: work[k].source.path, frontEnd: work[k].frontEnd,
                     interest: interests[work[k].frontEnd.language] ?? CallInterest(methods: []), reading: work[k].names)
         }
-        for (k, r) in redo.enumerated() { outcomes[r.index] = again[k] }
+        for (k, r) in redo.enumerated() {
+            outcomes[r.index] = again[k]
+            // The same file: keep the source that reads its bytes on demand.
+            if outcomes[r.index].source != nil { outcomes[r.index].source = r.source }
+        }
     }
 
     /// Sniffs the bytes and runs the front end: binary → skipped with an error notification;

@@ -19,6 +19,26 @@ import Testing
         return starts
     }
 
+    /// A source that reads its bytes again on demand reads them once, on first use, and keeps
+    /// every offset valid when the file changed size since it was analysed.
+    @Test func sourceReadAgainOnDemand() {
+        final class Reads: @unchecked Sendable { var n = 0 }
+        let reads = Reads()
+        let text = Array("line one\nline two\n".utf8)
+        let f = SourceFile(path: "a.go", count: text.count) { reads.n += 1; return text }
+        #expect(reads.n == 0)
+        #expect(f.position(of: 9).line == 2)
+        #expect(f.bytes == text)
+        #expect(f.text(5..<8) == "one")
+        #expect(reads.n == 1)
+        // Grown, shrunk or gone since: as many spaces as were analysed, never a short buffer.
+        let grown = SourceFile(path: "b.go", count: 4) { Array("longer now".utf8) }
+        #expect(grown.bytes == Array("    ".utf8))
+        let gone = SourceFile(path: "c.go", count: 3) { nil }
+        #expect(gone.bytes == Array("   ".utf8))
+        #expect(gone.lineCount == 1)
+    }
+
     @Test func lineStartsMatchTheReferenceAtEveryAlignment() {
         let pieces: [[UInt8]] = [Array("a\n".utf8), Array("bb\r\n".utf8), Array("c\r".utf8), Array("0123456789abcdef\n".utf8),
                                  Array("\n\n".utf8), Array("é漢\r\r\n".utf8), Array("xyz".utf8)]

@@ -204,6 +204,19 @@ struct ScopeAnalysis: Analysis {
         #expect(missing.notifications.first?.message.contains("gone.go") == true)
     }
 
+    /// A loaded file keeps its facts, not its bytes: its source reads the file again when a
+    /// finding needs its text (here: after the file was rewritten with the same length).
+    @Test func loadedSourceReadsTheFileAgain() throws {
+        let dir = TestSupport.tempDir()
+        defer { TestSupport.remove(dir) }
+        try "package a\n\nvar cache = map[string]int{}\n".write(toFile: dir + "/a.go", atomically: true, encoding: .utf8)
+        let o = FileLoader.load(absolute: dir + "/a.go", relative: "a.go", interest: CallInterest(methods: []))
+        #expect(o.facts?.containers.map(\.symbol.name) == ["cache"])
+        try "package b\n\nvar cache = map[string]int{}\n".write(toFile: dir + "/a.go", atomically: true, encoding: .utf8)
+        #expect(o.source?.text(0..<9) == "package b")
+        #expect(o.source?.position(of: 15).line == 3)
+    }
+
     @Test func fiftyMegabyteFile() throws {
         let dir = TestSupport.tempDir()
         defer { TestSupport.remove(dir) }
