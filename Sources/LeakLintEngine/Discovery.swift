@@ -620,6 +620,7 @@ enum Paths {
     /// (lexically: symbolic links are not resolved). Works on the UTF-8 bytes: a scan given
     /// thousands of files calls this several times per file.
     static func absolute(_ p: String, cwd: String) -> String {
+        if let joined = plainJoin(p, cwd: cwd) { return joined }
         var out: [UInt8] = []
         out.reserveCapacity(cwd.utf8.count + p.utf8.count + 1)
         if p.utf8.first != slash { appendSegments(cwd, to: &out) }
@@ -628,6 +629,44 @@ enum Paths {
     }
 
     private static let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
+
+    /// `absolute` of the common cases, by one byte pass and at most one concatenation: `p` is
+    /// absolute with no empty, `.` or `..` segment (itself), or `cwd` is such a path and `p` is
+    /// relative, with at most one leading `./`, then no empty, `.` or `..` segment (a file list:
+    /// `./a/b.go`, `a/b.go`). nil otherwise.
+    private static func plainJoin(_ p: String, cwd: String) -> String? {
+        var p = p, cwd = cwd
+        if p.utf8.first == slash {
+            return p.withUTF8 { b in b.count > 1 && isPlain(UnsafeBufferPointer(rebasing: b[1...])) } ? p : nil
+        }
+        let cwdPlain = cwd.withUTF8 { c -> Bool in
+            guard c.count > 1, c[0] == slash, c[c.count - 1] != slash else { return false }
+            return isPlain(UnsafeBufferPointer(rebasing: c[1...]))
+        }
+        guard cwdPlain else { return nil }
+        let skip = p.withUTF8 { b -> Int? in
+            guard !b.isEmpty else { return nil }
+            let skip = b.count > 2 && b[0] == dot && b[1] == slash ? 2 : 0
+            return isPlain(UnsafeBufferPointer(rebasing: b[skip...])) ? skip : nil
+        }
+        guard let skip else { return nil }
+        return skip == 0 ? cwd + "/" + p : cwd + "/" + String(Substring(p.utf8.dropFirst(skip)))
+    }
+
+    /// Whether `b` is `/`-separated segments, none empty, `.` or `..` (and no leading or
+    /// trailing `/`).
+    private static func isPlain(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        var segStart = 0
+        for i in 0...b.count {
+            guard i == b.count || b[i] == slash else { continue }
+            let len = i - segStart
+            if len == 0 || (len == 1 && b[segStart] == dot) || (len == 2 && b[segStart] == dot && b[segStart + 1] == dot) {
+                return false
+            }
+            segStart = i + 1
+        }
+        return true
+    }
 
     /// Appends `/segment` for each segment of `path`, dropping empty and `.` segments and
     /// letting `..` remove the last segment appended.

@@ -230,6 +230,30 @@ import Testing
         #expect(Discovery.scanRoot(for: [dir + "/plain/c.go"]) == dir + "/plain")
     }
 
+    /// `Paths.absolute` (a one-pass join for plain file-list paths, segment by segment
+    /// otherwise) agrees with a plain segment-by-segment reference on every mix of current
+    /// directory and path spelling.
+    @Test func absolutePathsMatchTheReference() {
+        func reference(_ p: String, _ cwd: String) -> String {
+            var out: [Substring] = []
+            let whole = p.hasPrefix("/") ? p : cwd + "/" + p
+            for seg in whole.split(separator: "/", omittingEmptySubsequences: true) {
+                if seg == "." { continue }
+                if seg == ".." { _ = out.popLast(); continue }
+                out.append(seg)
+            }
+            return "/" + out.joined(separator: "/")
+        }
+        let cwds = ["/x", "/x/y", "/", "/x/", "/x/./y", "/x//y", "/x/..", "/x/.", "/é/ß", "/.x/y.."]
+        let paths = ["a", "a.go", "./a/b.go", "a/b", "./", "./.", ".//a", "a/", "../a", "./../a", "a/./b", "..b/.c",
+                     "a//b", ".", "..", "/abs/x.go", "./a/..", "ü/ö.go", "./.a/b", "a/.b.", "...", "./...", "a/.."]
+        for cwd in cwds {
+            for p in paths {
+                #expect(Paths.absolute(p, cwd: cwd) == reference(p, cwd), "\(p) in \(cwd)")
+            }
+        }
+    }
+
     @Test func pathHelpers() {
         #expect(Paths.absolute("a/./b/../c", cwd: "/x") == "/x/a/c")
         #expect(Paths.absolute("/../a", cwd: "/x") == "/a")
