@@ -185,18 +185,18 @@ struct BodyWalker {
 
     // MARK: Locals and called names (stamped in the parser's per-identifier tables)
 
-    @inline(__always) func isLocal(_ id: Int32) -> Bool { p.idInfo[Int(id)].local == gen }
+    @inline(__always) mutating func isLocal(_ id: Int32) -> Bool { p.idInfo[Int(id)].local == gen }
     /// A (re)declared local holds no value made here until `noteLocalValue` says so.
-    @inline(__always) func addLocal(_ id: Int32) { p.idInfo[Int(id)].local = gen; p.idInfo[Int(id)].fresh = 0 }
-    func addLocal(name: String) { addLocal(p.intern(name)) }
+    @inline(__always) mutating func addLocal(_ id: Int32) { p.idInfo[Int(id)].local = gen; p.idInfo[Int(id)].fresh = 0 }
+    mutating func addLocal(name: String) { addLocal(p.intern(name)) }
     /// Marks the name of tokens [a, b) a local (one identifier token, or any other spelling).
-    func addLocal(_ a: Int, _ b: Int) {
+    mutating func addLocal(_ a: Int, _ b: Int) {
         if b == a + 1 && p.isIdent(a) { addLocal(p.ident(a)) } else { addLocal(name: p.text(a, b)) }
     }
     /// Whether the rules want the result of the call named at token `c` (its `resultUse`).
-    @inline(__always) func callWanted(_ c: Int) -> Bool { p.wants(p.ident(c)) || p.identIs(c, "close") }
+    @inline(__always) mutating func callWanted(_ c: Int) -> Bool { p.wants(p.ident(c)) || p.identIs(c, "close") }
     /// The condition text of an `if` frame.
-    func condText(_ f: Frame) -> String? {
+    mutating func condText(_ f: Frame) -> String? {
         f.kind == .ifBlock && f.ifCondStart >= 0 ? p.text(f.ifCondStart, f.ifBrace) : nil
     }
 
@@ -304,10 +304,12 @@ struct BodyWalker {
 
     /// Inside an `if` whose condition is an atomic compare-and-swap: "start exactly once".
     var casGuarded: Bool {
-        for k in frames.indices where frames[k].kind == .ifBlock {
-            if let c = condText(frames[k]), ByteText.contains(c, "CompareAndSwap") || ByteText.contains(c, "Cas(") || ByteText.contains(c, "CAS(") { return true }
+        mutating get {
+            for k in frames.indices where frames[k].kind == .ifBlock {
+                if let c = condText(frames[k]), ByteText.contains(c, "CompareAndSwap") || ByteText.contains(c, "Cas(") || ByteText.contains(c, "CAS(") { return true }
+            }
+            return false
         }
-        return false
     }
 
     /// Provisional: inside any loop of this function (refined by `resolveLoops`).
@@ -319,7 +321,7 @@ struct BodyWalker {
 
     /// The innermost loop frame around the current position, as one number (its context and
     /// its index there), or nil outside every loop.
-    func innermostLoopKey() -> Int? {
+    mutating func innermostLoopKey() -> Int? {
         var k = frames.count - 1
         while k > 0 {
             if frames[k].kind == .loop && frames[k].loop >= 0 { return frames[k].ctxId << 20 | frames[k].loop }
@@ -338,7 +340,7 @@ struct BodyWalker {
         return LoopSpan(start: start, end: Int32(truncatingIfNeeded: loopKeys.count))
     }
 
-    func endless(_ span: LoopSpan) -> Bool {
+    mutating func endless(_ span: LoopSpan) -> Bool {
         var k = Int(span.start)
         while k < Int(span.end) {
             let c = loopKeys[k] >> 20, l = loopKeys[k] & 0xFFFFF
@@ -478,7 +480,7 @@ struct BodyWalker {
     }
 
     /// The `{` that opens the block of a statement header starting at `from`.
-    func headerBrace(_ from: Int) -> Int? {
+    mutating func headerBrace(_ from: Int) -> Int? {
         var j = from
         let limit = (frames.isEmpty ? p.toks.count : frames[frames.count - 1].end)
         while j < limit {
@@ -500,7 +502,7 @@ struct BodyWalker {
     }
 
     /// `[]int{`, `map[K]V{`, `struct{…}{`, `pkg.T{` after a `[…]` type: a composite literal.
-    func isCompositeLiteralBrace(_ j: Int) -> Bool {
+    mutating func isCompositeLiteralBrace(_ j: Int) -> Bool {
         var k = j - 1
         while k >= 0 {
             if p.isIdent(k) || p.isP(k, 0x2E) || p.isP(k, 0x2A) { k -= 1; continue }
@@ -576,7 +578,7 @@ struct BodyWalker {
     }
 
     /// Whether the block at `brace` only leaves: `{ return … }`, `{ continue }`, `{ break }`.
-    func exitsAtOnce(_ brace: Int) -> Bool {
+    mutating func exitsAtOnce(_ brace: Int) -> Bool {
         let close = Int(p.match[brace])
         guard close > brace + 1, p.isK(brace + 1, .return) || p.isK(brace + 1, .continue) || p.isK(brace + 1, .break)
         else { return false }
@@ -599,7 +601,7 @@ struct BodyWalker {
         setPending(brace, PendingFrame(kind: kind, label: takeLabel()))
     }
 
-    func pendingIndex(_ brace: Int) -> Int {
+    mutating func pendingIndex(_ brace: Int) -> Int {
         var k = pending.count - 1
         while k >= 0 { if pending[k].brace == brace { return k }; k -= 1 }
         return -1
@@ -709,7 +711,7 @@ struct BodyWalker {
     }
 
     /// The index of the semicolon (or block end) that ends the statement starting at `i`.
-    func statementEnd(_ i: Int) -> Int {
+    mutating func statementEnd(_ i: Int) -> Int {
         var j = i
         let limit = (frames.isEmpty ? p.toks.count : frames[frames.count - 1].end)
         while j < limit {
@@ -721,14 +723,14 @@ struct BodyWalker {
     }
 
     /// Splits tokens [a, b) at top-level commas.
-    func splitList(_ a: Int, _ b: Int) -> [(Int, Int)] {
+    mutating func splitList(_ a: Int, _ b: Int) -> [(Int, Int)] {
         var out: [(Int, Int)] = []
         splitList(a, b, into: &out)
         return out
     }
 
     /// `splitList` into `out` (emptied first, its capacity kept).
-    func splitList(_ a: Int, _ b: Int, into out: inout [(Int, Int)]) {
+    mutating func splitList(_ a: Int, _ b: Int, into out: inout [(Int, Int)]) {
         out.removeAll(keepingCapacity: true)
         var s = a
         var j = a
@@ -739,7 +741,7 @@ struct BodyWalker {
         if s < b { out.append((s, b)) }
     }
 
-    func splitArgs(_ open: Int) -> [String] {
+    mutating func splitArgs(_ open: Int) -> [String] {
         let close = Int(p.match[open])
         return splitList(open + 1, close).prefix(8).map { p.text($0.0, $0.1, limit: 120) }
     }
@@ -820,7 +822,7 @@ struct BodyWalker {
     }
 
     /// When [a, b) is `E[…]`, the index of the `[`.
-    func indexBase(_ a: Int, _ b: Int) -> Int? {
+    mutating func indexBase(_ a: Int, _ b: Int) -> Int? {
         guard b - 1 > a, p.isP(b - 1, 0x5D) else { return nil }
         let open = Int(p.match[b - 1])
         guard open > a, p.isP(open, 0x5B) else { return nil }
@@ -830,7 +832,7 @@ struct BodyWalker {
 
     /// Whether an earlier `if` of this function panics when `base[key]` is already present:
     /// `if _, ok := base[key]; ok {`, `if base[key] != nil {` (not `!ok`, not `== nil`).
-    func panicsOnDuplicate(base: String, key: String) -> Bool {
+    mutating func panicsOnDuplicate(base: String, key: String) -> Bool {
         guard !panicGuards.isEmpty else { return false }
         let ctx = ctxs[ctxs.count - 1].id
         let lookup = base + "[" + key + "]"
@@ -849,7 +851,7 @@ struct BodyWalker {
     /// Whether `base[key] = …` here writes an entry that exists: inside `for key := range base`,
     /// or inside a loop over `base[key]` itself or over a local read from it
     /// (`c := m[k]; for i := range c { … m[k] = remove(c, i) … }`).
-    func rewritesEntry(base: String, key: String) -> Bool {
+    mutating func rewritesEntry(base: String, key: String) -> Bool {
         guard let ctx = ctxs.last, frames.count > ctx.frameBase else { return false }
         let entry = base + "[" + key + "]"
         for f in frames[ctx.frameBase...] where f.kind == .loop {
@@ -939,7 +941,7 @@ struct BodyWalker {
 
     /// Whether a condition caps `base`'s length here: an enclosing `if len(base) < n {` (see
     /// `SizeCap.caps`), or an earlier `if len(base) >= n { return }` of an enclosing block.
-    func sizeCapped(_ base: String) -> Bool {
+    mutating func sizeCapped(_ base: String) -> Bool {
         let measure = "len(" + base + ")"
         var k = frames.count - 1
         while k >= 0 {
@@ -985,7 +987,7 @@ struct BodyWalker {
     }
 
     /// The ident of the call a range [a, b) consists of (`x.f(…)` / `f(…)`), if it is one call.
-    func trailingCall(_ a: Int, _ b: Int) -> Int? {
+    mutating func trailingCall(_ a: Int, _ b: Int) -> Int? {
         guard b - 1 >= a, p.isP(b - 1, 0x29) else { return nil }
         let open = Int(p.match[b - 1])
         guard open - 1 >= a, p.isIdent(open - 1) else { return nil }
@@ -1001,7 +1003,7 @@ struct BodyWalker {
     // MARK: Resolution
 
     /// Resolves a target expression [a, b) to a symbol. Nil for locals and other packages.
-    func resolve(_ a: Int, _ b: Int) -> (SymbolRef, TargetResolution, String?)? {
+    mutating func resolve(_ a: Int, _ b: Int) -> (SymbolRef, TargetResolution, String?)? {
         // Collect a selector chain ident(.ident)*; anything else → unknown owner of the last name.
         var firstTok = -1, lastTok = -1, count = 0
         var j = a
@@ -1158,7 +1160,7 @@ struct BodyWalker {
     /// (`append(m.tickers, t)`, `register(t)`), put in a composite literal (`entry{t}`) or
     /// returned. Its release is then decided where it went, as for a handle stored in a field.
     /// Uses through a selector (`t.C`, `t.Stop()`) are not hand-offs.
-    func handedOn(_ name: String, from: Int, to: Int) -> Bool {
+    mutating func handedOn(_ name: String, from: Int, to: Int) -> Bool {
         let id = p.intern(name)
         var k = from
         while k < to {
@@ -1298,7 +1300,7 @@ struct BodyWalker {
     }
 
     /// The select frame and clause header holding token `i`, if `i` is in a case header.
-    func inCaseHeader(_ i: Int) -> (Int, (Int, Int))? {
+    mutating func inCaseHeader(_ i: Int) -> (Int, (Int, Int))? {
         guard let fi = frames.indices.last, frames[fi].kind == .select else { return nil }
         for h in frames[fi].clauseHeads where h.0 < i && i < h.1 { return (fi, h) }
         return nil
