@@ -94,7 +94,12 @@ struct Discovery {
     /// its listing number (from 0; a reader can start on it while the walk goes on). The files
     /// returned carry their listing number; a listed file missing from them was a second name
     /// of a file returned under another (a symbolic link, a path named twice).
-    func discover(paths: [String], onFile: ((Int, File) -> Void)?) throws
+    ///
+    /// `thenDirectories`: more directories to walk (absolute; with those among them to walk
+    /// without their subdirectories), asked for once the files named in `paths` are listed — a
+    /// file list's packages, worked out while readers start on the files themselves.
+    func discover(paths: [String], onFile: ((Int, File) -> Void)?,
+                  thenDirectories: (() -> (directories: [String], shallow: Set<String>))? = nil) throws
         -> (files: [(index: Int, file: File)], notifications: [ToolNotification]) {
         let cwd = FileManager.default.currentDirectoryPath
         var starts: [(abs: String, rel: String, isDir: Bool, st: stat)] = []
@@ -114,8 +119,13 @@ struct Discovery {
         for s in starts where !s.isDir {
             walker.addExplicitFile(abs: s.abs, rel: s.rel, st: s.st)
         }
-        for s in starts where s.isDir {
-            walker.walk(abs: s.abs, rel: s.rel)
+        var walks = starts.filter(\.isDir).map { (abs: $0.abs, rel: $0.rel, shallow: shallow.contains($0.abs)) }
+        if let more = thenDirectories?() {
+            walker.startDirs += more.directories
+            walks += more.directories.map { (abs: $0, rel: Paths.relative($0, to: root), shallow: more.shallow.contains($0)) }
+        }
+        for w in walks {
+            walker.walk(abs: w.abs, rel: w.rel, shallow: w.shallow)
         }
         // Directories reached through symbolic links last, so a directory is listed under its
         // own name when the walk reaches it that way too.
@@ -299,7 +309,7 @@ struct Walker {
     }
 
     /// Walks the directory `abs` (root-relative `rel`, named on the command line).
-    mutating func walk(abs: String, rel: String) {
+    mutating func walk(abs: String, rel: String, shallow: Bool) {
         if rel != ".", let pattern = discovery.isExcluded(rel, isDir: true) {
             note(.note, "excluded-path", "\(rel) is excluded by the config pattern '\(pattern)'", rel)
             return
@@ -325,7 +335,7 @@ struct Walker {
             }
         }
         walkFrames([Frame(abs: abs, rel: rel == "." ? "" : rel, ignores: ignores, underRoot: underRoot,
-                          testBelow: relSegs.count, viaLink: false, shallow: discovery.shallow.contains(abs))])
+                          testBelow: relSegs.count, viaLink: false, shallow: shallow)])
     }
 
     /// Walks the directories reached through symbolic links (each once, by device and inode).

@@ -124,13 +124,20 @@ public enum ScopeExpansion {
     /// subdirectories (other packages) are not read; a Swift target folder and a C++ file's
     /// directory are read whole.
     public static func plan(forFiles files: [String], root: String) -> (paths: [String], shallow: Set<String>) {
+        let d = directories(forFiles: files, root: root)
+        var out = Set(d.directories)
+        for rel in files { out.insert(Paths.absolute(rel, cwd: root)) }
+        return (out.sorted(), d.shallow)
+    }
+
+    /// The directories `plan` reads for `files` (absolute, sorted, each once) and which of them
+    /// are read without their subdirectories.
+    public static func directories(forFiles files: [String], root: String) -> (directories: [String], shallow: Set<String>) {
         var out: Set<String> = []
         var deep: Set<String> = []
         var shallow: Set<String> = []
         var dirKnown: [String: Bool] = [:]
         for rel in files {
-            let abs = Paths.absolute(rel, cwd: root)
-            out.insert(abs)
             var dir = PathText.directory(of: rel)
             let fe = FrontEnds.forPath(rel)
             if let fe, fe.language == .swift {

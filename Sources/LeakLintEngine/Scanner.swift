@@ -34,6 +34,11 @@ public struct ScanOptions: Sendable {
     /// Absolute paths of directories among `paths` whose subdirectories are not walked
     /// (`ScopeExpansion.plan`: a Go or Java file's package is its directory alone).
     public var shallowDirectories: Set<String> = []
+    /// `paths` are files (a hook's or a CI job's list): read each one's whole scope too — its
+    /// directory, or its SwiftPM target folder (`ScopeExpansion.directories`) — working that out
+    /// during discovery, while the files themselves are already being read. Pair with
+    /// `onlyFiles` to report on the listed files alone.
+    public var expandFilesToScopes = false
     /// Front ends used instead of the defaults for their extensions (tests, embedders).
     public var frontEnds: [any FrontEnd] = []
     /// Compute `Finding.lineHash` (GitHub's `primaryLocationLineHash`): only SARIF reports it,
@@ -144,12 +149,22 @@ public struct Scanner {
             FileLoader.load(absolute: f.absolute, relative: f.relative, interests: interests, frontEnds: table)
         }
         let paths = options.paths
+        let scopesOfFiles: (@Sendable () -> (directories: [String], shallow: Set<String>))?
+        if options.expandFilesToScopes {
+            let root = self.root
+            scopesOfFiles = {
+                let cwd = FileManager.default.currentDirectoryPath
+                return ScopeExpansion.directories(forFiles: paths.map { ScopeExpansion.rootRelative($0, root: root, cwd: cwd) }, root: root)
+            }
+        } else {
+            scopesOfFiles = nil
+        }
         let listed: Result<(files: [(index: Int, file: Discovery.File)], notifications: [ToolNotification]), Error>
         var outcomes: [FileLoader.Outcome]
         if jobs > 1 {
             let feed = FileFeed()
             let walk = Thread {
-                let r = Result { try discovery.discover(paths: paths, onFile: { feed.push($0, $1) }) }
+                let r = Result { try discovery.discover(paths: paths, onFile: { feed.push($0, $1) }, thenDirectories: scopesOfFiles) }
                 feed.finish(r)
             }
             walk.start()
@@ -157,7 +172,7 @@ public struct Scanner {
             listed = feed.result!
             outcomes = ((try? listed.get())?.files ?? []).map { byIndex[$0.index]! }
         } else {
-            listed = Result { try discovery.discover(paths: paths, onFile: nil) }
+            listed = Result { try discovery.discover(paths: paths, onFile: nil, thenDirectories: scopesOfFiles) }
             outcomes = ((try? listed.get())?.files ?? []).map { load($0.file) }
         }
         switch listed {

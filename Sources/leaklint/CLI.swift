@@ -177,11 +177,15 @@ struct ScanFlags: ParsableArguments {
         var readPaths: [String]
         /// Directories of `readPaths` read without their subdirectories (`ScopeExpansion.plan`).
         var shallow: Set<String> = []
+        /// `readPaths` are files whose whole scopes the scan reads too, working them out during
+        /// discovery (`ScanOptions.expandFilesToScopes`).
+        var expandFilesToScopes = false
         /// Absolute paths of the only files to report on (nil = every scanned file).
         var onlyFiles: Set<String>?
         var changed: ChangedLines?
-        /// Root-relative prefixes of what the scan covers, for judging stale baseline entries.
-        var covered: [String]
+        /// Root-relative prefixes of what the scan covers, for judging stale baseline entries
+        /// (made only when a baseline is used: a file list names thousands).
+        var covered: () -> [String]
         /// Nothing to scan (no staged files): an empty report.
         var empty = false
     }
@@ -193,24 +197,24 @@ struct ScanFlags: ParsableArguments {
     func plan(paths: [String], allFiles: Bool) throws -> Plan {
         let root = ScopeExpansion.root(for: paths)
         let cwd = FileManager.default.currentDirectoryPath
-        let givenRel = paths.map { ScopeExpansion.rootRelative($0, root: root, cwd: cwd) }
+        let givenRel = { paths.map { ScopeExpansion.rootRelative($0, root: root, cwd: cwd) } }
         if staged {
             var files = try GitStaged.files(root: root)
-            if givenRel != ["."] {
-                files = files.filter { f in givenRel.contains { $0 == "." || f == $0 || f.hasPrefix($0 + "/") } }
+            let given = givenRel()
+            if given != ["."] {
+                files = files.filter { f in given.contains { $0 == "." || f == $0 || f.hasPrefix($0 + "/") } }
             }
             let abs = files.map { root == "/" ? "/" + $0 : root + "/" + $0 }
             let read = ScopeExpansion.plan(forFiles: files, root: root)
             return Plan(readPaths: read.paths, shallow: read.shallow, onlyFiles: Set(abs),
-                        changed: nil, covered: files, empty: files.isEmpty)
+                        changed: nil, covered: { files }, empty: files.isEmpty)
         }
         var changed: ChangedLines?
         if let rev = changedSince { changed = try ChangedLines.since(rev, root: root) }
         if allFiles && changed == nil {
+            // The files' scopes are worked out during discovery, while the files are being read.
             let abs = paths.map { ($0.hasPrefix("/") ? $0 : cwd + "/" + $0) }
-            let read = ScopeExpansion.plan(forFiles: givenRel, root: root)
-            return Plan(readPaths: read.paths, shallow: read.shallow, onlyFiles: Set(abs),
-                        changed: nil, covered: givenRel)
+            return Plan(readPaths: paths, expandFilesToScopes: true, onlyFiles: Set(abs), changed: nil, covered: givenRel)
         }
         return Plan(readPaths: paths, onlyFiles: nil, changed: changed, covered: givenRel)
     }
@@ -243,6 +247,7 @@ struct ScanFlags: ParsableArguments {
         scanOptions.compileCommands = compileCommands
         scanOptions.includeGenerated = includeGenerated ? true : nil
         scanOptions.shallowDirectories = plan.shallow
+        scanOptions.expandFilesToScopes = plan.expandFilesToScopes
         scanOptions.lineHashes = format == .sarif
         scanOptions.keepScanDataUntilExit = true
         // The paths were checked above, or come from the plan, which stat'ed them (staged
@@ -268,7 +273,7 @@ struct ScanFlags: ParsableArguments {
         // Baseline on the whole result (before --changed-since narrows it), so an entry for an
         // unchanged line of a changed file is not taken for stale.
         if let accepted {
-            let covered = plan.covered
+            let covered = plan.covered()
             let root = result.root
             let outcome = accepted.apply(to: result, source: baseline ?? "baseline") { path in
                 if plan.onlyFiles != nil { return covered.contains(path) }
