@@ -19,6 +19,34 @@ import Testing
         #expect(t.count == 4)
     }
 
+    /// The hash reads eight bytes a step and masks the last partial word (or reads it byte by
+    /// byte at the buffer's end): a spelling gets one id wherever it sits — mid-buffer, at its
+    /// very end — and spellings one byte apart in any position get different ids.
+    @Test func spellingsOfEveryLengthAtEveryPlace() {
+        var t = IdentTable()
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyz_0123456789".utf8)
+        for len in 1...24 {
+            let word = (0..<len).map { alphabet[($0 * 7 + len) % alphabet.count] }
+            var ids: Set<Int32> = []
+            for pad in 0..<9 {
+                // The word after `pad` filler bytes, then either more bytes or the buffer's end.
+                for trailing in [0, 3, 16] {
+                    let buf = [UInt8](repeating: 0x20, count: pad) + word + [UInt8](repeating: 0x41, count: trailing)
+                    buf.withUnsafeBufferPointer { ids.insert(t.intern($0, pad, pad + len)) }
+                }
+            }
+            #expect(ids.count == 1, "length \(len)")
+            let id = ids.first!
+            #expect(t.name(id) == String(decoding: word, as: UTF8.self))
+            for k in 0..<len {
+                var other = word
+                other[k] = other[k] == 0x7A ? 0x79 : other[k] + 1
+                let o = other.withUnsafeBufferPointer { t.intern($0, 0, len) }
+                #expect(o != id, "length \(len), byte \(k)")
+            }
+        }
+    }
+
     @Test func thousandsOfNamesSurviveTableGrowth() {
         var t = IdentTable()
         var ids: [Int32] = []

@@ -400,10 +400,8 @@ struct ContainerGrowthAnalysis: Analysis {
         // A package-level instance makes that instance long-lived — unless the type has an
         // exported constructor, which says it is made many times (NewServeMux, NewCertPool).
         if let inst = ix.instances.first(where: { $0.typeName == owner }) {
-            let hasConstructor = ix.functions.contains { fn in
-                fn.owner == nil && fn.name.hasPrefix("New") && (fn.name == "New" + owner || fn.name == "New")
-            }
-            if !hasConstructor {
+            let constructors = ix.exportedConstructors()
+            if !constructors.contains("New" + owner) && !constructors.contains("New") {
                 if let t = wording["lifetime.instance"] {
                     return (Template.render(t, ["owner": owner, "variable": inst.variable]), inst.at, inst.variable)
                 }

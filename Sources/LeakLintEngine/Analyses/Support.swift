@@ -124,12 +124,16 @@ extension Rule {
 final class ScopeMemo: @unchecked Sendable {
     private let index = Once<ScopeIndex>()
     private let graph = Once<ScopeIndex.CallGraph>()
+    private let constructors = Once<Set<String>>()
     private let entriesLock = NSLock()
     private var runOnceEntries: [String: Once<Set<String>>] = [:]
 
     func callGraph(_ build: () -> ScopeIndex.CallGraph) -> ScopeIndex.CallGraph { graph.get(build) }
 
     func index(_ build: () -> ScopeIndex) -> ScopeIndex { index.get(build) }
+
+    /// Names of the scope's package-level `New…` functions (Go constructors).
+    func exportedConstructors(_ build: () -> Set<String>) -> Set<String> { constructors.get(build) }
 
     private let constantSet = Once<Set<String>>()
     func constants(_ build: () -> Set<String>) -> Set<String> { constantSet.get(build) }
@@ -228,6 +232,14 @@ struct ScopeIndex {
         }
         for (k, op) in ops.enumerated() { opsByTarget[op.target.name, default: []].append(k) }
         for i in instances { instanceOf[i.variable] = i.typeName }
+    }
+
+    /// Names of the package-level functions named `New…` (a type with one is made many times),
+    /// built once per scope on first use.
+    func exportedConstructors() -> Set<String> {
+        memo.exportedConstructors {
+            Set(functions.lazy.filter { $0.owner == nil && $0.name.hasPrefix("New") }.map(\.name))
+        }
     }
 
     /// Parameter names per function (qualified name), built once per scope on first use.
