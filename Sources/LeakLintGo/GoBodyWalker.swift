@@ -8,6 +8,18 @@ import LeakLintCore
 // they leave; `go` statements become spawns; channel operations on local unbuffered channels
 // become hand-off facts.
 
+extension FileFacts {
+    /// Swaps the op, call, spawn and hand-off lists with the given ones (see
+    /// `BodyWalker.exchangeBuffers`).
+    mutating func exchangeLists(_ ops: inout [ContainerOp], _ calls: inout [CallFact], _ spawns: inout [SpawnFact],
+                                _ handoffs: inout [HandoffFact]) {
+        swap(&self.ops, &ops)
+        swap(&self.calls, &calls)
+        swap(&self.spawns, &spawns)
+        swap(&self.handoffs, &handoffs)
+    }
+}
+
 /// A run of `BodyWalker.loopKeys`: the loops around one recorded fact.
 struct LoopSpan {
     var start: Int32
@@ -105,6 +117,24 @@ struct BodyWalker {
     /// The buffers a walker hands back to its parser when done, emptied with their capacity
     /// kept, for the next walker of the file (see `exchangeBuffers`).
     struct Spare {
+        mutating func exchange(with w: inout BodyWalker) {
+            swap(&frames, &w.frames)
+            swap(&ctxs, &w.ctxs)
+            swap(&lhs, &w.lhsScratch)
+            swap(&rhs, &w.rhsScratch)
+            swap(&pending, &w.pending)
+            swap(&boundResults, &w.boundResults)
+            swap(&calledIds, &w.calledIds)
+            swap(&literalCalledIds, &w.literalCalledIds)
+            swap(&loopCalls, &w.loopCalls)
+            swap(&panicGuards, &w.panicGuards)
+            swap(&opLoops, &w.opLoops)
+            swap(&callLoops, &w.callLoops)
+            swap(&spawnLoops, &w.spawnLoops)
+            swap(&loopKeys, &w.loopKeys)
+            swap(&finalLoops, &w.finalLoops)
+        }
+
         var frames: [Frame] = []
         var ctxs: [Ctx] = []
         var lhs: [(Int, Int)] = []
@@ -256,48 +286,40 @@ struct BodyWalker {
     /// Hands the file's fact lists back to the parser, and the reusable buffers, emptied, for
     /// the next walker.
     mutating func returnBuffers() {
-        frames.removeAll(keepingCapacity: true)
-        ctxs.removeAll(keepingCapacity: true)
-        lhsScratch.removeAll(keepingCapacity: true)
-        rhsScratch.removeAll(keepingCapacity: true)
-        pending.removeAll(keepingCapacity: true)
-        boundResults.removeAll(keepingCapacity: true)
-        calledIds.removeAll(keepingCapacity: true)
-        literalCalledIds.removeAll(keepingCapacity: true)
-        loopCalls.removeAll(keepingCapacity: true)
-        panicGuards.removeAll(keepingCapacity: true)
-        opLoops.removeAll(keepingCapacity: true)
-        callLoops.removeAll(keepingCapacity: true)
-        spawnLoops.removeAll(keepingCapacity: true)
-        loopKeys.removeAll(keepingCapacity: true)
-        finalLoops.removeAll(keepingCapacity: true)
+        // Most lists of a short body stay empty or hold one entry (see `empty`).
+        Self.empty(&frames)
+        Self.empty(&ctxs)
+        Self.empty(&lhsScratch)
+        Self.empty(&rhsScratch)
+        Self.empty(&pending)
+        Self.empty(&boundResults)
+        Self.empty(&calledIds)
+        Self.empty(&literalCalledIds)
+        Self.empty(&loopCalls)
+        Self.empty(&panicGuards)
+        Self.empty(&opLoops)
+        Self.empty(&callLoops)
+        Self.empty(&spawnLoops)
+        Self.empty(&loopKeys)
+        Self.empty(&finalLoops)
         exchangeBuffers()
+    }
+
+    /// Empties a list, keeping its capacity: nothing to do for an empty one, one removal for a
+    /// single entry; only longer ones pay `removeAll`'s generic range removal.
+    @inline(__always) static func empty<T>(_ a: inout [T]) {
+        if a.isEmpty { return }
+        if a.count == 1 { a.removeLast() } else { a.removeAll(keepingCapacity: true) }
     }
 
     /// Swaps this walker's lists with the parser's: at the start it takes the file's fact lists
     /// and the spare buffers (most bodies are short: growing fresh arrays from nothing, then
     /// freeing them, cost more than the walk's work), at the end it gives them back.
     private mutating func exchangeBuffers() {
-        let b = p
-        swap(&ops, &b.facts.ops)
-        swap(&calls, &b.facts.calls)
-        swap(&spawns, &b.facts.spawns)
-        swap(&handoffs, &b.facts.handoffs)
-        swap(&frames, &b.spare.frames)
-        swap(&ctxs, &b.spare.ctxs)
-        swap(&lhsScratch, &b.spare.lhs)
-        swap(&rhsScratch, &b.spare.rhs)
-        swap(&pending, &b.spare.pending)
-        swap(&boundResults, &b.spare.boundResults)
-        swap(&calledIds, &b.spare.calledIds)
-        swap(&literalCalledIds, &b.spare.literalCalledIds)
-        swap(&loopCalls, &b.spare.loopCalls)
-        swap(&panicGuards, &b.spare.panicGuards)
-        swap(&opLoops, &b.spare.opLoops)
-        swap(&callLoops, &b.spare.callLoops)
-        swap(&spawnLoops, &b.spare.spawnLoops)
-        swap(&loopKeys, &b.spare.loopKeys)
-        swap(&finalLoops, &b.spare.finalLoops)
+        // One access to each of the parser's two stored properties (each access to a class's
+        // property is checked for exclusivity at run time), the swaps inside it plain moves.
+        p.facts.exchangeLists(&ops, &calls, &spawns, &handoffs)
+        p.spare.exchange(with: &self)
     }
 
     var ctxRole: FunctionRole { ctxs.isEmpty ? role : ctxs[ctxs.count - 1].role }

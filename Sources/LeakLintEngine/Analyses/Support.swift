@@ -230,7 +230,8 @@ struct ScopeIndex {
                 }
             }
         }
-        for (k, op) in ops.enumerated() { opsByTarget[op.target.name, default: []].append(k) }
+        // By index: iterating the ops themselves copies each one (a retain per string).
+        for k in ops.indices { opsByTarget[ops[k].target.name, default: []].append(k) }
         for i in instances { instanceOf[i.variable] = i.typeName }
     }
 
