@@ -248,8 +248,14 @@ final class GoParser {
         var alias: String? = nil
         if isIdent(j) || isP(j, 0x2E) || isP(j, 0x5F) { alias = text(j); j += 1 }
         if j < end, toks[j].kind == .string || toks[j].kind == .rawString {
-            var p = text(j)
-            p = String(p.dropFirst().dropLast())
+            let s = Int(toks[j].start), e = Int(toks[j].end)
+            let p: String
+            if e - s >= 2 && buf[e - 1] == buf[s] && buf[e - 1] < 0x80 {
+                // A closed literal: the bytes between its quotes.
+                p = String(decoding: UnsafeBufferPointer(rebasing: buf[(s + 1)..<(e - 1)]), as: UTF8.self)
+            } else {
+                p = String(text(j).dropFirst().dropLast())
+            }
             facts.imports.append(p)
             let name = alias ?? GoParser.defaultImportName(p)
             if name != "_" && name != "." { markImport(name) }
@@ -272,6 +278,20 @@ final class GoParser {
             end = start - 1
             start = end
             while start > 0 && u[start - 1] != 0x2F { start -= 1 }
+        }
+        // ASCII (every real import path): the same trimming on the bytes.
+        if u[start..<end].allSatisfy({ $0 < 0x80 }) {
+            func has(_ w: StaticString, at k: Int) -> Bool {
+                let n = w.utf8CodeUnitCount
+                guard k >= start, k + n <= end else { return false }
+                for q in 0..<n where u[k + q] != w.utf8Start[q] { return false }
+                return true
+            }
+            if has("go-", at: start) { start += 3 }
+            if end - start >= 3 && has("-go", at: end - 3) { end -= 3 }
+            if end - start >= 3 && has(".go", at: end - 3) { end -= 3 }
+            if let dash = u[start..<end].lastIndex(of: 0x2D) { start = dash + 1 }
+            return String(decoding: u[start..<end], as: UTF8.self)
         }
         var name = String(decoding: u[start..<end], as: UTF8.self)
         if name.hasPrefix("go-") { name = String(name.dropFirst(3)) }

@@ -212,6 +212,26 @@ func goFacts(_ src: String, interest: Set<String> = ["Store", "LoadOrStore", "De
         #expect(GoParser.defaultImportName("net/http") == "http")
         #expect(GoParser.defaultImportName("github.com/go-redis/redis") == "redis")
     }
+
+    /// The byte-level trimming of an import path's last element agrees with the same steps on
+    /// Strings, for prefixes, suffixes, dashes, version elements and their corner cases.
+    @Test func importNameTrimmingMatchesTheStringSteps() {
+        func reference(_ p: String) -> String {
+            var parts = p.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+            if parts.count >= 2, let last = parts.last, last.count >= 2, last.first == "v",
+               last.dropFirst().allSatisfy({ $0.isASCII && $0.isNumber }) { parts.removeLast() }
+            var name = parts.last ?? ""
+            if name.hasPrefix("go-") { name = String(name.dropFirst(3)) }
+            if name.hasSuffix("-go") { name = String(name.dropLast(3)) }
+            if name.hasSuffix(".go") { name = String(name.dropLast(3)) }
+            if let dash = name.lastIndex(of: "-") { name = String(name[name.index(after: dash)...]) }
+            return name
+        }
+        let paths = ["net/http", "github.com/go-redis/redis/v8", "github.com/hashicorp/golang-lru/v2", "go-", "go-go",
+                     "x/-go", "x/.go", "a/b-c-d", "a/go-x-go", "a/go-x.go", "github.com/mattn/go-sqlite3", "gopkg.in/yaml.v3",
+                     "a/v", "a/v1", "v2", "a/b/v10", "a/b-", "-", "", "a/", "a/go-.go", "k8s.io/client-go", "x/cmd-go/v3"]
+        for p in paths { #expect(GoParser.defaultImportName(p) == reference(p), "\(p)") }
+    }
 }
 
 /// Where a fix may add an import line: past the last import declaration, or the package clause.
