@@ -409,6 +409,11 @@ final class GoParser {
     /// A type name declared in this package, from a type or constructor text: `*Store`, `Store`,
     /// `&Store{…}`, `Store{…}`, `NewStore(…)`, `new(Store)`. Nil for anything else.
     func localTypeName(_ t: String) -> String? {
+        t.utf8.allSatisfy({ $0 < 0x80 }) ? Self.localTypeNameASCII(t) : Self.localTypeNameCharacters(t)
+    }
+
+    /// `localTypeName` by Characters (Unicode letters and digits).
+    static func localTypeNameCharacters(_ t: String) -> String? {
         var s = Substring(t)
         while s.first == "*" || s.first == "&" { s = s.dropFirst() }
         if s.hasPrefix("new(") {
@@ -427,6 +432,34 @@ final class GoParser {
             // Constructor call: NewStore(…) → Store
             if name.hasPrefix("New") && name.count > 3 { return String(name.dropFirst(3)) }
             if name.hasPrefix("new") && name.count > 3 { return String(name.dropFirst(3)) }
+            return nil
+        }
+        return name
+    }
+
+    /// `localTypeName` of an ASCII text, on its bytes (the same steps: letters and digits are
+    /// ASCII ones there).
+    static func localTypeNameASCII(_ t: String) -> String? {
+        let u = t.utf8
+        var i = u.startIndex, end = u.endIndex
+        @inline(__always) func at(_ k: String.Index) -> UInt8? { k < end ? u[k] : nil }
+        while let c = at(i), c == 0x2A || c == 0x26 { i = u.index(after: i) }  // * &
+        if u[i..<end].starts(with: "new(".utf8) {
+            i = u.index(i, offsetBy: 4)
+            if let close = u[i..<end].firstIndex(of: 0x29) { end = close }
+        }
+        let nameStart = i
+        while let c = at(i), (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) || (c >= 0x30 && c <= 0x39) || c == 0x5F {
+            i = u.index(after: i)
+        }
+        guard i > nameStart, let f = at(nameStart), !(f >= 0x30 && f <= 0x39) else { return nil }
+        let name = String(Substring(u[nameStart..<i]))
+        let next = at(i)
+        if next == 0x2E { return nil }  // pkg.Type: not ours
+        if GoParser.builtinTypes.contains(name) { return nil }
+        if next == 0x28 {
+            // Constructor call: NewStore(…) → Store
+            if (name.hasPrefix("New") || name.hasPrefix("new")) && name.utf8.count > 3 { return String(name.dropFirst(3)) }
             return nil
         }
         return name

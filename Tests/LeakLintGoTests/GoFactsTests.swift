@@ -213,6 +213,21 @@ func goFacts(_ src: String, interest: Set<String> = ["Store", "LoadOrStore", "De
         #expect(GoParser.defaultImportName("github.com/go-redis/redis") == "redis")
     }
 
+    /// The byte-level reading of a package-level variable's type or constructor text agrees
+    /// with the Character-level one on ASCII texts.
+    @Test func localTypeNamesByBytesMatchByCharacters() {
+        let texts = ["*Store", "Store", "&Store{}", "Store{a: 1}", "NewStore()", "newStore(x)", "New()", "new(Store)",
+                     "new(Store", "new()", "pkg.Type", "*pkg.Type{}", "map[string]int", "[]int", "int", "string", "error",
+                     "9lives", "_x", "x_9(", "New", "Newer(", "**&T", "", "*", "new(*T)", "sync.Mutex{}", "T.method()", "T ("]
+        for t in texts {
+            #expect(GoParser.localTypeNameASCII(t) == GoParser.localTypeNameCharacters(t), "\(t)")
+        }
+        #expect(GoParser.localTypeNameASCII("&Store{}") == "Store")
+        #expect(GoParser.localTypeNameASCII("NewStore(cfg)") == "Store")
+        #expect(GoParser.localTypeNameASCII("new(Store)") == "Store")
+        #expect(GoParser.localTypeNameASCII("pkg.Type{}") == nil)
+    }
+
     /// The byte-level trimming of an import path's last element agrees with the same steps on
     /// Strings, for prefixes, suffixes, dashes, version elements and their corner cases.
     @Test func importNameTrimmingMatchesTheStringSteps() {
