@@ -352,13 +352,21 @@ public struct FunctionFact: Sendable, Codable {
         self.qualifiedName = Self.qualify(owner, name)
     }
 
+    /// `Owner.name`, its bytes written once into the new String (appending to a copy of the
+    /// owner cost a growth and two appends per function).
     static func qualify(_ owner: String?, _ name: String) -> String {
-        guard let o = owner else { return name }
-        var q = o
-        q.reserveCapacity(o.utf8.count + 1 + name.utf8.count)
-        q += "."
-        q += name
-        return q
+        guard var o = owner else { return name }
+        var n = name
+        return o.withUTF8 { ob in
+            n.withUTF8 { nb in
+                String(unsafeUninitializedCapacity: ob.count + 1 + nb.count) { out in
+                    _ = out.initialize(fromContentsOf: ob)
+                    out[ob.count] = 0x2E
+                    _ = UnsafeMutableBufferPointer(rebasing: out[(ob.count + 1)...]).initialize(fromContentsOf: nb)
+                    return ob.count + 1 + nb.count
+                }
+            }
+        }
     }
 }
 
