@@ -48,35 +48,19 @@ public enum JavaKeyword: UInt8, Sendable, CaseIterable {
     case `switch`, synchronized, this, `throw`, `throws`, transient, `try`, void, volatile, `while`
     case `true`, `false`, null
 
-    var spelling: String {
-        switch self {
-        case .break: return "break"
-        case .case: return "case"
-        case .catch: return "catch"
-        case .class: return "class"
-        case .continue: return "continue"
-        case .default: return "default"
-        case .do: return "do"
-        case .else: return "else"
-        case .enum: return "enum"
-        case .for: return "for"
-        case .if: return "if"
-        case .import: return "import"
-        case .private: return "private"
-        case .public: return "public"
-        case .return: return "return"
-        case .static: return "static"
-        case .super: return "super"
-        case .switch: return "switch"
-        case .throw: return "throw"
-        case .throws: return "throws"
-        case .try: return "try"
-        case .while: return "while"
-        case .true: return "true"
-        case .false: return "false"
-        default: return String(describing: self)
-        }
-    }
+    /// The keyword as written (no reflection: `String(describing:)` of a case looks up
+    /// conformances at run time, ~2 M instructions for the table below on first use).
+    var spelling: String { Self.spellings[Int(rawValue) - 1] }
+
+    /// Spellings in case order (`rawValue - 1`).
+    static let spellings: [String] = [
+        "abstract", "assert", "boolean", "break", "byte", "case", "catch", "char", "class", "const",
+        "continue", "default", "do", "double", "else", "enum", "extends", "final", "finally", "float",
+        "for", "goto", "if", "implements", "import", "instanceof", "int", "interface", "long", "native",
+        "new", "package", "private", "protected", "public", "return", "short", "static", "strictfp", "super",
+        "switch", "synchronized", "this", "throw", "throws", "transient", "try", "void", "volatile", "while",
+        "true", "false", "null",
+    ]
 }
 
 /// A token: a kind, a code (keyword / punctuator byte / operator) and a byte range.

@@ -26,6 +26,17 @@ struct JavaTokenizerTests {
         #expect(toks[14].isKeyword(.new))
     }
 
+    /// The keyword table's spellings line up with the cases (as Swift names them), and every
+    /// keyword tokenizes as itself.
+    @Test func everyKeywordSpellsItsCase() {
+        #expect(JavaKeyword.spellings.count == JavaKeyword.allCases.count)
+        for k in JavaKeyword.allCases {
+            #expect(k.spelling == String(describing: k))
+            let toks = JavaTokenizer.tokenize(Array((k.spelling + " x").utf8)).tokens
+            #expect(toks.first?.isKeyword(k) == true, "\(k.spelling)")
+        }
+    }
+
     @Test func commentsAreSkippedIncludingJavadoc() {
         let src = "/** doc with \"quote\" */ int /* a */ x; // tail\n// line\ny"
         #expect(tokenTexts(src) == ["int", "x", ";", "y"])
