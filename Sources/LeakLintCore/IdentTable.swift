@@ -93,3 +93,25 @@ public struct IdentTable: Sendable {
 
     @inline(__always) public func name(_ id: Int32) -> String { names[Int(id)] }
 }
+
+/// A fixed set of words asked about many times with names that are mostly not in it (builtin
+/// type names, teardown method names): a (first byte, length) bitmap turns most names away
+/// before any hashing, and only the rest are looked up in the set.
+public struct WordSet: Sendable {
+    private let words: Set<String>
+    /// Bit `n` of entry `b`: a word starts with byte `b` and has `n` bytes (63: 63 or more).
+    private let firstAndLength: [UInt64]
+
+    public init(_ words: [String]) {
+        self.words = Set(words)
+        var bits = [UInt64](repeating: 0, count: 256)
+        for w in words { if let f = w.utf8.first { bits[Int(f)] |= 1 << UInt64(min(w.utf8.count, 63)) } }
+        firstAndLength = bits
+    }
+
+    @inline(__always) public func contains(_ s: String) -> Bool {
+        guard let f = s.utf8.first else { return words.contains(s) }
+        guard firstAndLength[Int(f)] & (1 << UInt64(min(s.utf8.count, 63))) != 0 else { return false }
+        return words.contains(s)
+    }
+}

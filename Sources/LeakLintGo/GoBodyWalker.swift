@@ -1071,7 +1071,7 @@ struct BodyWalker {
 
     // MARK: Calls
 
-    static let exitCalls: Set<String> = ["panic", "Exit", "Fatal", "Fatalf", "Fatalln", "Goexit", "Panic", "Panicf", "Panicln"]
+    static let exitCalls = WordSet(["panic", "Exit", "Fatal", "Fatalf", "Fatalln", "Goexit", "Panic", "Panicf", "Panicln"])
 
     mutating func call(_ i: Int) {
         let nameId = p.ident(i)

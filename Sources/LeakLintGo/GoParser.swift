@@ -465,12 +465,12 @@ final class GoParser {
         return name
     }
 
-    static let builtinTypes: Set<String> = [
+    static let builtinTypes = WordSet([
         "bool", "string", "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32",
         "uint64", "uintptr", "byte", "rune", "float32", "float64", "complex64", "complex128", "error",
         "any", "map", "chan", "func", "struct", "interface", "make", "len", "cap", "append", "nil",
         "true", "false", "iota",
-    ]
+    ])
 
     /// The type an initialiser produces when it says so: `make(map[K]V)` → `map[K]V`,
     /// `map[K]V{…}` → `map[K]V`, `[]T{…}` → `[]T`, `&T{…}` → `&T{…}` (kept for instance detection).
@@ -667,7 +667,7 @@ final class GoParser {
         return skip(bodyOpen)
     }
 
-    static let teardownNames: Set<String> = ["Close", "close", "Stop", "stop", "Shutdown", "shutdown", "Cleanup", "cleanup", "Reset", "reset", "Dispose", "dispose"]
+    static let teardownNames = WordSet(["Close", "close", "Stop", "stop", "Shutdown", "shutdown", "Cleanup", "cleanup", "Reset", "reset", "Dispose", "dispose"])
 
     /// `(a, b int, c *T)` → params with types; names → local type names for resolution.
     func parseParams(open: Int, into params: inout [Param], types: inout LocalTypes) {

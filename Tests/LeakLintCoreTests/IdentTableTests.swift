@@ -47,6 +47,18 @@ import Testing
         }
     }
 
+    /// A word set answers exactly as its Set would: the (first byte, length) bitmap only turns
+    /// away names no word could be (same first byte and other lengths, long words, "").
+    @Test func wordSetAgreesWithItsSet() {
+        let long = String(repeating: "x", count: 70)
+        let words = ["Close", "close", "Closer", "int", "int64", "é", "", long]
+        let ws = WordSet(words)
+        let probes = words + ["Clos", "Closed", "CLOSE", "in", "int6", "int128", "e", "é2", long + "y", String(long.dropLast()),
+                              String(repeating: "x", count: 63), "x", "Ç"]
+        for p in probes { #expect(ws.contains(p) == Set(words).contains(p), "\(p)") }
+        #expect(!WordSet(["a"]).contains(""))
+    }
+
     @Test func thousandsOfNamesSurviveTableGrowth() {
         var t = IdentTable()
         var ids: [Int32] = []
