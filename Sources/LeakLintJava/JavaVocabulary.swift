@@ -27,6 +27,22 @@ enum JavaNames {
     static func containerKind(_ base: String) -> ContainerKind? {
         if let k = containerKinds[base] { return k }
         if base == "BitSet" { return nil }
+        // ASCII names (nearly all): the same suffix tests on bytes.
+        var b = base
+        if let kind = b.withUTF8({ u -> ContainerKind?? in
+            guard !u.contains(where: { $0 >= 0x80 }) else { return nil }
+            func ends(_ w: StaticString) -> Bool {
+                let m = w.utf8CodeUnitCount
+                guard u.count >= m else { return false }
+                for k in 0..<m where u[u.count - m + k] != w.utf8Start[k] { return false }
+                return true
+            }
+            if ends("Map") && u.count > 3 { return .some(.map) }
+            if ends("Set") && u.count > 3 { return .some(.set) }
+            if ends("List") && u.count > 4 { return .some(.sequence) }
+            if ends("Queue") || ends("Deque") { return .some(.queue) }
+            return .some(nil)
+        }) { return kind }
         if base.hasSuffix("Map") && base.count > 3 { return .map }
         if base.hasSuffix("Set") && base.count > 3 { return .set }
         if base.hasSuffix("List") && base.count > 4 { return .sequence }

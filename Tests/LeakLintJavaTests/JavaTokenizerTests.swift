@@ -26,6 +26,23 @@ struct JavaTokenizerTests {
         #expect(toks[14].isKeyword(.new))
     }
 
+    /// A type name's container kind by its suffix, tested on bytes for ASCII names, agrees with
+    /// the same tests on Strings.
+    @Test func containerKindsBySuffix() {
+        func reference(_ base: String) -> ContainerKind? {
+            if base == "BitSet" { return nil }
+            if base.hasSuffix("Map") && base.count > 3 { return .map }
+            if base.hasSuffix("Set") && base.count > 3 { return .set }
+            if base.hasSuffix("List") && base.count > 4 { return .sequence }
+            if base.hasSuffix("Queue") || base.hasSuffix("Deque") { return .queue }
+            return nil
+        }
+        for name in ["Map", "XMap", "Set", "BitSet", "IdSet", "List", "AList", "Queue", "Deque", "MyQueue", "ArrayDeque",
+                     "Mapper", "Settings", "Listing", "String", "", "ÉMap", "Mapé", "q", "Que", "MyDeque"] {
+            #expect(JavaNames.containerKind(name) == (JavaNames.containerKinds[name] ?? reference(name)), "\(name)")
+        }
+    }
+
     /// The keyword table's spellings line up with the cases (as Swift names them), and every
     /// keyword tokenizes as itself.
     @Test func everyKeywordSpellsItsCase() {
