@@ -98,9 +98,9 @@ public struct IdentTable: Sendable {
 /// type names, teardown method names): a (first byte, length) bitmap turns most names away
 /// before any hashing, and only the rest are looked up in the set.
 public struct WordSet: Sendable {
-    private let words: Set<String>
+    @usableFromInline let words: Set<String>
     /// Bit `n` of entry `b`: a word starts with byte `b` and has `n` bytes (63: 63 or more).
-    private let firstAndLength: [UInt64]
+    @usableFromInline let firstAndLength: [UInt64]
 
     public init(_ words: [String]) {
         self.words = Set(words)
@@ -109,9 +109,21 @@ public struct WordSet: Sendable {
         firstAndLength = bits
     }
 
-    @inline(__always) public func contains(_ s: String) -> Bool {
-        guard let f = s.utf8.first else { return words.contains(s) }
-        guard firstAndLength[Int(f)] & (1 << UInt64(min(s.utf8.count, 63))) != 0 else { return false }
-        return words.contains(s)
+    @inlinable @inline(__always) public func contains(_ s: String) -> Bool {
+        let u = s.utf8
+        let n = u.count
+        guard n > 0 else { return words.contains(s) }
+        return contains(s, first: u[u.startIndex], count: n)
+    }
+
+    /// `contains(s)` for a caller that has `s`'s first byte and byte count at hand.
+    @inlinable @inline(__always) public func contains(_ s: String, first: UInt8, count: Int) -> Bool {
+        mayContain(first: first, count: count) && words.contains(s)
+    }
+
+    /// False when no word starts with byte `first` and has `count` bytes: asked before a name is
+    /// made into a String.
+    @inlinable @inline(__always) public func mayContain(first: UInt8, count: Int) -> Bool {
+        firstAndLength[Int(first)] & (1 << UInt64(min(count, 63))) != 0
     }
 }

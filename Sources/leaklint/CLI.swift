@@ -175,8 +175,6 @@ struct ScanFlags: ParsableArguments {
     /// What to read and what to report on.
     struct Plan {
         var readPaths: [String]
-        /// Directories of `readPaths` read without their subdirectories (`ScopeExpansion.plan`).
-        var shallow: Set<String> = []
         /// `readPaths` are files whose whole scopes the scan reads too, working them out during
         /// discovery (`ScanOptions.expandFilesToScopes`).
         var expandFilesToScopes = false
@@ -205,14 +203,15 @@ struct ScanFlags: ParsableArguments {
                 files = files.filter { f in given.contains { $0 == "." || f == $0 || f.hasPrefix($0 + "/") } }
             }
             let abs = files.map { root == "/" ? "/" + $0 : root + "/" + $0 }
-            let read = ScopeExpansion.plan(forFiles: files, root: root)
-            return Plan(readPaths: read.paths, shallow: read.shallow, onlyFiles: Set(abs),
+            // As for a list of files: their scopes are worked out during discovery.
+            return Plan(readPaths: abs, expandFilesToScopes: true, onlyFiles: Set(abs),
                         changed: nil, covered: { files }, empty: files.isEmpty)
         }
         var changed: ChangedLines?
         if let rev = changedSince { changed = try ChangedLines.since(rev, root: root) }
         if allFiles && changed == nil {
-            // The files' scopes are worked out during discovery, while the files are being read.
+            // The files' scopes (ScopeExpansion.directories) are worked out during discovery,
+            // while the files themselves are being read.
             let abs = paths.map { ($0.hasPrefix("/") ? $0 : cwd + "/" + $0) }
             return Plan(readPaths: paths, expandFilesToScopes: true, onlyFiles: Set(abs), changed: nil, covered: givenRel)
         }
@@ -246,7 +245,6 @@ struct ScanFlags: ParsableArguments {
         var scanOptions = options
         scanOptions.compileCommands = compileCommands
         scanOptions.includeGenerated = includeGenerated ? true : nil
-        scanOptions.shallowDirectories = plan.shallow
         scanOptions.expandFilesToScopes = plan.expandFilesToScopes
         scanOptions.lineHashes = format == .sarif
         scanOptions.keepScanDataUntilExit = true

@@ -30,10 +30,9 @@ public enum Template {
 /// are looked up in a set; only the patterns are matched one by one.
 struct WordList {
     let words: [String]
-    private let exact: Set<String>
-    /// Bit `n` of entry `b`: an exact word starts with byte `b` and has `n` bytes (63: 63 or
-    /// more). Most names asked about fail this test before any hashing.
-    private let exactFirstAndLength: [UInt64]
+    /// Words without `*` or `?`: most names asked about fail its (first byte, length) test
+    /// before any hashing.
+    private let exact: WordSet
     /// `abc*` and `*abc` words (one `*`, at one end, no `?`): byte compares, no glob.
     private let prefixes: [[UInt8]]
     private let suffixes: [[UInt8]]
@@ -41,15 +40,13 @@ struct WordList {
     private let patterns: [String]
     init(_ words: [String]) {
         self.words = words
-        var exact: Set<String> = [], patterns: [String] = [], prefixes: [[UInt8]] = [], suffixes: [[UInt8]] = []
-        var bits = [UInt64](repeating: 0, count: 256)
+        var exact: [String] = [], patterns: [String] = [], prefixes: [[UInt8]] = [], suffixes: [[UInt8]] = []
         for w in words {
             let b = Array(w.utf8)
             let stars = b.reduce(0) { $0 + ($1 == UInt8(ascii: "*") ? 1 : 0) }
             let wild = stars > 0 || b.contains(UInt8(ascii: "?"))
             if !wild {
-                exact.insert(w)
-                if let f = b.first { bits[Int(f)] |= 1 << UInt64(min(b.count, 63)) }
+                exact.append(w)
             } else if stars == 1 && !b.contains(UInt8(ascii: "?")) && b.count > 1 && b.last == UInt8(ascii: "*") {
                 prefixes.append(Array(b.dropLast()))
             } else if stars == 1 && !b.contains(UInt8(ascii: "?")) && b.count > 1 && b.first == UInt8(ascii: "*") {
@@ -58,8 +55,7 @@ struct WordList {
                 patterns.append(w)
             }
         }
-        self.exact = exact
-        self.exactFirstAndLength = bits
+        self.exact = WordSet(exact)
         self.prefixes = prefixes
         self.suffixes = suffixes
         self.patterns = patterns
@@ -68,8 +64,7 @@ struct WordList {
         var bytes = s
         return bytes.withUTF8 { t in
             if t.isEmpty { return exact.contains(s) || patterns.contains { ByteText.glob($0, s) } }
-            if !exact.isEmpty, let f = t.first, exactFirstAndLength[Int(f)] & (1 << UInt64(min(t.count, 63))) != 0,
-               exact.contains(s) { return true }
+            if let f = t.first, exact.contains(s, first: f, count: t.count) { return true }
             for p in prefixes where p.count <= t.count {
                 var k = 0
                 while k < p.count && p[k] == t[k] { k += 1 }
@@ -338,12 +333,9 @@ struct ScopeIndex {
             helper[i] = true
             candidateNames.insert(functions[i].name)
         }
-        // Most calls name no candidate: a (first byte, length) bitmap of the candidates turns
-        // most of them away before any hashing.
-        var firstAndLength = [UInt64](repeating: 0, count: 256)
-        for name in candidateNames {
-            if let f = name.utf8.first { firstAndLength[Int(f)] |= 1 << UInt64(min(name.utf8.count, 63)) }
-        }
+        // Most calls name no candidate: the set's (first byte, length) test turns most of them
+        // away before any String is made or hashed.
+        let candidates = WordSet(Array(candidateNames))
         var callers: [String: [(caller: Int, literal: Bool)]] = [:]   // callee name → call sites
         for i in 0..<n {
             for c in functions[i].body.calls {
@@ -360,9 +352,9 @@ struct ScopeIndex {
                 let lit = prefix > 0
                 let calleeFirst = lit ? u.dropFirst(prefix).first : first
                 let calleeLength = u.count - prefix
-                guard let cf = calleeFirst, firstAndLength[Int(cf)] & (1 << UInt64(min(calleeLength, 63))) != 0 else { continue }
+                guard let cf = calleeFirst, candidates.mayContain(first: cf, count: calleeLength) else { continue }
                 let callee = lit ? String(c.dropFirst(prefix)) : c
-                guard candidateNames.contains(callee) else { continue }
+                guard candidates.contains(callee, first: cf, count: calleeLength) else { continue }
                 callers[callee, default: []].append((i, lit))
             }
         }
@@ -444,17 +436,10 @@ struct ScopeIndex {
                 once.insert(qualified[i])
             }
         }
-        // `once:f` names a function, not a qualified method: match by name. A (first byte,
-        // length) bitmap of those few names turns most functions away before any hashing.
-        let onceNames = Set(g.onceTargets.map { $0.lastComponent })
-        var onceBits = [UInt64](repeating: 0, count: 256)
-        for name in onceNames { if let f = name.utf8.first { onceBits[Int(f)] |= 1 << UInt64(min(name.utf8.count, 63)) } }
-        for i in g.names.indices {
-            let u = g.names[i].utf8
-            guard let f = u.first, onceBits[Int(f)] & (1 << UInt64(min(u.count, 63))) != 0,
-                  onceNames.contains(g.names[i]) else { continue }
-            once.insert(qualified[i])
-        }
+        // `once:f` names a function, not a qualified method: match by name (a `WordSet` turns
+        // most functions away before any hashing).
+        let onceNames = WordSet(g.onceTargets.map { $0.lastComponent })
+        for i in g.names.indices where onceNames.contains(g.names[i]) { once.insert(qualified[i]) }
         // `import:<path>:<method>` words (after the name matching above, like the owners below):
         // in a scope that imports the package, methods of that name are its entry points (kong
         // calls the chosen command's `Run` once per invocation).
