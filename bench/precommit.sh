@@ -12,7 +12,7 @@ RUNS=${1:-30}
 LL=$ROOT/.build-bench/release/leaklint
 log() { printf '[precommit] %s\n' "$*" >&2; }
 
-[ -x "$LL" ] || { log "building leaklint (release)"; (cd "$ROOT" && swift build -c release --product leaklint --scratch-path .build-bench >&2); }
+[ -x "$LL" ] || { log "building leaklint (release)"; (cd "$ROOT" && swift build -c release --static-swift-stdlib --product leaklint --scratch-path .build-bench >&2); }
 mkdir -p "$WORK"; WORK=$(cd "$WORK" && pwd)
 [ -e "$WORK/corpus/go/.done" ] || "$SHARED/bench/corpora.sh" "$WORK" go >&2
 GO=$WORK/corpus/go

@@ -61,7 +61,7 @@ if [ "$BUILD" = 1 ]; then
   for attempt in 1 2 3; do
     log "building leaklint (release, --scratch-path .build-bench), attempt $attempt"
     t0=$(date +%s.%N)
-    if (cd "$ROOT" && swift build -c release --product leaklint --scratch-path .build-bench > "$OUT/build.log" 2>&1); then
+    if (cd "$ROOT" && swift build -c release --static-swift-stdlib --product leaklint --scratch-path .build-bench > "$OUT/build.log" 2>&1); then
       t1=$(date +%s.%N)
       BUILD_SECS="$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.0f", b-a}') s"
       log "release build: ${BUILD_SECS} (incremental when .build-bench is warm)"

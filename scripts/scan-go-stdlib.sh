@@ -7,8 +7,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 work=${1:-$root/bench/work}
 bash "$root/scripts/setup.sh"
 cd "$root"
-swift build -c release --product leaklint
-bin=$(swift build -c release --show-bin-path)/leaklint
+swift build -c release --static-swift-stdlib --product leaklint
+bin=$(swift build -c release --static-swift-stdlib --show-bin-path)/leaklint
 src=$work/golang-1.19-src/usr/share/go-1.19/src
 if [ ! -d "$src" ]; then
   mkdir -p "$work" && cd "$work"
