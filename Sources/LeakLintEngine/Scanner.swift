@@ -201,7 +201,7 @@ public struct Scanner {
         // (index, call graph, run-once sets) is shared by its rules and built once.
         // Root-relative as documented; `./a.go` and absolute paths are accepted too.
         let only = options.onlyFiles.map { given in Set(given.map { Paths.relative(Paths.absolute($0, cwd: root), to: root) }) }
-        let scopes = ScopeBuilder.scopes(facts: facts, sources: sources, root: root).map { scope in
+        let scopes = ScopeBuilder.scopes(facts: facts, sources: sources, root: root, jobs: jobs).map { scope in
             var s = scope
             s.reportPaths = only
             return s
@@ -442,8 +442,8 @@ enum FileLoader {
 /// Groups facts into scopes and runs the analyses over one scope.
 enum ScopeBuilder {
     /// One scope per `(language, scopeKey)`, sorted; files sorted by path.
-    static func scopes(facts: [FileFacts], sources: [String: SourceFile], root: String) -> [Scope] {
-        struct Key: Hashable, Comparable {
+    static func scopes(facts: [FileFacts], sources: [String: SourceFile], root: String, jobs: Int = 1) -> [Scope] {
+        struct Key: Hashable, Comparable, Sendable {
             var language: Language
             var key: String
             static func < (a: Key, b: Key) -> Bool {
@@ -453,15 +453,22 @@ enum ScopeBuilder {
         var groups: [Key: [FileFacts]] = [:]
         for f in facts { groups[Key(language: f.language, key: f.scopeKey), default: []].append(f) }
         var goModules = GoModule.Lookup(root: root)
-        return groups.keys.sorted().map { k in
-            let files = groups[k]!.sorted { $0.path < $1.path }
+        let keys = groups.keys.sorted()
+        // go.mod properties first, in order (the lookup remembers the directories it passed).
+        let props: [[String: String]] = keys.map { k in
+            guard k.language == .go, let first = groups[k]!.min(by: { $0.path < $1.path }) else { return [:] }
+            return goModules.properties(from: Paths.absolute(PathText.directory(of: first.path), cwd: root))
+        }
+        // Then each scope's sorted files and sources, scopes in parallel (serial work between
+        // the front ends and the analyses holds up every core).
+        let byKey = groups
+        return Parallel.map(keys.count, workers: jobs) { i in
+            let k = keys[i]
+            let files = byKey[k]!.sorted { $0.path < $1.path }
             var src: [String: SourceFile] = [:]
+            src.reserveCapacity(files.count)
             for f in files { src[f.path] = sources[f.path] }
-            var props: [String: String] = [:]
-            if k.language == .go {
-                props = goModules.properties(from: Paths.absolute(PathText.directory(of: files[0].path), cwd: root))
-            }
-            return Scope(key: k.key, language: k.language, files: files, sources: src, properties: props)
+            return Scope(key: k.key, language: k.language, files: files, sources: src, properties: props[i])
         }
     }
 
@@ -578,6 +585,9 @@ public struct PhaseClock {
         return v.pointee != 0 && v.pointee != 0x30  // set, not "0"
     }()
     var last = DispatchTime.now().uptimeNanoseconds
+    /// Process CPU time (user + system, all threads) at the last lap: a phase's CPU over its
+    /// wall time says how many cores it kept busy.
+    var lastCPU = PhaseClock.processCPU()
     /// When the command-line tool started (0: not set): the first lap of a scan then also
     /// reports the start-up before it (arguments, rules, config, file plan).
     nonisolated(unsafe) public static var processStart: UInt64 = 0
@@ -594,9 +604,21 @@ public struct PhaseClock {
     public mutating func lap(_ phase: @autoclosure () -> String) {
         guard PhaseClock.enabled else { return }
         let now = DispatchTime.now().uptimeNanoseconds
+        let cpu = PhaseClock.processCPU()
         let ms = Double(now - last) / 1_000_000
-        FileHandle.standardError.write(Data("leaklint: timing: \(phase()): \(String(format: "%.1f", ms)) ms\n".utf8))
+        // The start-up lap began before this clock did: its CPU is all the process used so far.
+        let cpuMs = Double(cpu - (last == PhaseClock.processStart ? 0 : lastCPU)) / 1_000_000
+        FileHandle.standardError.write(Data("leaklint: timing: \(phase()): \(String(format: "%.1f", ms)) ms (CPU \(String(format: "%.1f", cpuMs)) ms)\n".utf8))
         last = now
+        lastCPU = cpu
+    }
+
+    /// User + system CPU time of the whole process so far, in nanoseconds.
+    static func processCPU() -> UInt64 {
+        var u = rusage()
+        guard getrusage(0, &u) == 0 else { return 0 }  // 0: RUSAGE_SELF (a C enum on Glibc, an Int32 on Darwin)
+        func ns(_ t: timeval) -> UInt64 { UInt64(t.tv_sec) * 1_000_000_000 + UInt64(t.tv_usec) * 1_000 }
+        return ns(u.ru_utime) + ns(u.ru_stime)
     }
 
     /// Per analysis unit (scope, rule id, nanoseconds, waits for the scope's memo included):

@@ -95,7 +95,7 @@ struct LeakLint: ParsableCommand {
 
             ENVIRONMENT:
               NO_COLOR          set and not empty: no colour with --color auto
-              LEAKLINT_TIMINGS  1: each scan phase's and rule's time on stderr
+              LEAKLINT_TIMINGS  1: each scan phase's wall and CPU time and each rule's time on stderr
             """,
         version: LeakLintVersion.string,
         subcommands: [Scan.self, Checklist.self, Rules.self, BaselineCommand.self, Test.self],
