@@ -18,6 +18,20 @@ public struct IdentTable: Sendable {
 
     public init() {}
 
+    /// A table sized for about `expected` spellings: a file's table, sized from its token count,
+    /// then grows rarely or never (growing from empty reallocated each list ten times a file).
+    public init(expected: Int) {
+        let n = max(16, expected)
+        var size = 256
+        while size < 2 * n { size *= 2 }
+        slots = [Int32](repeating: 0, count: size)
+        slotHashes = [UInt32](repeating: 0, count: size)
+        names.reserveCapacity(n)
+        flags.reserveCapacity(n)
+        starts.reserveCapacity(n + 1)
+        bytes.reserveCapacity(n * 8)
+    }
+
     public var count: Int { names.count }
 
     @inline(__always) static func hash(_ p: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> UInt32 {
@@ -49,12 +63,17 @@ public struct IdentTable: Sendable {
 
     /// The id of the spelling `bytes[s..<e]`, new ids numbered from 0 in order of first sight.
     public mutating func intern(_ bytes: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> Int32 {
+        intern(bytes, s, e, spelled: nil)
+    }
+
+    /// `intern`, with the spelling's String when the caller has it (no second String is made).
+    private mutating func intern(_ bytes: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int, spelled: String?) -> Int32 {
         let (k, h) = probe(bytes, s, e)
         if slots[k] != 0 { return slots[k] - 1 }
         var mask = slots.count - 1
         let id = Int32(names.count)
-        names.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[s..<e]), as: UTF8.self))
-        self.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[s..<e]))
+        names.append(spelled ?? String(decoding: UnsafeBufferPointer(rebasing: bytes[s..<e]), as: UTF8.self))
+        for q in s..<e { self.bytes.append(bytes[q]) }
         starts.append(Int32(truncatingIfNeeded: self.bytes.count))
         flags.append(0)
         slots[k] = id + 1
@@ -76,8 +95,14 @@ public struct IdentTable: Sendable {
 
     /// The id of a spelling given as a String.
     public mutating func intern(_ s: String) -> Int32 {
-        var s = s
-        return s.withUTF8 { intern($0, 0, $0.count) }
+        var u = s
+        return u.withUTF8 { intern($0, 0, $0.count, spelled: s) }
+    }
+
+    /// The id of a spelling given as a String when it has one; never adds it.
+    public func find(_ s: String) -> Int32? {
+        var u = s
+        return u.withUTF8 { find($0, 0, $0.count) }
     }
 
     /// Whether id `id`'s spelling is `other[s..<e]`.

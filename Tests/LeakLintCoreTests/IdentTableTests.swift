@@ -15,13 +15,18 @@ import Testing
             #expect(t.name(a) == "sessions" && t.name(b) == "cache" && t.name(d) == "x")
             #expect(t.intern("cache") == b)
             #expect(t.intern("") != a)
+            // `find` answers for bytes and Strings alike and never adds a spelling.
+            #expect(t.find("sessions") == a && t.find(buf, 9, 14) == b)
+            #expect(t.find("session") == nil && t.find("sessionsx") == nil)
         }
         #expect(t.count == 4)
+        // A spelling first given as a String (with non-ASCII bytes) reads back as that String.
+        let e = t.intern("größe")
+        #expect(t.name(e) == "größe" && t.find("größe") == e && t.count == 5)
     }
 
-    /// The hash reads eight bytes a step and masks the last partial word (or reads it byte by
-    /// byte at the buffer's end): a spelling gets one id wherever it sits — mid-buffer, at its
-    /// very end — and spellings one byte apart in any position get different ids.
+    /// Whatever the hash reads in a step, a spelling gets one id wherever it sits — mid-buffer,
+    /// at the buffer's very end — and spellings one byte apart in any position get different ids.
     @Test func spellingsOfEveryLengthAtEveryPlace() {
         var t = IdentTable()
         let alphabet = Array("abcdefghijklmnopqrstuvwxyz_0123456789".utf8)

@@ -201,17 +201,18 @@ struct ScopeIndex {
     private init(building scope: Scope) {
         language = scope.language
         memo = scope.memo
-        for f in scope.files {
-            containers.append(contentsOf: f.containers)
-            ops.append(contentsOf: f.ops)
-            calls.append(contentsOf: f.calls)
-            functions.append(contentsOf: f.functions)
-            spawns.append(contentsOf: f.spawns)
-            handoffs.append(contentsOf: f.handoffs)
-            fieldArguments.append(contentsOf: f.fieldArguments)
-            fields.append(contentsOf: f.fields)
-            instances.append(contentsOf: f.instances)
-            localInstances.append(contentsOf: f.localInstances)
+        let files = scope.files
+        containers = Self.gather(files) { $0.containers }
+        ops = Self.gather(files) { $0.ops }
+        calls = Self.gather(files) { $0.calls }
+        functions = Self.gather(files) { $0.functions }
+        spawns = Self.gather(files) { $0.spawns }
+        handoffs = Self.gather(files) { $0.handoffs }
+        fieldArguments = Self.gather(files) { $0.fieldArguments }
+        fields = Self.gather(files) { $0.fields }
+        instances = Self.gather(files) { $0.instances }
+        localInstances = Self.gather(files) { $0.localInstances }
+        for f in files {
             if !f.constants.isEmpty { constantLists.append(f.constants) }
             imports.formUnion(f.imports)
             for t in f.types {
@@ -228,6 +229,19 @@ struct ScopeIndex {
         // By index: iterating the ops themselves copies each one (a retain per string).
         for k in ops.indices { opsByTarget[ops[k].target.name, default: []].append(k) }
         for i in instances { instanceOf[i.variable] = i.typeName }
+    }
+
+    /// One list of the scope's files' lists: a one-file scope shares the file's list, others
+    /// are copied into one allocation of the summed size (no regrowth on the way).
+    private static func gather<T>(_ files: [FileFacts], _ part: (FileFacts) -> [T]) -> [T] {
+        if files.count == 1 { return part(files[0]) }
+        var total = 0
+        for f in files { total += part(f).count }
+        guard total > 0 else { return [] }
+        var out: [T] = []
+        out.reserveCapacity(total)
+        for f in files { out.append(contentsOf: part(f)) }
+        return out
     }
 
     /// Names of the package-level functions named `New…` (a type with one is made many times),
@@ -295,30 +309,35 @@ struct ScopeIndex {
         var g = CallGraph()
         let n = functions.count
         g.qualified.reserveCapacity(n)
+        g.qualifiedId.reserveCapacity(n)
         g.names.reserveCapacity(n)
         g.runsOnce.reserveCapacity(n)
-        var ids: [String: Int] = [:]
-        ids.reserveCapacity(n)
-        /// The id in `slot` (one hash lookup through `ids[q, default: -1]`), or `next` for a new name.
-        func id(_ slot: inout Int, _ next: Int) -> Int {
-            if slot < 0 { slot = next }
-            return slot
-        }
+        g.isConstructor.reserveCapacity(n)
+        // Names are interned (a byte hash into an open-addressed table): a graph asks about
+        // every function and every call, and SipHash-keyed dictionaries of Strings were most
+        // of its cost.
+        var qualifiedIds = IdentTable()
         // Functions are read in place (by index): copying each FunctionFact costs more than the graph.
         for i in 0..<n {
             let q = functions[i].qualifiedName
             g.qualified.append(q)
-            let next = g.uniqueQualified.count
-            let k = id(&ids[q, default: -1], next)
+            let k = Int(qualifiedIds.intern(q))
             g.qualifiedId.append(k)
-            if k == next { g.uniqueQualified.append(q) }
+            if k == g.uniqueQualified.count { g.uniqueQualified.append(q) }
             g.names.append(functions[i].name)
             g.runsOnce.append(functions[i].role.runsOnce)
             g.isConstructor.append(functions[i].role == .constructor)
         }
         // Propagation candidates: unexported (Go) or scope-private functions. Only calls to their
         // names are worth a call-site list.
-        var candidateNames: Set<String> = []
+        var candidates = IdentTable()
+        /// Bit `n` of entry `b`: a candidate name starts with byte `b` and has `n` bytes (63: 63
+        /// or more). Most calls name no candidate: this turns them away before any hashing.
+        var firstAndLength = [UInt64](repeating: 0, count: 256)
+        func addCandidate(_ name: String) {
+            _ = candidates.intern(name)
+            if let f = name.utf8.first { firstAndLength[Int(f)] |= 1 << UInt64(min(name.utf8.count, 63)) }
+        }
         var eligible = [Bool](repeating: false, count: n)
         for i in 0..<n {
             let name = functions[i].name
@@ -326,36 +345,36 @@ struct ScopeIndex {
                 guard let first = name.utf8.first, first >= 97 && first <= 122 || first == 95 else { continue }
             } else if !functions[i].privateToScope { continue }
             eligible[i] = true
-            candidateNames.insert(name)
+            addCandidate(name)
         }
         var helper = eligible
         for i in 0..<n where !helper[i] && functions[i].role != .constructor && Self.isInitHelperName(functions[i].name) {
             helper[i] = true
-            candidateNames.insert(functions[i].name)
+            addCandidate(functions[i].name)
         }
-        // Most calls name no candidate: the set's (first byte, length) test turns most of them
-        // away before any String is made or hashed.
-        let candidates = WordSet(Array(candidateNames))
-        var callers: [String: [(caller: Int, literal: Bool)]] = [:]   // callee name → call sites
+        // Call sites per candidate id.
+        var callers = [[(caller: Int, literal: Bool)]](repeating: [], count: candidates.count)
         for i in 0..<n {
-            for c in functions[i].body.calls {
-                let u = c.utf8
-                guard let first = u.first else { continue }
-                if first == UInt8(ascii: "o") && c.hasPrefix("once:") { g.onceTargets.append(String(c.dropFirst(5))); continue }
-                if first == UInt8(ascii: "i") && c.hasPrefix("init:") {
-                    if let owner = functions[i].owner { g.initTargets.append(owner + "." + String(c.dropFirst(5))) }
-                    continue
+            for call in functions[i].body.calls {
+                var c = call
+                c.withUTF8 { u in
+                    let count = u.count
+                    guard count > 0 else { return }
+                    let first = u[0]
+                    if first == UInt8(ascii: "o") && Self.hasPrefix(u, "once:") { g.onceTargets.append(String(call.dropFirst(5))); return }
+                    if first == UInt8(ascii: "i") && Self.hasPrefix(u, "init:") {
+                        if let owner = functions[i].owner { g.initTargets.append(owner + "." + String(call.dropFirst(5))) }
+                        return
+                    }
+                    // `lit:f` (in a function literal) and `loop:f` (in a loop that never ends) call
+                    // sites may run any number of times.
+                    let prefix = first != UInt8(ascii: "l") ? 0 : Self.hasPrefix(u, "lit:") ? 4 : Self.hasPrefix(u, "loop:") ? 5 : 0
+                    guard prefix < count else { return }
+                    let cf = u[prefix]
+                    guard firstAndLength[Int(cf)] & (1 << UInt64(min(count - prefix, 63))) != 0,
+                          let id = candidates.find(u, prefix, count) else { return }
+                    callers[Int(id)].append((i, prefix > 0))
                 }
-                // `lit:f` (in a function literal) and `loop:f` (in a loop that never ends) call
-                // sites may run any number of times.
-                let prefix = first != UInt8(ascii: "l") ? 0 : c.hasPrefix("lit:") ? 4 : c.hasPrefix("loop:") ? 5 : 0
-                let lit = prefix > 0
-                let calleeFirst = lit ? u.dropFirst(prefix).first : first
-                let calleeLength = u.count - prefix
-                guard let cf = calleeFirst, candidates.mayContain(first: cf, count: calleeLength) else { continue }
-                let callee = lit ? String(c.dropFirst(prefix)) : c
-                guard candidates.contains(callee, first: cf, count: calleeLength) else { continue }
-                callers[callee, default: []].append((i, lit))
             }
         }
         // Java: a private method is called from its own class or a class nested in it: its call
@@ -363,7 +382,8 @@ struct ScopeIndex {
         // methods of one name).
         let java = language == .java
         for i in 0..<n where helper[i] {
-            guard var cs = callers[functions[i].name] else { continue }
+            guard let id = candidates.find(functions[i].name) else { continue }
+            var cs = callers[Int(id)]
             if java && eligible[i], let owner = functions[i].owner {
                 cs = cs.filter { s in functions[s.caller].owner.map { Self.isSameOrNested($0, in: owner) } ?? false }
             }
@@ -372,6 +392,15 @@ struct ScopeIndex {
             g.constructionCandidates.append((i, cs.map(\.caller)))
         }
         return g
+    }
+
+    /// Whether `u` starts with the ASCII `prefix`.
+    @inline(__always) static func hasPrefix(_ u: UnsafeBufferPointer<UInt8>, _ prefix: StaticString) -> Bool {
+        let n = prefix.utf8CodeUnitCount
+        guard u.count >= n else { return false }
+        let p = prefix.utf8Start
+        for k in 0..<n where u[k] != p[k] { return false }
+        return true
     }
 
     /// Whether class `inner` is `outer` or nested in it (`Outer.Inner`).
