@@ -148,6 +148,8 @@ final class JavaParser {
         self.eofTok = JavaToken(kind: .unknown, code: 0, start: UInt32(truncatingIfNeeded: buf.count),
                                 end: UInt32(truncatingIfNeeded: buf.count))
         self.summaryBudget = tokens.count * 8 + 100_000
+        // About one distinct spelling per six tokens in real code.
+        self.idents = IdentTable(expected: tokens.count / 6)
     }
 
     deinit { match.deallocate(); tokId.deallocate(); toks.deallocate() }

@@ -228,6 +228,18 @@ func goFacts(_ src: String, interest: Set<String> = ["Store", "LoadOrStore", "De
         #expect(GoParser.localTypeNameASCII("pkg.Type{}") == nil)
     }
 
+    /// A parameter or local's type text to the simple name of a type the package may declare.
+    @Test func simpleTypeNames() {
+        let cases: [(String, String?)] = [
+            ("*Store", "Store"), ("Store", "Store"), ("**Store", "Store"), ("Store[K, V]", "Store"),
+            ("*Cache[string]", "Cache"), ("sync.Map", "pkg:sync.Map"), ("*http.Client", "pkg:http.Client"),
+            ("lru.Cache[K, V]", "pkg:lru.Cache"), ("int", nil), ("*error", nil), ("string", nil), ("any", nil),
+            ("map[string]int", nil), ("[]int", nil), ("func()", nil), ("", nil), ("*", nil),
+            ("größe", "größe"), ("*größe[T]", "größe"), ("_x9", "_x9"), ("interface{}", nil), ("Interface", "Interface"),
+        ]
+        for (text, want) in cases { #expect(GoParser.simpleTypeName(text) == want, "\(text)") }
+    }
+
     /// The byte-level trimming of an import path's last element agrees with the same steps on
     /// Strings, for prefixes, suffixes, dashes, version elements and their corner cases.
     @Test func importNameTrimmingMatchesTheStringSteps() {
