@@ -98,15 +98,20 @@ struct Discovery {
     /// `thenDirectories`: more directories to walk (absolute; with those among them to walk
     /// without their subdirectories), asked for once the files named in `paths` are listed — a
     /// file list's packages, worked out while readers start on the files themselves.
-    func discover(paths: [String], onFile: ((Int, File) -> Void)?,
+    ///
+    /// `stats`: the caller's `stat` of each path, in order, when it has them (not asked again).
+    func discover(paths: [String], stats: [stat]? = nil, onFile: ((Int, File) -> Void)?,
                   thenDirectories: (() -> (directories: [String], shallow: Set<String>))? = nil) throws
         -> (files: [(index: Int, file: File)], notifications: [ToolNotification]) {
         let cwd = FileManager.default.currentDirectoryPath
         var starts: [(abs: String, rel: String, isDir: Bool, st: stat)] = []
-        for p in paths {
+        let known = stats.flatMap { $0.count == paths.count ? $0 : nil }
+        for (k, p) in paths.enumerated() {
             let abs = Paths.absolute(p, cwd: cwd)
             var st = stat()
-            guard stat(abs, &st) == 0 else {
+            if let known {
+                st = known[k]
+            } else if stat(abs, &st) != 0 {
                 var lst = stat()
                 if lstat(abs, &lst) == 0 { throw ScanError("broken symbolic link: \(p)") }
                 throw ScanError("no such file or directory: \(p)")

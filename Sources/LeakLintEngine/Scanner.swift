@@ -52,6 +52,9 @@ public struct ScanOptions: Sendable {
     /// The caller has checked that every path exists (the CLI stats each one once): `init`
     /// does not stat them again. A path that vanished since is reported by discovery.
     public var pathsChecked = false
+    /// The caller's `stat` of each path, in `paths`' order (the CLI stats every path of a file
+    /// list once already): discovery takes them instead of asking again.
+    public var pathStats: [stat]? = nil
 
     public init(paths: [String] = ["."], configPath: String? = nil, includeTests: Bool? = nil, jobs: Int = 0,
                 onlyFiles: Set<String>? = nil) {
@@ -149,6 +152,7 @@ public struct Scanner {
             FileLoader.load(absolute: f.absolute, relative: f.relative, interests: interests, frontEnds: table)
         }
         let paths = options.paths
+        let pathStats = options.pathStats
         let scopesOfFiles: (@Sendable () -> (directories: [String], shallow: Set<String>))?
         if options.expandFilesToScopes {
             let root = self.root
@@ -164,7 +168,7 @@ public struct Scanner {
         if jobs > 1 {
             let feed = FileFeed()
             let walk = Thread {
-                let r = Result { try discovery.discover(paths: paths, onFile: { feed.push($0, $1) }, thenDirectories: scopesOfFiles) }
+                let r = Result { try discovery.discover(paths: paths, stats: pathStats, onFile: { feed.push($0, $1) }, thenDirectories: scopesOfFiles) }
                 feed.finish(r)
             }
             walk.start()
@@ -172,7 +176,7 @@ public struct Scanner {
             listed = feed.result!
             outcomes = ((try? listed.get())?.files ?? []).map { byIndex[$0.index]! }
         } else {
-            listed = Result { try discovery.discover(paths: paths, onFile: nil, thenDirectories: scopesOfFiles) }
+            listed = Result { try discovery.discover(paths: paths, stats: pathStats, onFile: nil, thenDirectories: scopesOfFiles) }
             outcomes = ((try? listed.get())?.files ?? []).map { load($0.file) }
         }
         switch listed {
