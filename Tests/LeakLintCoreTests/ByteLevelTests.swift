@@ -57,6 +57,19 @@ import Testing
             let noCR = bytes.filter { $0 != 0x0D }
             #expect(SourceFile(path: "y", bytes: noCR).lineCount == Self.referenceLineStarts(noCR).count)
         }
+        // Long buffers of every length mod 8, bytes ≥ 0x80 beside LFs.
+        for extra in [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] {
+            var big: [UInt8] = []
+            var r: UInt32 = 7
+            while big.count < 20_000 + extra {
+                r = r &* 1_103_515_245 &+ 12_345
+                big.append([0x0A, 0x41, 0x0D, 0x20, 0xE2, 0x0A][Int(r >> 16) % 6])
+            }
+            let reference = Self.referenceLineStarts(big)
+            #expect(SourceFile(path: "b", bytes: big).lineCount == reference.count, "\(extra)")
+            let noCR = big.filter { $0 != 0x0D }
+            #expect(SourceFile(path: "b", bytes: noCR).lineCount == Self.referenceLineStarts(noCR).count, "\(extra)")
+        }
         #expect(SourceFile(path: "e", bytes: []).lineStarts == [0])
         #expect(SourceFile(path: "e", bytes: []).lineCount == 1)
         #expect(SourceFile(path: "r", bytes: Array("\r".utf8)).lineCount == 2)

@@ -169,8 +169,9 @@ final class ScopeMemo: @unchecked Sendable {
 struct ScopeIndex {
     var containers: [ContainerDecl] = []
     var ops: [ContainerOp] = []
-    /// Target name → indices into `ops`: most containers see few ops, and every rule that runs
-    /// container-growth looks them up by name.
+    /// Target name → indices into `ops`, for the names of the scope's containers (no other
+    /// name is asked): most containers see few ops, and every rule that runs container-growth
+    /// looks them up by name.
     var opsByTarget: [String: [Int]] = [:]
     var calls: [CallFact] = []
     var functions: [FunctionFact] = []
@@ -226,8 +227,13 @@ struct ScopeIndex {
                 }
             }
         }
-        // By index: iterating the ops themselves copies each one (a retain per string).
-        for k in ops.indices { opsByTarget[ops[k].target.name, default: []].append(k) }
+        // By index: iterating the ops themselves copies each one (a retain per string). Only
+        // containers' ops are ever asked for: a (first byte, length) test on the containers'
+        // names turns most other ops away before their name is hashed.
+        let containerNames = WordSet(containers.map(\.symbol.name))
+        for k in ops.indices where containerNames.contains(ops[k].target.name) {
+            opsByTarget[ops[k].target.name, default: []].append(k)
+        }
         for i in instances { instanceOf[i.variable] = i.typeName }
     }
 
