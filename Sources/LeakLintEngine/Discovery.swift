@@ -665,7 +665,18 @@ enum Paths {
             return isPlain(UnsafeBufferPointer(rebasing: b[skip...])) ? skip : nil
         }
         guard let skip else { return nil }
-        return skip == 0 ? cwd + "/" + p : cwd + "/" + String(Substring(p.utf8.dropFirst(skip)))
+        // `cwd/p` written into one new String (no intermediate concatenations).
+        return cwd.withUTF8 { c in
+            p.withUTF8 { b in
+                let tail = UnsafeBufferPointer(rebasing: b[skip...])
+                return String(unsafeUninitializedCapacity: c.count + 1 + tail.count) { out in
+                    _ = out.initialize(fromContentsOf: c)
+                    out[c.count] = slash
+                    _ = UnsafeMutableBufferPointer(rebasing: out[(c.count + 1)...]).initialize(fromContentsOf: tail)
+                    return c.count + 1 + tail.count
+                }
+            }
+        }
     }
 
     /// Whether `b` is `/`-separated segments, none empty, `.` or `..` (and no leading or
@@ -709,12 +720,27 @@ enum Paths {
     /// `abs` relative to `root` (`.` when equal), with `../` when outside it. Paths compare as
     /// bytes, as the file system does.
     static func relative(_ abs: String, to root: String) -> String {
-        let a = abs.utf8, r = root.utf8
-        if a.elementsEqual(r) { return "." }
-        if r.count == 1 && r.first == slash { return String(decoding: a.dropFirst(), as: UTF8.self) }
-        if a.count > r.count + 1, a.starts(with: r), a[a.index(a.startIndex, offsetBy: r.count)] == slash {
-            return String(decoding: a.dropFirst(r.count + 1), as: UTF8.self)
+        // The common case on bytes: `abs` is `root` or below it.
+        var abs = abs, root = root
+        let below: String? = abs.withUTF8 { a in
+            root.withUTF8 { r -> String? in
+                /// Whether the first `n` bytes of `a` and `r` are the same.
+                func samePrefix(_ n: Int) -> Bool {
+                    var k = 0
+                    while k < n && a[k] == r[k] { k += 1 }
+                    return k == n
+                }
+                if a.count == r.count && samePrefix(a.count) { return "." }
+                if r.count == 1 && r[0] == slash {
+                    return a.isEmpty ? "" : String(decoding: UnsafeBufferPointer(rebasing: a[1...]), as: UTF8.self)
+                }
+                if a.count > r.count + 1, a[r.count] == slash, samePrefix(r.count) {
+                    return String(decoding: UnsafeBufferPointer(rebasing: a[(r.count + 1)...]), as: UTF8.self)
+                }
+                return nil
+            }
         }
+        if let below { return below }
         let sa = segments(abs), sr = segments(root)
         var common = 0
         while common < sa.count && common < sr.count && sa[common].utf8.elementsEqual(sr[common].utf8) { common += 1 }

@@ -137,6 +137,9 @@ public enum ScopeExpansion {
         var deep: Set<String> = []
         var shallow: Set<String> = []
         var dirKnown: [String: Bool] = [:]
+        // A file list names a directory's files one after another: a file in the directory
+        // (and language) of the one before adds nothing.
+        var previous: (dir: String, language: Language?)? = nil
         for rel in files {
             var dir = PathText.directory(of: rel)
             let fe = FrontEnds.forPath(rel)
@@ -149,6 +152,8 @@ public enum ScopeExpansion {
                     dir = key
                 }
             }
+            if let last = previous, last.dir == dir, last.language == fe?.language { continue }
+            previous = (dir, fe?.language)
             let absDir = dir == "." ? root : Paths.absolute(dir, cwd: root)
             // One stat per directory, not per file named in it.
             let isDir = dirKnown[absDir] ?? {

@@ -254,6 +254,27 @@ import Testing
         }
     }
 
+    /// `relative` reads bytes in place; the reference is its former spelling on UTF-8 views.
+    @Test func relativePathsMatchTheReference() {
+        func reference(_ abs: String, _ root: String) -> String {
+            let a = abs.utf8, r = root.utf8
+            if a.elementsEqual(r) { return "." }
+            if r.count == 1 && r.first == UInt8(ascii: "/") { return String(decoding: a.dropFirst(), as: UTF8.self) }
+            if a.count > r.count + 1, a.starts(with: r), a[a.index(a.startIndex, offsetBy: r.count)] == UInt8(ascii: "/") {
+                return String(decoding: a.dropFirst(r.count + 1), as: UTF8.self)
+            }
+            let sa = Paths.segments(abs), sr = Paths.segments(root)
+            var common = 0
+            while common < sa.count && common < sr.count && sa[common] == sr[common] { common += 1 }
+            return (Array(repeating: "..", count: sr.count - common) + sa[common...]).joined(separator: "/")
+        }
+        let roots = ["/r", "/", "", "/r/", "/r/q", "/ß", "/r2", "/rr"]
+        let paths = ["/r", "/r/", "/r/a", "/r/a/b.go", "/r2/a", "/", "", "/ß/é/a.go", "/s/x", "/r/q/z", "/rr", "r/a"]
+        for root in roots {
+            for p in paths { #expect(Paths.relative(p, to: root) == reference(p, root), "\(p) to \(root)") }
+        }
+    }
+
     @Test func pathHelpers() {
         #expect(Paths.absolute("a/./b/../c", cwd: "/x") == "/x/a/c")
         #expect(Paths.absolute("/../a", cwd: "/x") == "/a")
