@@ -53,7 +53,8 @@ public struct ScanOptions: Sendable {
     /// does not stat them again. A path that vanished since is reported by discovery.
     public var pathsChecked = false
     /// The caller's `stat` of each path, in `paths`' order (the CLI stats every path of a file
-    /// list once already): discovery takes them instead of asking again.
+    /// list once already): discovery takes them instead of asking again. A file that vanished
+    /// since is reported when it is read (an unreadable-file notification, exit 2).
     public var pathStats: [stat]? = nil
 
     public init(paths: [String] = ["."], configPath: String? = nil, includeTests: Bool? = nil, jobs: Int = 0,
