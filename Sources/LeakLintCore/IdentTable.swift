@@ -73,7 +73,7 @@ public struct IdentTable: Sendable {
         var mask = slots.count - 1
         let id = Int32(names.count)
         names.append(spelled ?? String(decoding: UnsafeBufferPointer(rebasing: bytes[s..<e]), as: UTF8.self))
-        for q in s..<e { self.bytes.append(bytes[q]) }
+        self.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[s..<e]))
         starts.append(Int32(truncatingIfNeeded: self.bytes.count))
         flags.append(0)
         slots[k] = id + 1
@@ -119,19 +119,38 @@ public struct IdentTable: Sendable {
     @inline(__always) public func name(_ id: Int32) -> String { names[Int(id)] }
 }
 
+/// The (first byte, length) pairs of a set of words: one AND turns most other names away before
+/// they are hashed or made into Strings.
+public struct WordShapes: Sendable {
+    /// Bit `n` of entry `b`: a word starts with byte `b` and has `n` bytes (63: 63 or more).
+    @usableFromInline var bits = [UInt64](repeating: 0, count: 256)
+
+    public init() {}
+
+    public mutating func insert(first: UInt8, count: Int) { bits[Int(first)] |= 1 << UInt64(min(count, 63)) }
+
+    public mutating func insert(_ word: String) {
+        if let f = word.utf8.first { insert(first: f, count: word.utf8.count) }
+    }
+
+    /// False when no word starts with byte `first` and has `count` bytes.
+    @inlinable @inline(__always) public func mayContain(first: UInt8, count: Int) -> Bool {
+        bits[Int(first)] & (1 << UInt64(min(count, 63))) != 0
+    }
+}
+
 /// A fixed set of words asked about many times with names that are mostly not in it (builtin
-/// type names, teardown method names): a (first byte, length) bitmap turns most names away
-/// before any hashing, and only the rest are looked up in the set.
+/// type names, teardown method names): their `WordShapes` turn most names away before any
+/// hashing, and only the rest are looked up in the set.
 public struct WordSet: Sendable {
     @usableFromInline let words: Set<String>
-    /// Bit `n` of entry `b`: a word starts with byte `b` and has `n` bytes (63: 63 or more).
-    @usableFromInline let firstAndLength: [UInt64]
+    @usableFromInline let shapes: WordShapes
 
     public init(_ words: [String]) {
         self.words = Set(words)
-        var bits = [UInt64](repeating: 0, count: 256)
-        for w in words { if let f = w.utf8.first { bits[Int(f)] |= 1 << UInt64(min(w.utf8.count, 63)) } }
-        firstAndLength = bits
+        var shapes = WordShapes()
+        for w in words { shapes.insert(w) }
+        self.shapes = shapes
     }
 
     @inlinable @inline(__always) public func contains(_ s: String) -> Bool {
@@ -149,6 +168,6 @@ public struct WordSet: Sendable {
     /// False when no word starts with byte `first` and has `count` bytes: asked before a name is
     /// made into a String.
     @inlinable @inline(__always) public func mayContain(first: UInt8, count: Int) -> Bool {
-        firstAndLength[Int(first)] & (1 << UInt64(min(count, 63))) != 0
+        shapes.mayContain(first: first, count: count)
     }
 }

@@ -728,7 +728,7 @@ struct BodyWalker {
         let e = statementEnd(j)
         if names.count == 1 {
             if p.isP(k, 0x3D) { noteLocalValue((names[0], names[0] + 1), k + 1, e) }
-            else if let tn = p.simpleTypeName(p.text(k, e)) { localTypes.set(p.text(names[0]), tn) }
+            else if let tn = GoParser.simpleTypeName(p.text(k, e)) { localTypes.set(p.text(names[0]), tn) }
         }
     }
 

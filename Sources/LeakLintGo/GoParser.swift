@@ -684,7 +684,7 @@ final class GoParser {
             if isIdent(a) && b > a + 1 && !isP(a + 1, 0x2E) {
                 let nm = text(a)
                 let ty = text(a + 1, b)
-                let simple = simpleTypeName(ty)
+                let simple = GoParser.simpleTypeName(ty)
                 for p in pendingNames { params.append(Param(name: p, type: ty)); if let t = simple { types.set(p, t) } }
                 pendingNames.removeAll()
                 params.append(Param(name: nm, type: ty))
@@ -705,13 +705,9 @@ final class GoParser {
         for p in pendingNames { params.append(Param(name: "", type: p)) }
     }
 
-    /// `*Store` → Store, `Store[T]` → Store; nil for package-qualified and builtin types.
-    func simpleTypeName(_ t: String) -> String? {
-        GoParser.simpleTypeName(t)
-    }
-
-    /// `simpleTypeName`, on the type text's bytes (a String's UTF-8 view stepped byte by byte
-    /// cost ~900 instructions a call; parameters ask it for every type).
+    /// `*Store` → Store, `Store[T]` → Store; `pkg:sync.Map` for package-qualified types; nil for
+    /// builtin types. Read on the text's bytes in place (a String's UTF-8 view stepped byte by
+    /// byte cost ~900 instructions a call, and parameters ask it for every type).
     static func simpleTypeName(_ t: String) -> String? {
         var text = t
         return text.withUTF8 { u -> String? in

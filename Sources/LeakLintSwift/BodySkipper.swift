@@ -41,9 +41,8 @@ struct BodySkipper {
     struct Words {
         private var table: [UInt64: [[UInt8]]] = [:]
         private var lengths: UInt64 = 0
-        /// Bit `n` of entry `b`: some word starts with byte `b` and has `n` bytes (63: 63 or more).
         /// Most identifiers fail this test, before any hashing.
-        private var firstAndLength: [UInt64] = Array(repeating: 0, count: 256)
+        private var shapes = WordShapes()
         private var prefixes: [[UInt8]] = []
         private var prefixFirstBytes: [Bool] = Array(repeating: false, count: 256)
 
@@ -54,7 +53,7 @@ struct BodySkipper {
                 let h = b.withUnsafeBufferPointer { Self.hash($0, 0, $0.count) }
                 if table[h]?.contains(b) != true { table[h, default: []].append(b) }
                 lengths |= 1 << UInt64(min(b.count, 63))
-                firstAndLength[Int(b[0])] |= 1 << UInt64(min(b.count, 63))
+                shapes.insert(first: b[0], count: b.count)
             }
             self.prefixes = prefixes.map { Array($0.utf8) }.filter { !$0.isEmpty }
             for p in self.prefixes { prefixFirstBytes[Int(p[0])] = true }
@@ -72,7 +71,7 @@ struct BodySkipper {
             let n = hi - lo
             guard n > 0 else { return false }
             let first = Int(buf[lo])
-            if firstAndLength[first] & (1 << UInt64(min(n, 63))) != 0, let list = table[Self.hash(buf, lo, hi)] {
+            if shapes.mayContain(first: buf[lo], count: n), let list = table[Self.hash(buf, lo, hi)] {
                 for w in list where w.count == n {
                     var k = 0
                     while k < n && w[k] == buf[lo + k] { k += 1 }

@@ -337,12 +337,11 @@ struct ScopeIndex {
         // Propagation candidates: unexported (Go) or scope-private functions. Only calls to their
         // names are worth a call-site list.
         var candidates = IdentTable()
-        /// Bit `n` of entry `b`: a candidate name starts with byte `b` and has `n` bytes (63: 63
-        /// or more). Most calls name no candidate: this turns them away before any hashing.
-        var firstAndLength = [UInt64](repeating: 0, count: 256)
+        // Most calls name no candidate: the candidates' shapes turn them away before any hashing.
+        var shapes = WordShapes()
         func addCandidate(_ name: String) {
             _ = candidates.intern(name)
-            if let f = name.utf8.first { firstAndLength[Int(f)] |= 1 << UInt64(min(name.utf8.count, 63)) }
+            shapes.insert(name)
         }
         var eligible = [Bool](repeating: false, count: n)
         for i in 0..<n {
@@ -377,7 +376,7 @@ struct ScopeIndex {
                     let prefix = first != UInt8(ascii: "l") ? 0 : Self.hasPrefix(u, "lit:") ? 4 : Self.hasPrefix(u, "loop:") ? 5 : 0
                     guard prefix < count else { return }
                     let cf = u[prefix]
-                    guard firstAndLength[Int(cf)] & (1 << UInt64(min(count - prefix, 63))) != 0,
+                    guard shapes.mayContain(first: cf, count: count - prefix),
                           let id = candidates.find(u, prefix, count) else { return }
                     callers[Int(id)].append((i, prefix > 0))
                 }
